@@ -1,0 +1,47 @@
+# turku-workbooks — every target does its own set-up (virtualenv, locked install,
+# Jupyter kernel) so it works the first time on a fresh clone.
+#   make report   build the reports from the pinned snapshot  -> reports/
+#   make test     the whole test suite (unit tests, then notebooks with nbval)
+#   make lab      JupyterLab on the project kernel
+#   make refresh  pull the live datasets (needs network access)
+#   make bench    speed measurements -> benchmarks/results/
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+KERNEL := turku-workbooks
+STAMP  := $(VENV)/.installed
+
+.PHONY: help setup report test unit nbval lab refresh bench clean
+
+help:
+	@sed -n '2,8p' Makefile
+
+$(STAMP): pyproject.toml requirements/lock.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "turku-workbooks needs Python 3.11 or newer; found " + sys.version.split()[0])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/lock.txt -e ".[test,bench,dask]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (turku-workbooks)" >/dev/null
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/workbooks report
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest --nbval notebooks --nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+refresh: $(STAMP)
+	$(BIN)/workbooks data refresh
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) reports/*.html reports/*.ipynb
