@@ -1,0 +1,172 @@
+"""Parameter schema and validation (helpers.params)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import params
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SCHEMA = """
+workbooks:
+  demo:
+    notebook: demo.ipynb
+    title: Demo
+    description: hand-made schema for tests
+    parameters:
+      area:
+        type: area
+        default: MK02
+        kinds: [region, municipality]
+        description: area
+      compare_to:
+        type: area
+        default: SSS
+        kinds: [country, region]
+        description: comparison
+      start_year:
+        type: int
+        default: 2019
+        min: 2010
+        max: 2023
+        description: first year
+      end_year:
+        type: int
+        default: 2023
+        min: 2010
+        max: 2023
+        description: last year
+      method:
+        type: str
+        default: zscore
+        choices: [zscore, minmax]
+        description: index method
+      draft:
+        type: bool
+        default: false
+        description: flag
+      snapshot:
+        type: path
+        default: null
+        description: snapshot dir
+    rules:
+      - {rule: less_than, a: start_year, b: end_year}
+"""
+
+
+@pytest.fixture
+def schema(tmp_path):
+    path = tmp_path / "workbooks.yaml"
+    path.write_text(SCHEMA, encoding="utf-8")
+    return path
+
+
+def test_defaults_validate_and_resolve_areas(schema):
+    p = params.validate("demo", {}, schema_file=schema)
+    assert p.area.statfin_code == "MK02"
+    assert p.compare_to.code == "SSS"
+    assert p["start_year"] == 2019 and p.end_year == 2023
+    assert p.snapshot is None
+    assert p.as_strings()["area"] == "MK02 Varsinais-Suomi"
+
+
+def test_strings_from_the_command_line_are_coerced(schema):
+    p = params.validate("demo", {"area": "Turku", "start_year": "2015", "draft": "yes"}, schema_file=schema)
+    assert p.area.statfin_code == "KU853"
+    assert p.start_year == 2015 and isinstance(p.start_year, int)
+    assert p.draft is True
+
+
+def test_unknown_name_is_rejected_with_the_closest_valid_one(schema):
+    with pytest.raises(params.ParameterError) as err:
+        params.validate("demo", {"aera": "MK02"}, schema_file=schema)
+    assert "unknown parameter 'aera'" in str(err.value)
+    assert "did you mean 'area'" in str(err.value)
+
+
+def test_every_problem_is_reported_in_one_error(schema):
+    with pytest.raises(params.ParameterError) as err:
+        params.validate(
+            "demo",
+            {"area": "Atlantis", "start_year": "twenty", "method": "zscor", "end_year": 1999},
+            schema_file=schema,
+        )
+    msg = str(err.value)
+    assert len(err.value.problems) == 4, msg
+    assert "'Atlantis'" in msg
+    assert "start_year='twenty' is not an integer" in msg
+    assert "did you mean 'zscore'" in msg
+    assert "end_year=1999 is out of range" in msg and "[2010, 2023]" in msg
+
+
+def test_wrong_types_are_named(schema):
+    with pytest.raises(params.ParameterError, match=r"start_year=2019.5 has type float"):
+        params.validate("demo", {"start_year": 2019.5}, schema_file=schema)
+    with pytest.raises(params.ParameterError, match=r"area=853 has type int"):
+        params.validate("demo", {"area": 853}, schema_file=schema)
+    with pytest.raises(params.ParameterError, match=r"draft='maybe' is not a boolean"):
+        params.validate("demo", {"draft": "maybe"}, schema_file=schema)
+
+
+def test_area_kind_is_enforced(schema):
+    with pytest.raises(params.ParameterError, match=r"compare_to='Turku' is a municipality"):
+        params.validate("demo", {"compare_to": "Turku"}, schema_file=schema)
+
+
+def test_cross_parameter_rule(schema):
+    with pytest.raises(params.ParameterError, match="start_year=2023 must be less than end_year=2020"):
+        params.validate("demo", {"start_year": 2023, "end_year": 2020}, schema_file=schema)
+
+
+def test_snapshot_path_must_hold_a_manifest(schema, tmp_path):
+    with pytest.raises(params.ParameterError, match="not a snapshot directory"):
+        params.validate("demo", {"snapshot": str(tmp_path)}, schema_file=schema)
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": []}))
+    p = params.validate("demo", {"snapshot": str(tmp_path)}, schema_file=schema)
+    assert p.snapshot == tmp_path
+    assert p.as_strings()["snapshot"] == tmp_path.name  # never the absolute path
+
+
+def test_unknown_workbook_suggests(schema):
+    with pytest.raises(params.UnknownWorkbookError, match="did you mean: demo"):
+        params.validate("dem", {}, schema_file=schema)
+
+
+def test_papermill_injected_unknown_name_is_caught():
+    # the kernel's In history as papermill leaves it: parameters cell, then injected cell
+    ns = {
+        "In": ["", "snapshot = None", '# Parameters\nsnapshot = None\nsnapshott = "x"\n'],
+        "snapshot": None,
+        "snapshott": "x",
+    }
+    with pytest.raises(params.ParameterError, match="unknown parameter 'snapshott'"):
+        params.validate_notebook("data_overview", ns)
+
+
+def test_validate_notebook_without_papermill_uses_namespace():
+    ns = {"In": ["", "snapshot = None"], "snapshot": None, "pd": object()}
+    assert params.validate_notebook("data_overview", ns).snapshot is None
+
+
+def _parameters_cell_defaults(nb_path: Path) -> dict:
+    import papermill as pm
+
+    return {name: info["default"] for name, info in pm.inspect_notebook(str(nb_path)).items()}
+
+
+@pytest.mark.parametrize("name", sorted(params.workbooks()))
+def test_notebook_parameters_cell_matches_schema(name):
+    book = params.get_workbook(name)
+    nb_path = ROOT / "notebooks" / book.notebook
+    assert nb_path.exists(), f"schema names {book.notebook} but notebooks/ has no such file"
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "parameters" in code[0]["metadata"].get("tags", []), "first code cell must be tagged parameters"
+    cell = _parameters_cell_defaults(nb_path)
+    assert sorted(cell) == sorted(book.names)
+    for p in book.parameters:
+        assert eval(cell[p.name]) == p.default, p.name  # defaults are literals in the cell
