@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,8 @@ import yaml
 from . import paths
 
 SCHEMA_FILE = paths.package_dir() / "workbooks.yaml"
+#: environment variable naming another schema file (tests and hand-made fixture workbooks)
+SCHEMA_ENV = "TURKU_WORKBOOKS_SCHEMA"
 TYPES = ("area", "int", "float", "str", "bool", "path")
 #: papermill writes this comment at the top of the cell it injects
 PAPERMILL_MARKER = "# Parameters"
@@ -144,9 +147,15 @@ def _load_schema(path: str) -> dict[str, Workbook]:
     return books
 
 
+def active_schema_file() -> Path:
+    """The schema in use: ``$TURKU_WORKBOOKS_SCHEMA`` if set, else the package's workbooks.yaml."""
+    env = os.environ.get(SCHEMA_ENV)
+    return Path(env).expanduser().resolve() if env else SCHEMA_FILE
+
+
 def workbooks(schema_file: Path | None = None) -> dict[str, Workbook]:
-    """Every workbook declared in the schema file, by name."""
-    return dict(_load_schema(str(schema_file or SCHEMA_FILE)))
+    """Every workbook declared in the schema file (default: :func:`active_schema_file`), by name."""
+    return dict(_load_schema(str(schema_file or active_schema_file())))
 
 
 def get_workbook(name: str, schema_file: Path | None = None) -> Workbook:
