@@ -378,8 +378,10 @@ class Snapshot:
         ``metadata`` holds the manifest keys (title, description, sources, licenses,
         attribution, publisher, table_id, reference_period, obtained, retrieved_at, caveats,
         optionally ``schema``). For an existing resource missing keys are kept from the current
-        entry; a new resource must name at least :data:`REQUIRED_PROVENANCE_KEYS`. Without a
-        ``schema`` one is inferred from the dtypes (descriptions kept for known columns).
+        entry - including its ``schema``, so the frame must match it (same columns, codes still
+        strings); pass ``schema`` (e.g. from :func:`infer_schema`) to change it on purpose. A new
+        resource must name at least :data:`REQUIRED_PROVENANCE_KEYS`; without a ``schema`` one is
+        inferred from the dtypes.
         A GeoDataFrame is written as RFC 7946 GeoJSON in EPSG:4326.
 
         ``validate(df)`` receives the data *as read back from the temporary file*; raising or
@@ -419,11 +421,12 @@ class Snapshot:
         fpath = self._file_path(entry)
         if fpath.name == MANIFEST_NAME:
             raise ValueError(f"resource {name!r} cannot use the manifest's file name")
-        if "schema" not in metadata:
-            entry["schema"] = infer_schema(frame, previous=(existing or {}).get("schema"))
+        if "schema" not in metadata and not existing:
+            entry["schema"] = infer_schema(frame)
         schema = entry["schema"]
+        frame, markers = _fold_status_columns(frame, schema, name)
         _check_frame_against_schema(frame, schema, name)
-        data_bytes = _serialise(frame, schema, fmt, name)
+        data_bytes = _serialise(frame, schema, fmt, name, markers)
 
         entry.update({
             "format": fmt,
@@ -748,13 +751,53 @@ def _check_frame_against_schema(frame: pd.DataFrame, schema: Mapping, name: str)
         raise SchemaError(f"resource {name!r}: GeoDataFrame has no CRS; set one (e.g. EPSG:3067)")
 
 
+def _fold_status_columns(frame: pd.DataFrame, schema: Mapping, name: str
+                         ) -> tuple[pd.DataFrame, dict[str, list]]:
+    """Undo what the reader adds: a ``<col>_status`` column that the schema does not declare is
+    folded back into the missing-value marker written in ``<col>`` (``".."`` stays ``".."``,
+    ``"missing"`` becomes an empty cell). Returns the frame without those columns and, per
+    column, the marker text for each row (None where the value itself is written)."""
+    declared = {f["name"]: f.get("type", "string") for f in schema.get("fields", [])}
+    allowed = [m for m in schema.get("missingValues", [""]) if isinstance(m, str)]
+    markers: dict[str, list] = {}
+    drop = []
+    for col in frame.columns:
+        if not (isinstance(col, str) and col.endswith(STATUS_SUFFIX)) or col in declared:
+            continue
+        base = col[: -len(STATUS_SUFFIX)]
+        if declared.get(base) not in _NUMERIC_TYPES:
+            continue
+        per_row = []
+        for value, status in zip(frame[base].tolist(), frame[col].tolist()):
+            if _is_missing(value) and not _is_missing(status):
+                marker = "" if status == MISSING_STATUS else str(status)
+                if marker not in allowed:
+                    raise SchemaError(
+                        f"resource {name!r}: {col} holds {status!r}, which is not a declared "
+                        f"missing-value marker of the schema ({allowed}); declare it in "
+                        f"schema.missingValues or clear it")
+                per_row.append(marker)
+            else:
+                per_row.append(None)
+        markers[base] = per_row
+        drop.append(col)
+    return (frame.drop(columns=drop) if drop else frame), markers
+
+
+def _is_missing(v: Any) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
+
+
 def _cell_text(v: Any, ftype: str) -> str:
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
+    if _is_missing(v):
         return ""
     if ftype in ("integer", "year"):
         return str(int(v))
     if ftype == "number":
-        return repr(float(v))
+        f = float(v)
+        if f.is_integer() and abs(f) < 1e15:
+            return str(int(f))  # "72" rather than "72.0"
+        return repr(f)
     if ftype == "date":
         return pd.Timestamp(v).strftime("%Y-%m-%d")
     if ftype == "boolean":
@@ -763,7 +806,7 @@ def _cell_text(v: Any, ftype: str) -> str:
 
 
 def _json_value(v: Any, ftype: str) -> Any:
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
+    if _is_missing(v):
         return None
     if ftype in ("integer", "year"):
         return int(v)
@@ -776,8 +819,10 @@ def _json_value(v: Any, ftype: str) -> Any:
     return str(v)
 
 
-def _serialise(frame: pd.DataFrame, schema: Mapping, fmt: str, name: str) -> bytes:
+def _serialise(frame: pd.DataFrame, schema: Mapping, fmt: str, name: str,
+               markers: Mapping[str, list] | None = None) -> bytes:
     fields = [f for f in schema["fields"] if f.get("type") != "geojson"]
+    markers = markers or {}
     if fmt == "csv":
         import csv
         import io
@@ -785,18 +830,21 @@ def _serialise(frame: pd.DataFrame, schema: Mapping, fmt: str, name: str) -> byt
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow([f["name"] for f in fields])
-        columns = [(frame[f["name"]].tolist(), f.get("type", "string")) for f in fields]
+        columns = [(frame[f["name"]].tolist(), f.get("type", "string"),
+                    markers.get(f["name"], [None] * len(frame))) for f in fields]
         for i in range(len(frame)):
-            writer.writerow([_cell_text(vals[i], t) for vals, t in columns])
+            writer.writerow([m[i] if m[i] is not None else _cell_text(vals[i], t)
+                             for vals, t, m in columns])
         return buf.getvalue().encode("utf-8")
     from shapely.geometry import mapping
 
     gdf = frame.to_crs(STORAGE_CRS)
     geoms = gdf.geometry
-    columns = [(f["name"], gdf[f["name"]].tolist(), f.get("type", "string")) for f in fields]
+    columns = [(f["name"], gdf[f["name"]].tolist(), f.get("type", "string"),
+                markers.get(f["name"], [None] * len(gdf))) for f in fields]
     lines = []
     for i in range(len(gdf)):
-        props = {col: _json_value(vals[i], t) for col, vals, t in columns}
+        props = {col: (m[i] if m[i] else _json_value(vals[i], t)) for col, vals, t, m in columns}
         geom = geoms.iloc[i]
         feature = {"type": "Feature", "properties": props,
                    "geometry": None if geom is None or geom.is_empty else mapping(geom)}
