@@ -1,0 +1,494 @@
+"""Provenance: the sources-and-parameters section every workbook ends with, the source
+line under every chart, and key figures stored machine-readably in the executed notebook.
+
+Everything is read from the pinned snapshot's manifest through the
+:class:`helpers.snapshot.Snapshot` interface (``.resources()`` one row per resource with
+name, title, publisher, table_id, reference_period, retrieved_at, licence, attribution, …;
+``.resource(name)`` the manifest entry). Nothing here goes online.
+
+Key figures
+-----------
+:func:`record_key_figures` publishes a dict of the workbook's headline numbers as a display
+output with two representations:
+
+* ``application/vnd.turku-workbooks.key-figures+json`` - the values, JSON-safe (numpy
+  numbers -> Python numbers, NaN / NA -> ``null``); :func:`read_key_figures` reads them
+  back from an executed ``.ipynb``;
+* ``text/plain`` - a small aligned table, so readers see the figures and nbval compares them.
+
+Both are deterministic (no timestamps, no object ids).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+import math
+import numbers
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.analysis import format_number
+
+__all__ = [
+    "KEY_FIGURES_MIMETYPE",
+    "PROVENANCE_COLUMNS",
+    "provenance_table",
+    "provenance_markdown",
+    "show_provenance",
+    "source_caption",
+    "escape_markdown",
+    "json_safe",
+    "record_key_figures",
+    "read_key_figures",
+    "key_figures_text",
+]
+
+KEY_FIGURES_MIMETYPE = "application/vnd.turku-workbooks.key-figures+json"
+
+#: Columns of :func:`provenance_table` and the headings used in the markdown section.
+PROVENANCE_COLUMNS = {
+    "resource": "Resource",
+    "title": "Title",
+    "publisher": "Publisher",
+    "table_id": "Table / indicator",
+    "reference_period": "Reference period",
+    "retrieved": "Retrieved",
+    "licence": "Licence",
+    "attribution": "Attribution",
+}
+
+
+# ----------------------------------------------------------------------------- snapshot access
+
+
+def _snapshot(snapshot):
+    """None -> the project's snapshot; a path -> Snapshot(path); else a Snapshot-like object."""
+    if snapshot is None or isinstance(snapshot, (str, os.PathLike)):
+        from helpers.snapshot import Snapshot
+
+        return Snapshot(snapshot)
+    if callable(getattr(snapshot, "resources", None)):
+        return snapshot
+    raise TypeError(
+        "snapshot must be None (the project's snapshot), a snapshot directory path or a "
+        f"helpers.snapshot.Snapshot; got {type(snapshot).__name__}"
+    )
+
+
+def _names(resource_names) -> list[str]:
+    if isinstance(resource_names, str):
+        resource_names = [resource_names]
+    if not isinstance(resource_names, Iterable):
+        raise TypeError(
+            f"resource_names must be a resource name or a list of them; got {type(resource_names).__name__}"
+        )
+    names: list[str] = []
+    for n in resource_names:
+        if not isinstance(n, str) or not n:
+            raise TypeError(f"resource_names must hold non-empty strings; got {n!r}")
+        if n not in names:
+            names.append(n)
+    if not names:
+        raise ValueError("resource_names is empty; name the snapshot resources the workbook used")
+    return names
+
+
+def _rows(resource_names, snapshot) -> tuple[object, pd.DataFrame]:
+    snap = _snapshot(snapshot)
+    names = _names(resource_names)
+    frame = snap.resources()
+    known = list(frame["name"])
+    for n in names:
+        if n not in known:
+            try:
+                from helpers.snapshot import UnknownResourceError
+            except ImportError:  # pragma: no cover - the module is part of the package
+                raise ValueError(f"unknown snapshot resource {n!r}; available: {known}") from None
+            raise UnknownResourceError(n, known)
+    rows = frame.set_index("name").loc[names].reset_index()
+    return snap, rows
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return str(value).strip()
+
+
+# ----------------------------------------------------------------------------- table / caption
+
+
+def provenance_table(resource_names, snapshot=None) -> pd.DataFrame:
+    """One row per resource used: resource, title, publisher, table_id (table or indicator
+    id), reference_period, retrieved, licence, attribution - straight from the manifest,
+    in the order given (duplicates dropped). Unknown names raise
+    :class:`helpers.snapshot.UnknownResourceError` listing the closest names."""
+    _, rows = _rows(resource_names, snapshot)
+    out = pd.DataFrame(
+        {
+            "resource": rows["name"],
+            "title": rows.get("title"),
+            "publisher": rows.get("publisher"),
+            "table_id": rows.get("table_id"),
+            "reference_period": rows.get("reference_period"),
+            "retrieved": rows.get("retrieved_at"),
+            "licence": rows.get("licence"),
+            "attribution": rows.get("attribution"),
+        }
+    )
+    return out.map(_text).astype(object)
+
+
+_LICENCE_SUFFIX = re.compile(r",\s*(CC BY(?:-[A-Z]{2})? \d\.\d)\s*\.?\s*$")
+
+
+def source_caption(resource_names, snapshot=None) -> str:
+    """The "Source: …" line for a chart built from these resources.
+
+    Joins the resources' manifest ``attribution`` lines (duplicates once) with "; ". When
+    every resource has the same single licence in the manifest and every line ends with
+    it (", CC BY 4.0"), the licence is written once at the end: "Source: Statistics
+    Finland, R&D 2013; Statistics Finland, employment 2008; CC BY 4.0". A resource without an attribution line gets
+    "<publisher>, <table id>, <licence>".
+    """
+    snap, rows = _rows(resource_names, snapshot)
+    parts: list[str] = []
+    for _, r in rows.iterrows():
+        text = _text(r.get("attribution"))
+        if not text:
+            bits = [_text(r.get("publisher")), _text(r.get("table_id")), _text(r.get("licence"))]
+            text = ", ".join(b for b in bits if b)
+        if not text:
+            text = _text(r.get("name"))
+        text = re.sub(r"^\s*source:\s*", "", text, flags=re.IGNORECASE).strip().rstrip(".")
+        if text not in parts:
+            parts.append(text)
+    # Write a shared licence once only when it is provably shared: every resource has
+    # exactly one licence in its manifest entry, the same one, and every line ends with it.
+    # (An attribution naming several sources, e.g. an unlicensed map plus CC BY regions,
+    # is never shortened.)
+    suffixes = [_LICENCE_SUFFIX.search(p) for p in parts]
+    licence_sets = {tuple(_licence_names(snap, n)) for n in rows["name"]}
+    if (
+        len(parts) > 1
+        and all(suffixes)
+        and len({m.group(1) for m in suffixes}) == 1
+        and len(licence_sets) == 1
+        and len(next(iter(licence_sets))) == 1
+    ):
+        common = suffixes[0].group(1)
+        parts = [_LICENCE_SUFFIX.sub("", p).strip() for p in parts] + [common]
+    return "Source: " + "; ".join(parts)
+
+
+def _licence_names(snap, name: str) -> list[str]:
+    """Licence ids of a resource from its manifest entry ([] when not available)."""
+    getter = getattr(snap, "resource", None)
+    if not callable(getter):
+        return []
+    try:
+        entry = getter(name)
+    except Exception:
+        return []
+    lic = entry.get("licenses") if isinstance(entry, Mapping) else None
+    if not isinstance(lic, list):
+        return []
+    return sorted(str(x.get("name") or x.get("path") or x.get("title")) for x in lic if isinstance(x, Mapping))
+
+
+# ----------------------------------------------------------------------------- markdown
+
+
+# characters that can start inline markup in CommonMark / Jupyter markdown ($ starts math)
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!$])")
+
+
+def escape_markdown(value) -> str:
+    r"""Make any text render literally in Jupyter markdown (and its HTML export).
+
+    HTML-special characters become entities (``<script>`` -> ``&lt;script&gt;``), markdown
+    punctuation that can start inline markup (``\ ` * _ [ ] | ~ # ! $``) is
+    backslash-escaped, line breaks become spaces (one table cell). The text is meant for
+    table cells and list items, not for the start of a line.
+    """
+    text = _text(value) if not isinstance(value, str) else value
+    text = html.escape(text, quote=False)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return re.sub(r"\s*[\r\n]+\s*", " ", text)
+
+
+def _param_value(value) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(json_safe(value), ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _md_table(headings: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(headings) + " |", "|" + "|".join("---" for _ in headings) + "|"]
+    for row in rows:
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def provenance_markdown(
+    resource_names,
+    params: Mapping | None,
+    snapshot=None,
+    *,
+    heading: str = "Sources and parameters",
+    level: int = 2,
+) -> str:
+    """The markdown section a workbook ends with: the parameter values of this run, the
+    data used (publisher, table / indicator, reference period, retrieval date, licence,
+    sha256 prefix of the pinned file), each resource's caveats and the attribution lines.
+
+    Every value taken from the parameters or the manifest is escaped with
+    :func:`escape_markdown`, so a value such as ``<script>`` or ``a_b*c`` renders as text.
+    Display it with ``IPython.display.Markdown`` or :func:`show_provenance`.
+    """
+    if params is None:
+        params = {}
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params must be a dict of parameter name -> value; got {type(params).__name__}")
+    for k in params:
+        if not isinstance(k, str):
+            raise TypeError(f"params keys must be parameter names (strings); got {k!r}")
+    if not isinstance(level, int) or not 1 <= level <= 5:
+        raise ValueError(f"level must be a heading level 1..5; got {level!r}")
+    snap, rows = _rows(resource_names, snapshot)
+    table = provenance_table(list(rows["name"]), snap)
+    hashes = dict(zip(rows["name"], rows.get("hash", pd.Series([None] * len(rows)))))
+    hashes = {k: _text(v) for k, v in hashes.items()}
+
+    h = "#" * level
+    out = [f"{h} {escape_markdown(heading)}", ""]
+    out.append(f"{h}# Parameters of this run")
+    out.append("")
+    if params:
+        out.append(_md_table(
+            ["Parameter", "Value"],
+            ([escape_markdown(k), escape_markdown(_param_value(v))] for k, v in params.items()),
+        ))
+    else:
+        out.append("This workbook has no parameters.")
+    out.append("")
+
+    manifest = getattr(snap, "manifest", None)
+    version = manifest.get("version") if isinstance(manifest, Mapping) else None
+    out.append(f"{h}# Data")
+    out.append("")
+    intro = "All figures come from the project's pinned snapshot"
+    if version:
+        intro += f" (version {escape_markdown(version)})"
+    intro += "; each file is checked against its sha256 before use."
+    out.append(intro)
+    out.append("")
+    heads = [PROVENANCE_COLUMNS[c] for c in
+             ("resource", "title", "publisher", "table_id", "reference_period", "retrieved", "licence")]
+    heads.append("sha256")
+    body = []
+    for _, r in table.iterrows():
+        digest = hashes.get(r["resource"], "")
+        digest = digest.split(":", 1)[-1][:12] if digest else ""
+        body.append([escape_markdown(r[c]) for c in
+                     ("resource", "title", "publisher", "table_id", "reference_period", "retrieved",
+                      "licence")] + [escape_markdown(digest)])
+    out.append(_md_table(heads, body))
+    out.append("")
+
+    caveats = []
+    for name in rows["name"]:
+        items = None
+        if callable(getattr(snap, "resource", None)):
+            try:
+                items = snap.resource(name).get("caveats")
+            except Exception:  # a Snapshot-like object without full entries
+                items = None
+        if items is None:
+            text = _text(rows.set_index("name").loc[name].get("caveats")) if "caveats" in rows else ""
+            items = [text] if text else []
+        if isinstance(items, str):
+            items = [items]
+        for item in items:
+            if _text(item):
+                caveats.append(f"- **{escape_markdown(name)}**: {escape_markdown(item)}")
+    if caveats:
+        out.append(f"{h}# Caveats")
+        out.append("")
+        out.extend(caveats)
+        out.append("")
+
+    out.append(f"{h}# Attribution")
+    out.append("")
+    for att in dict.fromkeys(a for a in table["attribution"] if a):
+        out.append(f"- {escape_markdown(att)}")
+    out.append("")
+    return "\n".join(out)
+
+
+def show_provenance(resource_names, params: Mapping | None, snapshot=None, **kwargs) -> None:
+    """Display :func:`provenance_markdown` in a notebook (prints it outside IPython)."""
+    text = provenance_markdown(resource_names, params, snapshot, **kwargs)
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+    except ImportError:  # pragma: no cover
+        print(text)
+        return
+    if get_ipython() is None:
+        print(text)
+    else:
+        display(Markdown(text))
+
+
+# ----------------------------------------------------------------------------- key figures
+
+
+def json_safe(value, _path: str = "value"):
+    """Convert ``value`` to plain JSON types: numpy numbers -> int/float, NaN / NA / NaT ->
+    None, dates -> ISO strings, tuples / arrays -> lists, Series -> dict. Infinity and
+    unknown types raise, naming where they were found."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (numbers.Integral, np.integer)):
+        return int(value)
+    if isinstance(value, (numbers.Real, np.floating)):
+        f = float(value)
+        if math.isnan(f):
+            return None
+        if math.isinf(f):
+            raise ValueError(f"{_path} is infinite ({f}); key figures must be finite numbers or missing")
+        return f
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (pd.Timestamp, _dt.datetime, _dt.date)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, (str, numbers.Integral, np.integer)):
+                raise TypeError(f"{_path} has a key {k!r} of type {type(k).__name__}; keys must be strings")
+            out[str(k)] = json_safe(v, f"{_path}[{k!r}]")
+        return out
+    if isinstance(value, pd.Series):
+        return json_safe(value.to_dict(), _path)
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [json_safe(v, f"{_path}[{i}]") for i, v in enumerate(list(value))]
+    raise TypeError(
+        f"{_path} has type {type(value).__name__}, which is not JSON-safe; use numbers, strings, "
+        "booleans, None, lists or dicts"
+    )
+
+
+def _display_value(v) -> str:
+    if v is None:
+        return "no data"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int):
+        return format_number(v, 0)
+    if isinstance(v, float):
+        a = abs(v)
+        dec = 0 if a >= 1000 or v == int(v) and a >= 100 else (2 if a >= 1 or a == 0 else 4)
+        return format_number(v, dec)
+    if isinstance(v, list):
+        return ", ".join(_display_value(x) for x in v)
+    if isinstance(v, dict):
+        return json.dumps(v, ensure_ascii=False)
+    return str(v)
+
+
+def key_figures_text(figures: Mapping, title: str = "Key figures") -> str:
+    """The plain-text table shown for a key-figures output."""
+    keys = list(figures)
+    width = max(len(k) for k in keys)
+    lines = [title, "-" * len(title)]
+    for k in keys:
+        lines.append(f"{k.ljust(width)}  {_display_value(figures[k])}")
+    return "\n".join(lines)
+
+
+def record_key_figures(figures: Mapping, *, title: str = "Key figures") -> dict:
+    """Store the workbook's key figures in the executed notebook and show them as a table.
+
+    ``figures`` maps a short stable name ("population_2023", "lq_turku_life_science") to a
+    value. Values are made JSON-safe (numpy -> Python, NaN -> null). In IPython the output
+    carries :data:`KEY_FIGURES_MIMETYPE` (read back with :func:`read_key_figures`) and a
+    ``text/plain`` table; outside IPython the table is printed. Returns the JSON-safe dict.
+    """
+    if not isinstance(figures, Mapping) or not figures:
+        raise ValueError("figures must be a non-empty dict of name -> value")
+    for k in figures:
+        if not isinstance(k, str) or not k.strip():
+            raise TypeError(f"key figure names must be non-empty strings; got {k!r}")
+    if not isinstance(title, str) or not title.strip():
+        raise ValueError(f"title must be a non-empty string; got {title!r}")
+    safe = {k: json_safe(v, f"figures[{k!r}]") for k, v in figures.items()}
+    text = key_figures_text(safe, title)
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover
+        print(text)
+        return safe
+    if get_ipython() is None:
+        print(text)
+    else:
+        display({KEY_FIGURES_MIMETYPE: safe, "text/plain": text}, raw=True)
+    return safe
+
+
+def read_key_figures(notebook) -> dict:
+    """All key figures recorded in an executed notebook, merged in cell order.
+
+    ``notebook`` is a path to an ``.ipynb`` or an nbformat ``NotebookNode`` / dict. A name
+    recorded twice with different values raises ``ValueError``.
+    """
+    import nbformat
+
+    if isinstance(notebook, (str, os.PathLike)):
+        path = Path(notebook)
+        if not path.is_file():
+            raise FileNotFoundError(f"no notebook at {path}")
+        nb = nbformat.read(path, as_version=4)
+    elif isinstance(notebook, Mapping):
+        nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.from_dict(notebook)
+    else:
+        raise TypeError(f"notebook must be a path or a notebook node; got {type(notebook).__name__}")
+    if "cells" not in nb:
+        raise ValueError("notebook has no 'cells'; is it a Jupyter notebook?")
+    found: dict = {}
+    where: dict = {}
+    for i, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code":
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data") or {}
+            if KEY_FIGURES_MIMETYPE not in data:
+                continue
+            payload = data[KEY_FIGURES_MIMETYPE]
+            if isinstance(payload, str):
+                payload = json.loads(payload)
+            if not isinstance(payload, Mapping):
+                raise ValueError(f"cell {i}: key-figures output is not a JSON object")
+            for k, v in payload.items():
+                if k in found and found[k] != v:
+                    raise ValueError(
+                        f"key figure {k!r} is recorded twice with different values: "
+                        f"{found[k]!r} (cell {where[k]}) and {v!r} (cell {i})"
+                    )
+                found[k] = v
+                where.setdefault(k, i)
+    return found
