@@ -111,6 +111,8 @@ def test_resource_is_pinned_hashed_licensed_and_attributed(snapshot, name):
         assert res.get(key), f"{name}: missing project key {key!r}"
     assert isinstance(res["caveats"], list) and all(isinstance(c, str) and c for c in res["caveats"])
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", res["retrieved_at"])
+    assert res["quality"] in {"GREEN", "AMBER", "RED"}  # RAG, defined in data/README.md
+    assert res["suitability"] in {"GREEN", "AMBER", "RED"}
     fields = res["schema"]["fields"]
     assert fields and all(f["type"] in {"string", "integer", "number", "date", "geojson"}
                           for f in fields)
@@ -305,9 +307,11 @@ def test_youth_table_national_totals_and_row_sums(snapshot):
     assert np.allclose(emp_rate, wide["tyollisten_osuus_vaestosta"], atol=0.051)
     assert np.allclose(unemp_rate, wide["tyottomien_osuus_tyovoimasta"], atol=0.051)
     vs = wide.loc["02"]
-    assert (vs["vaesto_18_24"], vs["tyottomat"], vs["muut_tyovoiman_ulkopuolella"]) == (41_038, 4_113, 2_551)
+    assert (vs["vaesto_18_24"], vs["tyottomat"], vs["muut_tyovoiman_ulkopuolella"]) == \
+        (41_038, 4_113, 2_551)
     assert vs["tyottomien_osuus_tyovoimasta"] == 16.8
-    assert set(y.loc[y["measure"].str.endswith("_vaestosta") | y["measure"].str.endswith("_tyovoimasta"), "unit"]) == {"percent"}
+    rates = y["measure"].isin(["tyollisten_osuus_vaestosta", "tyottomien_osuus_tyovoimasta"])
+    assert set(y.loc[rates, "unit"]) == {"percent"} and set(y.loc[~rates, "unit"]) == {"persons"}
 
 
 def test_sotkanet_values_keep_unverified_titles_empty(snapshot):
@@ -336,7 +340,8 @@ def test_sotkanet_indicators_and_regions(snapshot):
     assert by_id.loc[180, "id_status"].startswith("UNVERIFIED")
     title_only = ind[ind["indicator_id"].isna()]
     assert len(title_only) == 14
-    assert "Toimeentulotukea pitkäaikaisesti saaneet 18 - 24-vuotiaat, % vastaavan ikäisestä väestöstä" in set(title_only["title_fi"])
+    assert ("Toimeentulotukea pitkäaikaisesti saaneet 18 - 24-vuotiaat, % vastaavan ikäisestä "
+            "väestöstä") in set(title_only["title_fi"])
     assert (title_only["title_status"] == "exact API title").all()
     regions = snapshot.load("sotkanet_regions_known").set_index("sotkanet_region_id")
     assert regions.loc[389, "code"] == "853" and regions.loc[489, "code"] == "02"

@@ -275,6 +275,7 @@ class Snapshot:
                                      for lic in licenses),
                 "attribution": res.get("attribution"),
                 "quality": res.get("quality"),
+                "suitability": res.get("suitability"),
                 "source_title": "; ".join(s.get("title", "") for s in sources),
                 "source_url": "; ".join(s.get("path", "") for s in sources),
                 "obtained": res.get("obtained"),
@@ -636,6 +637,11 @@ def _status_text(marker: Any) -> str:
     return str(marker)
 
 
+def _row_number(label: Any) -> Any:
+    """1-based data row (header not counted) for the default RangeIndex of the readers."""
+    return int(label) + 1 if isinstance(label, (int, np.integer)) else label
+
+
 def _to_numeric(values: pd.Series, col: str, fpath: Path, *, integer: bool) -> pd.Series:
     if values.empty:
         return pd.Series([], dtype="float64", index=values.index)
@@ -644,12 +650,13 @@ def _to_numeric(values: pd.Series, col: str, fpath: Path, *, integer: bool) -> p
     if not bad.empty:
         kind = "an integer" if integer else "a number"
         raise SchemaError(f"{fpath}: column {col!r} must hold {kind} (decimal point, no "
-                          f"thousands separator); found {bad.iloc[0]!r} in row "
-                          f"{int(bad.index[0]) + 2 if isinstance(bad.index[0], (int, np.integer)) else bad.index[0]}")
+                          f"thousands separator); found {bad.iloc[0]!r} in data row "
+                          f"{_row_number(bad.index[0])}")
     if integer:
         frac = converted[(converted % 1) != 0]
         if not frac.empty:
-            raise SchemaError(f"{fpath}: column {col!r} is integer but holds {values[frac.index[0]]!r}")
+            raise SchemaError(f"{fpath}: column {col!r} is integer but holds "
+                              f"{values[frac.index[0]]!r} in data row {_row_number(frac.index[0])}")
     return converted
 
 
@@ -658,7 +665,7 @@ def _check_constraints(field: Mapping, typed: pd.Series, is_missing: pd.Series, 
     col = field["name"]
     if cons.get("required") and is_missing.any():
         row = int(np.flatnonzero(is_missing.to_numpy())[0])
-        raise SchemaError(f"{fpath}: column {col!r} is required but row {row + 2} is empty")
+        raise SchemaError(f"{fpath}: column {col!r} is required but data row {row + 1} is empty")
     present = typed[~is_missing]
     if "pattern" in cons and field.get("type", "string") == "string":
         rx = re.compile(cons["pattern"])
