@@ -1,0 +1,304 @@
+"""Tests for helpers.plotting (Agg backend, no pyplot state).
+
+The map fixture ``squares`` is a HAND-MADE GeoDataFrame of 3 x 4 squares in EPSG:3067
+with made-up values (one missing); the bar/line data are hand-made unless a comment says
+otherwise.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from PIL import Image
+from shapely.geometry import box
+
+from helpers import plotting as P
+
+SOURCE = "Source: hand-made test data"
+
+
+@pytest.fixture
+def squares() -> gpd.GeoDataFrame:
+    """HAND-MADE: 12 squares of 19.5 km in ETRS-TM35FIN, value 10*i + 3*j, square 011 missing."""
+    rows = []
+    for i in range(4):
+        for j in range(3):
+            code = f"{i * 3 + j:03d}"
+            rows.append({
+                "code": code,
+                "name_fi": f"Äänekoski {code}" if (i + j) % 2 else f"Åbo {code}",
+                "value": np.nan if (i, j) == (1, 1) else float(10 * i + 3 * j),
+                "geometry": box(240_000 + i * 20_000, 6_710_000 + j * 20_000,
+                                240_000 + i * 20_000 + 19_500, 6_710_000 + j * 20_000 + 19_500),
+            })
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:3067")
+
+
+def _texts(fig: Figure) -> list[str]:
+    out = [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        out += [t.get_text() for t in ax.texts]
+    return out
+
+
+def _legend_labels(fig: Figure) -> list[str]:
+    labels = []
+    for ax in fig.axes:
+        leg = ax.get_legend()
+        if leg is not None:
+            labels += [t.get_text() for t in leg.get_texts()]
+    return labels
+
+
+def _render_png(fig: Figure, path) -> tuple[int, int]:
+    fig.savefig(path)
+    with Image.open(path) as im:
+        return im.size
+
+
+# ----------------------------------------------------------------------------- basics
+
+
+def test_use_style_sets_house_font_and_palette():
+    P.use_style()
+    assert matplotlib.rcParams["font.sans-serif"][0] == "DejaVu Sans"
+    assert matplotlib.rcParams["axes.prop_cycle"].by_key()["color"][:2] == ["#0072B2", "#E69F00"]
+
+
+def test_figure_factory_sizes_and_errors():
+    fig, ax = P.figure("wide")
+    assert isinstance(fig, Figure) and tuple(fig.get_size_inches()) == (8.0, 4.5)
+    fig, axes = P.figure((6, 3), ncols=2)
+    assert len(axes) == 2
+    with pytest.raises(ValueError, match="size must be one of"):
+        P.figure("huge")
+
+
+def test_source_line_prefix_and_replacement():
+    fig, ax = P.figure()
+    P.source_line(fig, "Statistics Finland, table 11ra, CC BY 4.0")
+    P.source_line(fig, "Source: Statistics Finland, table 115x, CC BY 4.0")
+    sources = [t for t in fig.texts if t.get_gid() == "source-line"]
+    assert len(sources) == 1
+    assert sources[0].get_text() == "Source: Statistics Finland, table 115x, CC BY 4.0"
+    x, y = sources[0].get_position()
+    assert x < 0.05 and y < 0.05  # bottom left
+    with pytest.raises(ValueError, match="source must be a non-empty string"):
+        P.source_line(fig, "  ")
+
+
+def test_finalise_requires_title_and_source():
+    fig, ax = P.figure()
+    with pytest.raises(ValueError, match="no title"):
+        P.finalise(fig, source="x")
+    fig, ax = P.figure()
+    with pytest.raises(ValueError, match="no source line"):
+        P.finalise(fig, title="A title")
+    fig, ax = P.figure()
+    ax.plot([1, 2], [3, 4])
+    assert P.finalise(fig, title="A title", source="x") is fig
+    assert P.figure_title(fig) == "A title"
+
+
+def test_thousands_formatter_uses_narrow_space_and_minus():
+    fmt = P.thousands_formatter()
+    assert fmt.format_ticks([0, 50000, 100000]) == ["0", "50\u202f000", "100\u202f000"]
+    assert fmt.format_ticks([-0.5, 0, 0.5]) == ["\u22120.5", "0.0", "0.5"]
+    assert P.thousands_formatter(decimals=1)(1234.56) == "1\u202f234.6"
+
+
+# ----------------------------------------------------------------------------- bar chart
+
+
+def test_bar_chart_title_source_highlight_and_missing(tmp_path):
+    # Real population 31.12.2023 (Statistics Finland) of four municipalities; Pöytyä set
+    # missing by hand to test the missing-value marker
+    s = pd.Series({"Turku": 201863, "Salo": 51100, "Raisio": 25331, "Pöytyä": np.nan})
+    fig = P.bar_chart(s, title="Population 31.12.2023", source=SOURCE,
+                      value_label="Population", units="persons", highlight="Turku")
+    ax = fig.axes[0]
+    assert P.figure_title(fig) == "Population 31.12.2023"
+    assert SOURCE in _texts(fig)
+    assert ax.get_xlabel() == "Population (persons)"
+    # descending order from the top, missing last
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Turku", "Salo", "Raisio", "Pöytyä"]
+    visible = [p for p in ax.patches if p.get_visible()]
+    assert len(visible) == 3  # no zero-length bar for the missing value
+    colours = [matplotlib.colors.to_hex(p.get_facecolor()) for p in visible]
+    assert colours[0] == P.HIGHLIGHT_COLOUR.lower() and colours[1] == P.BASE_COLOUR.lower()
+    assert "no data" in _texts(fig)
+    assert "201\u202f863" in _texts(fig)  # value label with thin-space separator
+    assert ax.get_legend() is None  # one series: no legend
+    w, h = _render_png(fig, tmp_path / "bar.png")
+    assert w == 1200  # 8 in at 150 dpi
+
+
+def test_bar_chart_legend_when_several_series():
+    df = pd.DataFrame({"2019": [1.0, 2.0], "2023": [1.5, 2.5]}, index=["a", "b"])
+    fig = P.bar_chart(df, title="t", source=SOURCE, value_label="v")
+    assert _legend_labels(fig) == ["2019", "2023"]
+
+
+def test_bar_chart_requires_title_and_source_and_valid_highlight():
+    s = pd.Series({"a": 1.0})
+    with pytest.raises(TypeError):
+        P.bar_chart(s, source=SOURCE, value_label="v")  # title is required
+    with pytest.raises(ValueError, match="title must be a non-empty string"):
+        P.bar_chart(s, title="", source=SOURCE, value_label="v")
+    with pytest.raises(ValueError, match="source must be a non-empty string"):
+        P.bar_chart(s, title="t", source=None, value_label="v")
+    with pytest.raises(ValueError, match="highlight='Turku' is not a label of data"):
+        P.bar_chart(s, title="t", source=SOURCE, value_label="v", highlight="Turku")
+    with pytest.raises(TypeError, match="must hold numbers"):
+        P.bar_chart(pd.Series({"a": "1"}), title="t", source=SOURCE, value_label="v")
+
+
+# ----------------------------------------------------------------------------- line chart
+
+
+def test_line_chart_single_series_no_legend_year_ticks(tmp_path):
+    s = pd.Series([192962.0, 201863.0], index=[2019, 2023], name="Turku")  # real, see above
+    fig = P.line_chart(s, title="Turku population", source=SOURCE, y_label="Population",
+                       units="persons")
+    ax = fig.axes[0]
+    assert ax.get_legend() is None
+    assert ax.get_ylabel() == "Population (persons)"
+    fig.canvas.draw()
+    xt = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert "2019" in xt and "2023" in xt  # years without a thousands separator
+    yt = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert any("\u202f" in t for t in yt)
+    _render_png(fig, tmp_path / "line.png")
+
+
+def test_line_chart_legend_when_more_than_one_series_and_gaps_kept():
+    df = pd.DataFrame({"A": [1.0, np.nan, 3.0], "B": [2.0, 2.5, 3.5]}, index=[2020, 2021, 2022])
+    fig = P.line_chart(df, title="t", source=SOURCE, y_label="Index")
+    assert _legend_labels(fig) == ["A", "B"]
+    line_a = fig.axes[0].get_lines()[0]
+    assert np.isnan(line_a.get_ydata()[1])  # not interpolated
+
+
+# ----------------------------------------------------------------------------- choropleth
+
+
+def test_choropleth_legend_has_k_classes_and_no_data(squares, tmp_path):
+    fig = P.choropleth(squares, "value", title="Hand-made squares", source=SOURCE,
+                       legend_title="Value (units)", scheme="equal_interval", k=4,
+                       decimals=0)
+    labels = _legend_labels(fig)
+    # equal interval over 0 … 36 (11 known values): width 9 -> 0–9, 9–18, 18–27, 27–36
+    assert labels == ["0 – 9", "9 – 18", "18 – 27", "27 – 36", "no data"]
+    leg = fig.axes[0].get_legend()
+    assert leg.get_title().get_text() == "Value (units)"
+    assert P.figure_title(fig) == "Hand-made squares"
+    assert SOURCE in _texts(fig)
+    missing = [c for c in fig.axes[0].collections if c.get_gid() == "missing"]
+    assert len(missing) == 1 and missing[0].get_hatch() == P.MISSING_HATCH
+    _render_png(fig, tmp_path / "map.png")
+
+
+def test_choropleth_without_missing_has_no_no_data_entry(squares):
+    full = squares.assign(value=squares["value"].fillna(13.0))
+    fig = P.choropleth(full, "value", title="t", source=SOURCE, legend_title="v", k=3,
+                       missing_label="suppressed")
+    labels = _legend_labels(fig)
+    assert len(labels) == 3 and "suppressed" not in labels
+
+
+def test_choropleth_custom_missing_label(squares):
+    fig = P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v", k=3,
+                       missing_label="suppressed")
+    assert _legend_labels(fig)[-1] == "suppressed"
+
+
+def test_choropleth_refuses_other_crs(squares):
+    with pytest.raises(ValueError, match="EPSG:4326.*EPSG:3067.*to_crs\\(3067\\)"):
+        P.choropleth(squares.to_crs(4326), "value", title="t", source=SOURCE, legend_title="v")
+    with pytest.raises(ValueError, match="no CRS"):
+        P.choropleth(squares.set_crs(None, allow_override=True), "value", title="t",
+                     source=SOURCE, legend_title="v")
+
+
+def test_choropleth_highlight_draws_outline(squares):
+    fig = P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v", k=3,
+                       highlight="Åbo 000")
+    outlines = [c for c in fig.axes[0].collections if c.get_gid() == "highlight"]
+    assert len(outlines) == 1
+    segs = outlines[0].get_segments() if hasattr(outlines[0], "get_segments") else outlines[0].get_paths()
+    xs = np.concatenate([np.asarray(s)[:, 0] if not hasattr(s, "vertices") else s.vertices[:, 0] for s in segs])
+    assert xs.min() == 240_000 and xs.max() == 259_500  # the outline is square 000's
+    assert "Åbo 000 (outlined)" in _legend_labels(fig)
+    # also by code
+    fig = P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v", k=3,
+                       highlight="005")
+    assert any(c.get_gid() == "highlight" for c in fig.axes[0].collections)
+    with pytest.raises(ValueError, match="highlight='Turku' is not an area of the map"):
+        P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v",
+                     highlight="Turku")
+
+
+def test_choropleth_labels_auto_explicit_and_off(squares):
+    fig = P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v", k=3)
+    auto = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "area-label"]
+    # 19.5 km squares on an 8 in wide page are ~1.3 in across: every name fits
+    assert sorted(auto) == sorted(squares["name_fi"])
+    fig = P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v", k=3,
+                       labels=["Åbo 000", "004"])
+    assert sorted(t.get_text() for t in fig.axes[0].texts) == ["Åbo 000", "Åbo 004"]  # 004: i=1, j=1 -> "Åbo"
+    fig = P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v", k=3,
+                       labels=False)
+    assert len(fig.axes[0].texts) == 0
+
+
+def test_choropleth_auto_labels_skip_areas_too_small_for_their_name(squares):
+    # shrink one square to 1 km: its name cannot fit on the page any more
+    tiny = squares.copy()
+    tiny.loc[0, "geometry"] = box(240_000, 6_710_000, 241_000, 6_711_000)
+    fig = P.choropleth(tiny, "value", title="t", source=SOURCE, legend_title="v", k=3)
+    auto = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "area-label"]
+    assert "Åbo 000" not in auto and len(auto) == 11
+
+
+def test_choropleth_argument_errors(squares):
+    with pytest.raises(ValueError, match="column='valu' is not a column"):
+        P.choropleth(squares, "valu", title="t", source=SOURCE, legend_title="v")
+    with pytest.raises(ValueError, match="legend_title must be a non-empty string"):
+        P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="")
+    with pytest.raises(ValueError, match="scheme must be one of"):
+        P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v", scheme="jenks")
+    with pytest.raises(TypeError, match="GeoDataFrame"):
+        P.choropleth(pd.DataFrame(squares.drop(columns="geometry")), "value", title="t",
+                     source=SOURCE, legend_title="v")
+
+
+def test_choropleth_natural_breaks_finnish_names_render(squares, tmp_path):
+    fig = P.choropleth(squares, "value", title="Pöytyä, Äänekoski ja Åbo", source=SOURCE,
+                       legend_title="Arvo", scheme="natural_breaks", k=4)
+    assert len(_legend_labels(fig)) == 5  # 4 classes + no data
+    path = P.save(fig, tmp_path / "map.png")
+    assert path.stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_returned_figure_displays_as_png_in_a_kernel():
+    """A figure returned by a chart function shows as a PNG in a notebook even when the
+    kernel runs with MPLBACKEND=Agg (as nbval / headless runs do), and only once."""
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook()
+    nb.cells = [new_code_cell(
+        "import pandas as pd\n"
+        "from helpers.plotting import bar_chart\n"
+        "bar_chart(pd.Series({'a': 1.0, 'b': 2.0}), title='t', source='hand-made', value_label='v')"
+    )]
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    outs = nb.cells[0].outputs
+    pngs = [o for o in outs if "image/png" in o.get("data", {})]
+    assert len(pngs) == 1
+    assert pngs[0]["data"]["text/plain"] == "<Figure size 800x300 with 1 Axes>"
