@@ -109,6 +109,7 @@ def test_resource_is_pinned_hashed_licensed_and_attributed(snapshot, name):
         assert src.get("title") and re.match(r"https?://", src.get("path", ""))
     for key in PROJECT_KEYS:
         assert res.get(key), f"{name}: missing project key {key!r}"
+    assert res["attribution"].startswith("Source: "), res["attribution"]
     assert isinstance(res["caveats"], list) and all(isinstance(c, str) and c for c in res["caveats"])
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", res["retrieved_at"])
     assert res["quality"] in {"GREEN", "AMBER", "RED"}  # RAG, defined in data/README.md
