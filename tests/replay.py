@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import socket
 import threading
 import time
 from collections import deque
@@ -196,6 +197,10 @@ class ReplayServer:
             def log_message(self, *args):  # keep test output quiet
                 pass
 
+            def setup(self):
+                super().setup()  # no Nagle: headers and body go out without a delayed-ACK stall
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
             def _handle(self):
                 server._dispatch(self)
 
@@ -203,7 +208,8 @@ class ReplayServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
         self._thread.start()
         return self
 
@@ -376,7 +382,7 @@ def alyr_metadata(areas: list[str], area_texts: list[str]) -> dict:
     }
 
 
-def install_statfin(server: ReplayServer, *, max_cells: int = 120_000) -> None:
+def install_statfin(server: ReplayServer, *, max_cells: int = 120_000) -> ReplayServer:
     base = STATFIN_ROOT + "/fi/StatFin"
     meta_11re = fixture_json("statfin", "11re_metadata.response.json")
     real = []
@@ -425,6 +431,7 @@ def install_statfin(server: ReplayServer, *, max_cells: int = 120_000) -> None:
     server.route("GET", re.escape(base) + "/alyr", json_reply(ALYR_FOLDER))
     server.route("GET", re.escape(base) + r"(/[a-z]+)?/[0-9a-z]+\.px", get_meta)
     server.route("POST", re.escape(base) + r"(/[a-z]+)?/[0-9a-z]+\.px", post)
+    return server
 
 
 # =========================================================================== Sotkanet
@@ -453,7 +460,7 @@ HANDMADE_INDICATOR_127 = {  # HAND-MADE, reduced metadata; range cut to the repl
 }
 
 
-def install_sotkanet(server: ReplayServer) -> None:
+def install_sotkanet(server: ReplayServer) -> ReplayServer:
     base = SOTKANET_ROOT
     rows = []
     for name in ("json_indicator127_2023_trimmed.json", "json_indicator171_2019_2023_trimmed.json",
@@ -467,8 +474,10 @@ def install_sotkanet(server: ReplayServer) -> None:
 
     def need_ua(fn):
         def wrapped(rec):
-            ua = rec.headers.get("User-Agent", "")
-            if not ua.strip():
+            ua = rec.headers.get("User-Agent", "").strip()
+            # No User-Agent, or only a library default (urllib3 adds "python-urllib3/x" when
+            # a request sets none): Sotkanet answers 403 to such anonymous requests.
+            if not ua or ua.startswith(("python-urllib3/", "python-requests/")):
                 return Reply(status=403, body="<html><body><h1>403 Forbidden</h1></body></html>",
                              headers={"Content-Type": "text/html"})
             return fn(rec)
@@ -500,11 +509,12 @@ def install_sotkanet(server: ReplayServer) -> None:
     server.route("GET", re.escape(base) + "/indicators", need_ua(lambda rec: json_reply(HANDMADE_INDICATORS)))
     server.route("GET", re.escape(base) + r"/indicators/\d+", need_ua(indicator))
     server.route("GET", re.escape(base) + "/json", need_ua(data))
+    return server
 
 
 # =========================================================================== GeoStat
 
-def install_geostat(server: ReplayServer, *, unknown_status: int = 200) -> None:
+def install_geostat(server: ReplayServer, *, unknown_status: int = 200) -> ReplayServer:
     geojson = fixture_bytes("geostat", "getfeature_kunta4500k_2019_first6.DERIVED.geojson")
 
     def wfs(rec):
@@ -516,6 +526,7 @@ def install_geostat(server: ReplayServer, *, unknown_status: int = 200) -> None:
         return wfs_exception(f"Feature type {layer} unknown", status=unknown_status)
 
     server.route("GET", re.escape(WFS_PATH), wfs)
+    return server
 
 
 def install_all(server: ReplayServer) -> ReplayServer:
