@@ -635,7 +635,7 @@ def rank(series: pd.Series, ascending: bool = False) -> pd.Series:
     """Rank values: 1 = largest (``ascending=False``, the default) or smallest.
 
     Ties share the best rank of their group and the next rank is skipped (pandas
-    ``method="min"``: 10, 20, 20, 5 -> 4, 2, 2, 1... for descending: 20, 20, 10 -> 1, 1, 3).
+    ``method="min"``): descending, 10, 20, 20, 5 -> 3, 1, 1, 4; ascending -> 2, 3, 3, 1.
     NaN stays unranked (``<NA>``). Returns nullable integers (dtype ``Int64``).
     """
     if not isinstance(series, pd.Series):
