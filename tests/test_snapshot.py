@@ -470,17 +470,18 @@ def test_manifest_path_may_not_leave_the_snapshot_directory(tmp_snapshot):
 
 def test_verification_is_cached_per_path_mtime_and_size(tmp_snapshot, monkeypatch):
     calls = []
-    real = snap.sha256_file
-    monkeypatch.setattr(snap, "sha256_file", lambda p: calls.append(Path(p).name) or real(p))
+    real = snap.sha256_bytes
+    monkeypatch.setattr(snap, "sha256_bytes", lambda data: calls.append(len(data)) or real(data))
+    size = tmp_snapshot.resource("cluster_claims")["bytes"]
     tmp_snapshot.load("cluster_claims")
     tmp_snapshot.load("cluster_claims")
     Snapshot(tmp_snapshot.path).load("cluster_claims")
-    assert calls == ["cluster_claims.csv"]
+    assert calls == [size]
     path = tmp_snapshot.file_path("cluster_claims")
     st = path.stat()
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     tmp_snapshot.load("cluster_claims")
-    assert calls == ["cluster_claims.csv"] * 2
+    assert calls == [size] * 2
 
 
 # --------------------------------------------------------------------------- write_resource
@@ -581,6 +582,10 @@ def test_write_resource_rejects_bad_input_before_touching_anything(tmp_snapshot)
                                     {k: v for k, v in _meta().items() if k != "attribution"})
     with pytest.raises(ValueError, match="not valid"):
         tmp_snapshot.write_resource("Bad Name", _handmade_frame(), _meta())
+    with pytest.raises(ValueError, match="new name"):
+        tmp_snapshot.write_resource("area_classification_2026",
+                                    tmp_snapshot.load("area_classification_2026"),
+                                    {"path": "elsewhere.csv"})
     with pytest.raises(ValueError, match="computed"):
         tmp_snapshot.write_resource("handmade_test", _handmade_frame(), _meta(hash="sha256:00"))
     with pytest.raises(SchemaError, match="columns"):

@@ -86,6 +86,8 @@ __all__ = [
     "verify",
     "rehash",
     "sha256_file",
+    "sha256_bytes",
+    "infer_schema",
 ]
 
 MANIFEST_NAME = "datapackage.json"
@@ -173,6 +175,11 @@ def sha256_file(path: str | os.PathLike) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex sha256 of bytes in memory."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def _clear_verification_cache(path: Path | None = None) -> None:
@@ -302,17 +309,26 @@ class Snapshot:
         return self.path / rel
 
     # -- verification -----------------------------------------------------------------------
-    def _verify_entry(self, entry: Mapping) -> Path:
+    def _read_checked(self, entry: Mapping, verify: bool = True) -> tuple[Path, bytes]:
+        """Read a resource's bytes once and (``verify``) check them against the manifest.
+
+        The same bytes are hashed and parsed, so there is no window in which a file could be
+        swapped between the check and the read. A successful check is cached per
+        (path, mtime, size, expected hash); a cached file is not hashed again.
+        """
         fpath = self._file_path(entry)
         name = entry.get("name")
         try:
             st = fpath.stat()
+            data = fpath.read_bytes()
         except FileNotFoundError:
             raise MissingResourceFileError(
                 f"snapshot resource {name!r}: file {fpath} is missing (listed in "
                 f"{self.manifest_path}). Restore it from version control or re-pin it with "
                 f"`workbooks data refresh`."
             ) from None
+        if not verify:
+            return fpath, data
         expected = entry.get("hash")
         if not isinstance(expected, str) or not expected.startswith(HASH_PREFIX):
             raise ManifestError(f"resource {name!r} has no '{HASH_PREFIX}<hex>' hash in "
@@ -320,9 +336,10 @@ class Snapshot:
                                 f"{name}` after checking the file")
         key = (str(fpath.resolve()), st.st_mtime_ns, st.st_size, expected)
         with _VERIFIED_LOCK:
-            if key in _VERIFIED:
-                return fpath
-        actual = HASH_PREFIX + sha256_file(fpath)
+            cached = key in _VERIFIED
+        if cached and len(data) == st.st_size:
+            return fpath, data
+        actual = HASH_PREFIX + sha256_bytes(data)
         if actual != expected:
             raise IntegrityError(
                 f"snapshot file {fpath} does not match its manifest entry {name!r}: sha256 is "
@@ -330,12 +347,12 @@ class Snapshot:
                 f"edit was intentional run `python -m helpers.snapshot rehash {name}`; otherwise "
                 f"restore the file from version control."
             )
-        if entry.get("bytes") is not None and entry["bytes"] != st.st_size:
-            raise IntegrityError(f"snapshot file {fpath} is {st.st_size} bytes, manifest entry "
+        if entry.get("bytes") is not None and entry["bytes"] != len(data):
+            raise IntegrityError(f"snapshot file {fpath} is {len(data)} bytes, manifest entry "
                                  f"{name!r} says {entry['bytes']}")
         with _VERIFIED_LOCK:
             _VERIFIED[key] = True
-        return fpath
+        return fpath, data
 
     def verify(self, name: str | None = None) -> list[str]:
         """Check sha256 of one resource or (``name=None``) of all; returns the names checked.
@@ -344,12 +361,12 @@ class Snapshot:
         failures (missing files included).
         """
         if name is not None:
-            self._verify_entry(self._entry(name))
+            self._read_checked(self._entry(name))
             return [name]
         problems = []
         for entry in self._read_manifest()["resources"]:
             try:
-                self._verify_entry(entry)
+                self._read_checked(entry)
             except (IntegrityError, MissingResourceFileError, ManifestError) as exc:
                 problems.append(str(exc))
         if problems:
@@ -361,10 +378,8 @@ class Snapshot:
     def load(self, name: str, verify: bool = True) -> pd.DataFrame:
         """Load a resource as a typed DataFrame, or a GeoDataFrame in EPSG:3067 for geometry."""
         entry = self._entry(name)
-        fpath = self._verify_entry(entry) if verify else self._file_path(entry)
-        if not fpath.exists():
-            raise MissingResourceFileError(f"snapshot resource {name!r}: file {fpath} is missing")
-        return _read_file(fpath, entry)
+        fpath, data = self._read_checked(entry, verify=verify)
+        return _read_file(fpath, entry, data)
 
     # -- writing ----------------------------------------------------------------------------
     def write_resource(
@@ -399,8 +414,9 @@ class Snapshot:
         if not isinstance(metadata, Mapping):
             raise TypeError(f"metadata must be a mapping of manifest keys, "
                             f"got {type(metadata).__name__}")
-        manifest = self._read_manifest()
+        self._read_manifest()  # validates the manifest (clear errors)
         manifest_bytes_before = self.manifest_path.read_bytes()
+        manifest = json.loads(manifest_bytes_before.decode("utf-8"))  # exactly these bytes
         existing = next((r for r in manifest["resources"] if r.get("name") == name), None)
         is_geo = _is_geoframe(frame)
         fmt = "geojson" if is_geo else "csv"
@@ -412,6 +428,9 @@ class Snapshot:
         for key in ("name", "bytes", "hash", "format", "mediatype", "encoding", "profile"):
             if key in metadata and key != "name":
                 raise ValueError(f"metadata key {key!r} is computed by write_resource; remove it")
+        if existing and "path" in metadata and metadata["path"] != existing.get("path"):
+            raise ValueError(f"resource {name!r} is pinned at {existing.get('path')!r}; write it "
+                             f"under a new name instead of moving it to {metadata['path']!r}")
         entry.update(copy.deepcopy(dict(metadata)))
         missing = [k for k in REQUIRED_PROVENANCE_KEYS if not entry.get(k)]
         if missing:
@@ -420,6 +439,8 @@ class Snapshot:
         entry["name"] = name
         entry.setdefault("path", name + _FORMATS[fmt]["suffix"])
         fpath = self._file_path(entry)
+        if not fpath.parent.is_dir():
+            raise ValueError(f"resource {name!r}: folder {fpath.parent} does not exist")
         if fpath.name == MANIFEST_NAME:
             raise ValueError(f"resource {name!r} cannot use the manifest's file name")
         if "schema" not in metadata and not existing:
@@ -437,9 +458,10 @@ class Snapshot:
         })
         tmp_data = tmp_manifest = None
         try:
-            tmp_data = _write_temp(self.path, fpath.name, data_bytes)
+            tmp_data = _write_temp(fpath.parent, fpath.name, data_bytes)
+            written = tmp_data.read_bytes()  # validate and hash what is really on disk
             if validate is not None:
-                check = _read_file(tmp_data, entry)
+                check = _read_file(tmp_data, entry, written)
                 try:
                     result = validate(check)
                 except Exception as exc:
@@ -447,8 +469,8 @@ class Snapshot:
                                           f"{type(exc).__name__}: {exc}") from exc
                 if result is False:
                     raise ValidationError(f"validate returned False for resource {name!r}")
-            entry["bytes"] = len(data_bytes)
-            entry["hash"] = HASH_PREFIX + sha256_file(tmp_data)
+            entry["bytes"] = len(written)
+            entry["hash"] = HASH_PREFIX + sha256_bytes(written)
             new_manifest = copy.deepcopy(manifest)
             if existing:
                 idx = next(i for i, r in enumerate(new_manifest["resources"])
@@ -469,6 +491,7 @@ class Snapshot:
         # a load in that instant raises IntegrityError (loud), `rehash` repairs a crash here.
         os.replace(tmp_data, fpath)
         os.replace(tmp_manifest, self.manifest_path)
+        _fsync_dir(fpath.parent)
         _fsync_dir(self.path)
         _clear_verification_cache(fpath)
         self._manifest = None
@@ -520,19 +543,22 @@ def _schema_fields(entry: Mapping) -> list[dict]:
     return schema["fields"]
 
 
-def _read_file(fpath: Path, entry: Mapping) -> pd.DataFrame:
+def _read_file(fpath: Path, entry: Mapping, data: bytes) -> pd.DataFrame:
+    """Parse ``data`` (the bytes of ``fpath``, already verified) per the manifest entry."""
     fmt = entry.get("format")
     if fmt == "csv":
-        return _read_csv(fpath, entry)
+        return _read_csv(fpath, entry, data)
     if fmt == "geojson":
-        return _read_geojson(fpath, entry)
+        return _read_geojson(fpath, entry, data)
     raise ManifestError(f"resource {entry.get('name')!r}: unsupported format {fmt!r} "
                         f"(supported: {sorted(_FORMATS)})")
 
 
-def _read_csv(fpath: Path, entry: Mapping) -> pd.DataFrame:
+def _read_csv(fpath: Path, entry: Mapping, data: bytes) -> pd.DataFrame:
+    import io
+
     try:
-        raw = pd.read_csv(fpath, dtype=str, keep_default_na=False, na_filter=False,
+        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_filter=False,
                           encoding=entry.get("encoding", "utf-8"))
     except UnicodeDecodeError as exc:
         raise SchemaError(f"{fpath} is not valid {entry.get('encoding', 'utf-8')}: {exc}") from exc
@@ -545,11 +571,11 @@ def _read_csv(fpath: Path, entry: Mapping) -> pd.DataFrame:
     return _apply_schema(raw, fields, missing_values, fpath, from_text=True)
 
 
-def _read_geojson(fpath: Path, entry: Mapping) -> pd.DataFrame:
+def _read_geojson(fpath: Path, entry: Mapping, data: bytes) -> pd.DataFrame:
     import geopandas as gpd
 
     try:
-        doc = json.loads(fpath.read_text(encoding=entry.get("encoding", "utf-8")))
+        doc = json.loads(data.decode(entry.get("encoding", "utf-8")))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise SchemaError(f"{fpath} is not valid GeoJSON text: {exc}") from exc
     if doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
