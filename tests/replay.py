@@ -179,9 +179,10 @@ class ReplayServer:
         fn = handler if callable(handler) else (lambda req, r=handler: r)
         self.routes.append((method.upper(), re.compile(path_regex + r"$"), fn))
 
-    def inject(self, path: str, *replies: Reply) -> None:
+    def inject(self, path: str, *replies: Reply, method: str | None = None) -> None:
+        """Queue replies for the next requests to ``path`` (only ``method`` ones if given)."""
         with self._lock:
-            self.faults.setdefault(path, deque()).extend(replies)
+            self.faults.setdefault((method.upper() if method else "*", path), deque()).extend(replies)
 
     @property
     def url(self) -> str:
@@ -241,9 +242,11 @@ class ReplayServer:
         with self._lock:
             self.requests.append(rec)
             fault = None
-            queue = self.faults.get(parts.path)
-            if queue:
-                fault = queue.popleft()
+            for key in ((h.command, parts.path), ("*", parts.path)):
+                queue = self.faults.get(key)
+                if queue:
+                    fault = queue.popleft()
+                    break
             limited = self._rate_limited(rec.clock)
         if limited:
             reply = status_reply(429, retry_after="10", body="Too many requests")

@@ -1,62 +1,225 @@
 """The ``workbooks`` command.
 
-Sub-commands are added module by module; ``workbooks --help`` lists what exists.
+    workbooks list [--json]                         every workbook and its parameters
+    workbooks run NOTEBOOK [-p name=value ...]      one validated run -> reports/adhoc/
+    workbooks run --set NAME [-j N]                 a set from reports/schedule.yaml -> reports/NAME/
+    workbooks report [-j N]                         = workbooks run --set default (make report)
+
+Exit codes: 0 success, 1 a run failed (or the machine cannot run workbooks), 2 bad input
+(unknown workbook / parameter / set, bad value) — detected before any kernel starts.
+Other modules add sub-commands through hooks (``helpers.refresh.add_data_commands``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
-from . import __version__, paths
+from . import __version__
 
 KERNEL_NAME = "turku-workbooks"
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
-    """Run every workbook with its defaults on the pinned snapshot, write .ipynb + .html."""
-    import nbformat
-    import papermill as pm
-    from nbconvert import HTMLExporter
+# ----------------------------------------------------------------------------- list
 
-    out_dir = Path(args.output or paths.reports_dir())
-    out_dir.mkdir(parents=True, exist_ok=True)
-    notebooks = sorted(paths.notebooks_dir().glob("*.ipynb"))
-    if not notebooks:
-        print("no workbooks found in", paths.notebooks_dir(), file=sys.stderr)
-        return 1
-    exporter = HTMLExporter()
-    failed = []
-    for i, nb_path in enumerate(notebooks, 1):
-        print(f"[{i}/{len(notebooks)}] {nb_path.name}", flush=True)
-        executed = out_dir / nb_path.name
-        try:
-            pm.execute_notebook(
-                str(nb_path), str(executed), kernel_name=KERNEL_NAME,
-                cwd=str(paths.notebooks_dir()), progress_bar=False,
-            )
-        except Exception as exc:  # papermill keeps the failed notebook at `executed`
-            print(f"  FAILED: {exc}", file=sys.stderr)
-            failed.append(nb_path.name)
+
+def _allowed(p) -> str:
+    return p.describe_allowed()
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from . import params
+
+    books = params.workbooks()
+    if args.json:
+        out = []
+        for book in books.values():
+            out.append({
+                "name": book.name,
+                "notebook": book.notebook,
+                "title": book.title,
+                "description": book.description,
+                "parameters": [
+                    {
+                        "name": p.name,
+                        "type": p.type,
+                        "default": p.default,
+                        "allowed": _allowed(p),
+                        "choices": list(p.choices) if p.choices is not None else None,
+                        "min": p.min,
+                        "max": p.max,
+                        "kinds": list(p.kinds) if p.type == "area" else None,
+                        "nullable": p.nullable,
+                        "description": p.description,
+                    }
+                    for p in book.parameters
+                ],
+                "rules": [dict(r) for r in book.rules],
+            })
+        json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    for i, book in enumerate(books.values()):
+        if i:
+            print()
+        print(f"{book.name} — {book.title}  (notebooks/{book.notebook})")
+        if book.description:
+            print(f"  {book.description}")
+        if not book.parameters:
+            print("  (no parameters)")
             continue
-        body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
-        (out_dir / (nb_path.stem + ".html")).write_text(body, encoding="utf-8")
-    print(f"{len(notebooks) - len(failed)} rendered, {len(failed)} failed -> {out_dir}")
-    return 1 if failed else 0
+        rows = [("parameter", "type", "default", "allowed", "description")]
+        for p in book.parameters:
+            rows.append((p.name, p.type, repr(p.default), _allowed(p), p.description))
+        widths = [max(len(r[c]) for r in rows) for c in range(4)]
+        for r in rows:
+            print("  " + "  ".join(r[c].ljust(widths[c]) for c in range(4)) + "  " + r[4])
+        for rule in book.rules:
+            print(f"  rule: {rule.get('rule')} ({rule.get('a')}, {rule.get('b')})")
+    return 0
+
+
+# ----------------------------------------------------------------------------- run
+
+
+def _print_problems(title: str, problems: list[str]) -> None:
+    print(f"workbooks: {title}", file=sys.stderr)
+    for p in problems:
+        for j, line in enumerate(str(p).splitlines()):
+            print(("  - " if j == 0 else "    ") + line, file=sys.stderr)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from . import runner
+
+    reports_dir = Path(args.reports).expanduser().resolve() if args.reports else None
+    try:
+        if args.set and args.notebook:
+            raise runner.RunnerInputError("give either NOTEBOOK or --set NAME, not both")
+        if args.set:
+            if args.param:
+                raise runner.RunnerInputError("-p applies to a single NOTEBOOK; a set's parameters are in the schedule")
+            spec = runner.get_set(args.set, args.schedule)
+            set_name, requests, description, merge = spec.name, list(spec.runs), spec.description, False
+        elif args.notebook:
+            values = runner.parse_assignments(args.param)
+            set_name, requests, merge = runner.ADHOC_SET, [runner.RunRequest(args.notebook, values)], True
+            description = "single runs (workbooks run NOTEBOOK)"
+        else:
+            raise runner.RunnerInputError("name a NOTEBOOK to run or a --set from the schedule")
+        if args.jobs < 1:
+            raise runner.RunnerInputError(f"-j needs a whole number >= 1; got {args.jobs}")
+        if args.dry_run:
+            jobs = runner.plan(requests, set_name, timeout=args.timeout)
+            for job in jobs:
+                shown = ", ".join(f"{k}={v}" for k, v in job.display_parameters)
+                print(f"{set_name}/{job.slug}\t{job.source}\t{shown}")
+            print(f"{len(jobs)} run(s) in set {set_name!r}; all parameters valid", file=sys.stderr)
+            return runner.EXIT_OK
+        outcome = runner.run_set(
+            set_name, requests, workers=args.jobs, reports_dir=reports_dir, merge=merge,
+            description=description, timeout=args.timeout,
+        )
+    except runner.RunnerInputError as exc:
+        _print_problems("bad input, nothing was run:", exc.problems)
+        return runner.EXIT_BAD_INPUT
+    except runner.RunnerSetupError as exc:
+        print(f"workbooks: {exc}", file=sys.stderr)
+        return runner.EXIT_FAILED
+    except (KeyboardInterrupt, runner.Terminated):
+        return 130
+
+    print(runner.summary_table(outcome.results))
+    from . import paths
+
+    root = reports_dir or paths.reports_dir()
+    if outcome.published is not None:
+        print(f"published {outcome.published.name}/ — gallery: {root / 'index.html'}")
+    elif outcome.kept_failed is not None:
+        print(f"every run failed: nothing published, the previous reports are unchanged; "
+              f"outputs kept in {outcome.kept_failed}", file=sys.stderr)
+    if not args.set:  # a single run: say exactly where to look
+        r = outcome.results[0]
+        where = outcome.published or outcome.kept_failed
+        if r.ok:
+            print(f"ok: {where / r.files['html']}")
+        else:
+            print(f"FAILED {r.job.slug} {r.describe_error()}", file=sys.stderr)
+            if r.files.get("ipynb"):
+                print(f"  executed notebook kept: {where / r.files['ipynb']}", file=sys.stderr)
+            if r.files.get("code_html"):
+                print(f"  failing cell: {where / r.files['code_html']}#papermill-error-cell", file=sys.stderr)
+            if r.files.get("log"):
+                print(f"  log: {where / r.files['log']}", file=sys.stderr)
+    return outcome.exit_code
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    args.set, args.notebook, args.param, args.dry_run = args.set or "default", None, [], False
+    return _cmd_run(args)
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="parallel worker processes (default 1)")
+    p.add_argument("--schedule", help="schedule file (default: reports/schedule.yaml or $TURKU_WORKBOOKS_SCHEDULE)")
+    p.add_argument("--reports", help="reports directory (default: reports/ or $TURKU_WORKBOOKS_REPORTS)")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="fail a run when one cell takes longer than this (default: no limit)")
+
+
+# ----------------------------------------------------------------------------- parser
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbooks",
         description="Parameterised workbooks on open data for Turku and Varsinais-Suomi.",
+        epilog="exit codes: 0 success, 1 a run failed, 2 bad input (nothing was run)",
     )
     parser.add_argument("--version", action="version", version=f"turku-workbooks {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    p = sub.add_parser("report", help="run every workbook with defaults and render HTML to reports/")
-    p.add_argument("--output", help="output directory (default: reports/)")
+
+    p = sub.add_parser("list", help="every workbook with its parameters (name, type, default, allowed, description)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_cmd_list)
+
+    p = sub.add_parser(
+        "run", help="run one workbook (-p name=value) or a --set from the schedule; publish to reports/",
+        description="Validate parameters before any kernel starts, execute with papermill on the "
+                    "project kernel, write the executed notebook and HTML, update reports/index.html.",
+    )
+    p.add_argument("notebook", nargs="?", metavar="NOTEBOOK",
+                   help="workbook name or notebooks/NAME.ipynb (see `workbooks list`)")
+    p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="a parameter value (repeatable); checked against the workbook's schema")
+    p.add_argument("--set", metavar="NAME", help="run a report set from the schedule (e.g. default, regions)")
+    p.add_argument("--dry-run", action="store_true", help="validate and list the runs, execute nothing")
+    _add_run_options(p)
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("report", help="build the default report set (same as `run --set default`)")
+    p.add_argument("--set", default="default", metavar="NAME", help="set to build (default: default)")
+    _add_run_options(p)
     p.set_defaults(func=_cmd_report)
+
+    for hook in _command_hooks():
+        hook(sub)
     return parser
+
+
+def _command_hooks():
+    """Sub-commands contributed by other modules, when they exist."""
+    hooks = []
+    try:
+        from .refresh import add_data_commands
+    except ModuleNotFoundError as exc:  # the module is not there (yet); any other error is real
+        if exc.name != f"{__package__}.refresh":
+            raise
+    else:
+        hooks.append(add_data_commands)
+    return hooks
 
 
 def main(argv: list[str] | None = None) -> int:
