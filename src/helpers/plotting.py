@@ -59,6 +59,7 @@ __all__ = [
     "bar_chart",
     "line_chart",
     "choropleth",
+    "locator_map",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe palette (black moved to the end).
@@ -572,7 +573,7 @@ def _check_map_frame(gdf, column: str):
         raise ValueError("gdf is empty; there is nothing to map")
 
 
-_LABEL_COLUMNS = ("name_fi", "name", "nimi", "label")
+_LABEL_COLUMNS = ("name_fi", "nimi", "name", "label")  # Finnish names first
 
 
 def _label_column(gdf, label_column):
@@ -776,4 +777,79 @@ def choropleth(
                 path_effects=[pe.withStroke(linewidth=2.2, foreground="white")],
             )
     _set_title(fig, ax, title, own)
+    return finalise(fig, source=source)
+
+
+def locator_map(
+    context,
+    detail,
+    *,
+    title: str,
+    source: str,
+    context_label: str,
+    detail_label: str,
+    highlight=None,
+    labels="auto",
+    label_column: str | None = None,
+) -> Figure:
+    """Two-panel reference map in EPSG:3067: ``context`` areas (e.g. Finland's regions)
+    on the left with ``highlight`` (names/codes) filled, and ``detail`` areas (e.g. one
+    region's municipalities) zoomed on the right with their names where they fit.
+
+    No values are mapped (use :func:`choropleth` for that); it answers "where is it?".
+    Both frames must be in EPSG:3067 (refused otherwise, as in :func:`choropleth`).
+    """
+    title = _require_text(title, "title")
+    source = _require_text(source, "source")
+    context_label = _require_text(context_label, "context_label")
+    detail_label = _require_text(detail_label, "detail_label")
+    for name, frame in (("context", context), ("detail", detail)):
+        if getattr(frame, "crs", None) is None or frame.crs.to_epsg() != 3067:
+            raise ValueError(
+                f"{name} must be a GeoDataFrame in EPSG:3067; got CRS {getattr(frame, 'crs', None)} "
+                "(use gdf.to_crs(3067))"
+            )
+        if len(frame) == 0:
+            raise ValueError(f"{name} has no areas to draw")
+    context = context.reset_index(drop=True)
+    detail = detail.reset_index(drop=True)
+    fig, (ax_ctx, ax_det) = figure((8.0, 6.2), ncols=2, layout="compressed",
+                                   gridspec_kw={"width_ratios": [1, 1.35]})
+    context.plot(ax=ax_ctx, color=MISSING_COLOUR, edgecolor="white", linewidth=0.6)
+    handles = [Patch(facecolor=MISSING_COLOUR, edgecolor="#BBBBBB", label=context_label)]
+    if highlight is not None:
+        ctx_label_col = _label_column(context, None)
+        mask = _match_rows(context, highlight, ctx_label_col, "highlight")
+        context[mask].plot(ax=ax_ctx, color=HIGHLIGHT_COLOUR, edgecolor="white", linewidth=0.6)
+        ax_ctx.collections[-1].set_gid("highlight")
+        names = context.loc[mask, ctx_label_col].astype(str).tolist() if ctx_label_col else [str(highlight)]
+        handles.append(Patch(facecolor=HIGHLIGHT_COLOUR, edgecolor="white", label=", ".join(names)))
+    detail.plot(ax=ax_det, color="#FBE3D6", edgecolor=HIGHLIGHT_COLOUR, linewidth=0.7)
+    handles.append(Patch(facecolor="#FBE3D6", edgecolor=HIGHLIGHT_COLOUR, label=detail_label))
+    for ax in (ax_ctx, ax_det):
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+    label_col = _label_column(detail, label_column)
+    if labels and label_col is not None:
+        import matplotlib.patheffects as pe
+
+        texts = detail[label_col].fillna("").astype(str).tolist()
+        if labels == "auto":
+            mask = _auto_label_mask(detail, texts, ax_det, fig)
+        elif labels is True:
+            mask = np.ones(len(detail), dtype=bool)
+        else:
+            mask = _match_rows(detail, list(labels), label_col, "labels")
+        points = detail.geometry.representative_point()
+        for i in np.flatnonzero(mask):
+            ax_det.annotate(
+                texts[i], (points.iloc[i].x, points.iloc[i].y), ha="center", va="center",
+                fontsize=LABEL_FONTSIZE, color="#222222", gid="area-label",
+                path_effects=[pe.withStroke(linewidth=2.2, foreground="white")],
+            )
+    # the north-west corner of a map of Finland is empty sea/Sweden: room for the legend
+    leg = ax_ctx.legend(handles=handles, loc="upper left", frameon=False, fontsize=8,
+                        bbox_to_anchor=(-0.05, 1.0))
+    leg.set_gid("map-legend")
+    _set_title(fig, ax_ctx, title, own_figure=True)
     return finalise(fig, source=source)
