@@ -278,11 +278,11 @@ def _check_statfin(where, name, spec) -> None:
         raise _fail(where, name, "a statfin dataset needs exactly one of 'table' or 'discover'")
     if has_table:
         table = spec["table"]
-        if not isinstance(table, str) or not re.match(r"^([a-z0-9]+/)?[0-9a-z]+(\.px)?$", table):
-            raise _fail(where, name, f"table {table!r} should look like 'vaerak/11re'")
-        if re.search(r"statfin_[a-z0-9]+_pxt_", table):
+        if isinstance(table, str) and re.search(r"statfin_[a-z0-9]+_pxt_", table):
             raise _fail(where, name, f"table {table!r} is a legacy long id; since June 2026 use the "
                                      f"short id (e.g. 'vaerak/11re')")
+        if not isinstance(table, str) or not re.match(r"^([a-z0-9]+/)?[0-9a-z]+(\.px)?$", table):
+            raise _fail(where, name, f"table {table!r} should look like 'vaerak/11re'")
     else:
         d = spec["discover"]
         if not isinstance(d, Mapping) or not d.get("folder") or not d.get("title_pattern"):
