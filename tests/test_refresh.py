@@ -27,7 +27,6 @@ from replay import (  # noqa: F401  (pytest fixtures)
     WFS_PATH,
     clock,
     fixture_json,
-    http,
     server,
     status_reply,
     truncated,

@@ -4,7 +4,6 @@ against the local replay server."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from helpers.sources.http import HttpClient

@@ -21,13 +21,11 @@ Mirrors: every client's base URL can be changed with ``--statfin-url`` / ``--sot
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd

@@ -23,7 +23,7 @@ import json
 import re
 import unicodedata
 from datetime import timedelta
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
