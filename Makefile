@@ -11,6 +11,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 KERNEL := turku-workbooks
 STAMP  := $(VENV)/.installed
+JOBS   ?= 2
 
 .PHONY: help setup report test unit nbval lab refresh bench clean
 
@@ -27,10 +28,13 @@ $(STAMP): pyproject.toml requirements/lock.txt
 
 setup: $(STAMP)
 
+# the default report set of reports/schedule.yaml -> reports/default/ + reports/index.html
+# (other sets: $(BIN)/workbooks run --set regions -j 2; see docs/scheduling.md)
 report: $(STAMP)
-	$(BIN)/workbooks report
+	$(BIN)/workbooks run --set default -j $(JOBS)
 
 test: $(STAMP)
+	tools/ensure-chromium
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest --nbval notebooks --nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider
 

@@ -188,11 +188,13 @@ def write_thumbnail(nb, dest: Path, width: int = THUMB_WIDTH) -> tuple[int, int]
     from PIL import Image
 
     with Image.open(io.BytesIO(raw)) as img:
-        img = img.convert("RGBA") if img.mode not in ("RGB", "RGBA") else img
+        img = img.convert("RGBA")
         if img.width > width:
             img = img.resize((width, max(1, round(img.height * width / img.width))), Image.LANCZOS)
-        img.save(dest, format="PNG", optimize=True)
-        return img.width, img.height
+        flat = Image.new("RGB", img.size, "white")  # figures are drawn on white
+        flat.paste(img, mask=img.getchannel("A"))
+        flat.quantize(colors=128).save(dest, format="PNG", optimize=True)
+        return flat.width, flat.height
 
 
 def key_figures(nb) -> dict:
@@ -261,7 +263,19 @@ def _jinja_env():
     )
     env.filters["href"] = lambda value: urllib.parse.quote(str(value))
     env.filters["seconds"] = format_seconds
+    env.filters["when"] = format_when
     return env
+
+
+def format_when(value: Any) -> str:
+    """ISO timestamp -> "2026-11-27 19:31 UTC" (unparseable values unchanged)."""
+    try:
+        t = _dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if t.tzinfo is not None:
+        t = t.astimezone(_dt.timezone.utc)
+    return t.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def format_seconds(value: Any) -> str:

@@ -421,6 +421,9 @@ def plan(requests: Sequence[RunRequest], set_name: str, *, timeout: float | None
             slug, k = f"{base}-{k}", k + 1
         used.add(slug.lower())
         shown = validated.as_strings()
+        for p in book.parameters:
+            if p.type == "path" and validated[p.name] is None:
+                shown[p.name] = "pinned snapshot"
         areas = [validated[p.name] for p in book.parameters if p.type == "area"]
         title = book.title + (f" — {areas[0].label}" if areas else "")
         snapshot = next((validated[p.name] for p in book.parameters if p.type == "path" and validated[p.name]), None)
