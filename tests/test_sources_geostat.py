@@ -99,3 +99,15 @@ def test_exception_report_with_http_400(clock, http):
             GeoStat(srv.url + WFS_PATH, http=http).areas("maakunta", 2030)
     finally:
         srv.stop()
+
+
+def test_describe_feature_type_of_both_real_vintages():
+    from helpers.sources.geostat import parse_feature_type
+
+    f2019 = parse_feature_type(fixture_bytes("geostat", "describefeaturetype_kunta4500k_2019.xml"))
+    assert f2019 == [("geom", "gml:MultiPolygonPropertyType"), ("kunta", "xsd:string"), ("vuosi", "xsd:long"),
+                     ("nimi", "xsd:string"), ("namn", "xsd:string"), ("name", "xsd:string")]
+    f2016 = dict(parse_feature_type(fixture_bytes("geostat", "describefeaturetype_kunta4500k_2016.xml")))
+    assert f2016["kunta"] == "xsd:string" and f2016["vuosi"] == "xsd:decimal"
+    names2016 = [n for n, _ in parse_feature_type(fixture_bytes("geostat", "describefeaturetype_kunta4500k_2016.xml"))]
+    assert names2016.index("vuosi") < names2016.index("kunta")  # field order differs between vintages

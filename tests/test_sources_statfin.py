@@ -339,3 +339,19 @@ def test_statfin_default_pacing_never_trips_the_servers_limit(tmp_path):
 def test_bad_language_is_refused():
     with pytest.raises(ValueError, match="lang must be one of"):
         StatFin(lang="de")
+
+
+def test_client_limits_match_the_apis_own_config():
+    from helpers.sources.statfin import MAX_CELLS, RATE_LIMIT
+
+    config = fixture_json("statfin", "api_v1_config.response.json")
+    assert MAX_CELLS == config["maxCells"] == config["maxValues"]
+    assert RATE_LIMIT == (config["maxCalls"], float(config["timeWindow"]))
+
+
+def test_legacy_json_format_excerpt_is_refused_by_the_json_stat2_parser():
+    # the older 'json' response format (columns/data) is not json-stat2: a clear error, not garbage
+    with pytest.raises(JsonStatError, match="class 'dataset'"):
+        parse_jsonstat2(fixture_bytes("statfin", "115q_occupation2512.response_json_format.EXCERPT.json"))
+    body = fixture_json("statfin", "115q_occupation2512.request.json")
+    assert body["response"] == {"format": "json-stat2"}

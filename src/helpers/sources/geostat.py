@@ -99,6 +99,29 @@ def parse_features(payload, *, kind: str | None = None, crs: str = CRS):
     return frame
 
 
+def parse_feature_type(payload) -> list[tuple[str, str]]:
+    """A DescribeFeatureType answer (XSD) -> ``[(field, xsd type), ...]`` in schema order.
+
+    Used to confirm that a layer's code field is ``xsd:string`` (so "005" keeps its zeros).
+    """
+    import xml.etree.ElementTree as ET
+
+    if isinstance(payload, str):
+        payload = payload.encode("utf-8")
+    err = _exception_text(bytes(payload))
+    if err:
+        raise GeoStatError(f"WFS exception: {err}")
+    try:
+        root = ET.fromstring(payload)
+    except ET.ParseError as exc:
+        raise ResponseFormatError(f"DescribeFeatureType answer is not XML ({exc})") from None
+    xsd = "{http://www.w3.org/2001/XMLSchema}"
+    seq = root.find(f".//{xsd}complexType//{xsd}sequence")
+    if seq is None:
+        raise ResponseFormatError("DescribeFeatureType answer has no element sequence")
+    return [(el.get("name"), el.get("type")) for el in seq.findall(f"{xsd}element")]
+
+
 def _code(value, width: int):
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
