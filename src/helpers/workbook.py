@@ -9,15 +9,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
-import yaml
-
-from . import paths
 from .snapshot import Snapshot
-
-CATALOG_FILE = paths.package_dir() / "catalog.yaml"
 
 
 def open_snapshot(snapshot_param: Any = None) -> Snapshot:
@@ -25,22 +19,11 @@ def open_snapshot(snapshot_param: Any = None) -> Snapshot:
     return Snapshot(snapshot_param) if snapshot_param else Snapshot()
 
 
-@lru_cache(maxsize=1)
-def _catalog_resources() -> dict[str, str]:
-    raw = yaml.safe_load(CATALOG_FILE.read_text(encoding="utf-8")) or {}
-    return {name: spec["resource"] for name, spec in (raw.get("datasets") or {}).items()}
-
-
 def dataset_resource(dataset: str) -> str:
-    """The snapshot resource a catalog dataset is pinned to."""
-    resources = _catalog_resources()
-    if dataset not in resources:
-        import difflib
+    """The snapshot resource a catalog dataset is pinned to (errors suggest close names)."""
+    from . import catalog
 
-        close = difflib.get_close_matches(dataset, sorted(resources), n=3)
-        hint = f" — did you mean: {', '.join(close)}?" if close else ""
-        raise KeyError(f"unknown catalog dataset {dataset!r}{hint}")
-    return resources[dataset]
+    return catalog.get(dataset).resource
 
 
 def missing_note(dataset: str) -> str:
