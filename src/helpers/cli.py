@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -61,10 +62,13 @@ def _cmd_list(args: argparse.Namespace) -> int:
         json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
+    from .runner import display_source, notebook_dir
+
+    nb_dir = notebook_dir(params.active_schema_file())
     for i, book in enumerate(books.values()):
         if i:
             print()
-        print(f"{book.name} — {book.title}  (notebooks/{book.notebook})")
+        print(f"{book.name} — {book.title}  ({display_source(nb_dir / book.notebook)})")
         if book.description:
             print(f"  {book.description}")
         if not book.parameters:
@@ -128,8 +132,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except runner.RunnerSetupError as exc:
         print(f"workbooks: {exc}", file=sys.stderr)
         return runner.EXIT_FAILED
-    except (KeyboardInterrupt, runner.Terminated):
+    except KeyboardInterrupt:
         return 130
+    except runner.Terminated as exc:
+        return 128 + int(exc.args[0] if exc.args else signal.SIGTERM)
 
     print(runner.summary_table(outcome.results))
     from . import paths

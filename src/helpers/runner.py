@@ -757,19 +757,37 @@ def _scrub_file(path: Path, scrubber: Scrubber) -> None:
     path.write_text(_ANSI.sub("", scrubber.text(text)), encoding="utf-8")
 
 
-def crashed_result(job: Job, reason: str) -> RunResult:
-    now = gallery.now_iso()
-    log_name = f"{job.slug}.log"
-    log_path = Path(job.out_dir) / log_name
-    with contextlib.suppress(OSError):
-        with open(log_path, "a", encoding="utf-8") as fh:
-            fh.write(f"{reason}\n")
+def crashed_result(job: Job, reason: str, started: float | None = None) -> RunResult:
+    """The result of a run whose worker died: its log and partial notebook, scrubbed."""
+    import nbformat
+
+    now = time.time()
+    started = started or now
+    out = Path(job.out_dir) if job.out_dir else None
+    files: dict[str, str | None] = {"ipynb": None, "html": None, "code_html": None, "log": None, "thumb": None}
+    if out is not None and out.is_dir():
+        scrubber = Scrubber.for_this_machine({job.reports_dir: "<reports>"} if job.reports_dir else None)
+        log_path = out / f"{job.slug}.log"
+        with contextlib.suppress(OSError):
+            with open(log_path, "a", encoding="utf-8") as fh:
+                fh.write(f"{time.strftime('%H:%M:%S')} ERROR helpers.runner: {reason}\n")
+            _scrub_file(log_path, scrubber)
+            files["log"] = log_path.name
+        ipynb = out / f"{job.slug}.ipynb"
+        if ipynb.is_file():
+            try:
+                nb = scrubber.notebook(nbformat.read(ipynb, as_version=4), input_path=job.source,
+                                       output_path=f"{job.set_name}/{ipynb.name}")
+                nbformat.write(nb, ipynb)
+                files["ipynb"] = ipynb.name
+            except Exception:  # noqa: BLE001 - a half-written notebook is not worth keeping
+                ipynb.unlink(missing_ok=True)
     return RunResult(
-        job=job, status="failed", elapsed_s=0.0, started_at=now, finished_at=now,
+        job=job, status="failed", elapsed_s=now - started,
+        started_at=gallery.now_iso(), finished_at=gallery.now_iso(),
         error={"cell": None, "cell_id": None, "exec_count": None, "ename": "WorkerDied",
                "evalue": reason, "summary": reason},
-        files={"ipynb": None, "html": None, "code_html": None,
-               "log": log_name if log_path.exists() else None, "thumb": None},
+        files=files,
     )
 
 
@@ -838,6 +856,7 @@ class _Slot:
     process: Any
     conn: Any
     job: Job | None = None
+    since: float = 0.0
 
 
 class LocalExecutor:
@@ -885,7 +904,7 @@ class LocalExecutor:
                         slot.process.join(timeout=5)
                         job, slot.job = slot.job, None
                         yield crashed_result(job, f"the worker process died (exit code {slot.process.exitcode}) "
-                                                  "while running this report")
+                                                  "while running this report", slot.since)
                         with contextlib.suppress(Exception):
                             slot.conn.close()
                         if pending:
@@ -902,7 +921,7 @@ class LocalExecutor:
     @staticmethod
     def _assign(slot: _Slot, pending: deque) -> None:
         if pending and slot.process.is_alive():
-            slot.job = pending.popleft()
+            slot.job, slot.since = pending.popleft(), time.time()
             slot.conn.send(slot.job)
         else:
             with contextlib.suppress(Exception):

@@ -1,0 +1,238 @@
+"""The `workbooks` command: list, run (exit codes 0/1/2), report, the Makefile wiring,
+tools/ensure-chromium. Runs use the HAND-MADE fixture workbooks in tests/fixtures/workbooks/."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import cli, gallery, runner
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "workbooks"
+
+
+@pytest.fixture
+def fixture_env(monkeypatch, tmp_path):
+    monkeypatch.setenv("TURKU_WORKBOOKS_SCHEMA", str(FIXTURES / "workbooks.yaml"))
+    monkeypatch.setenv("TURKU_WORKBOOKS_SCHEDULE", str(FIXTURES / "schedule.yaml"))
+    monkeypatch.setenv("TURKU_WORKBOOKS_REPORTS", str(tmp_path / "reports"))
+    return tmp_path / "reports"
+
+
+@pytest.fixture
+def no_kernels(monkeypatch):
+    """Fail loudly if anything tries to start a worker or look for the kernel."""
+
+    def refuse(*a, **k):
+        raise AssertionError("a kernel/worker was about to start for bad input")
+
+    monkeypatch.setattr(runner, "LocalExecutor", refuse)
+    monkeypatch.setattr(runner, "check_kernel", refuse)
+
+
+# ----------------------------------------------------------------------------- list
+
+
+def test_list_shows_every_parameter_with_type_default_allowed_and_description(fixture_env, capsys):
+    assert cli.main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "hello — Hello fixture  (tests/fixtures/workbooks/hello.ipynb)" in out
+    line = next(l for l in out.splitlines() if l.strip().startswith("repeat "))
+    for part in ("int", "2", "int in [1, 5]", "how many times to print the title"):
+        assert part in line
+    area = next(l for l in out.splitlines() if l.strip().startswith("area ") and "greet" in l)
+    assert "'MK02'" in area and "region/municipality" in area
+    sig = next(l for l in out.splitlines() if l.strip().startswith("signal_number"))
+    assert "one of 9, 15" in sig
+
+
+def test_list_json_is_machine_readable(fixture_env, capsys):
+    assert cli.main(["list", "--json"]) == 0
+    books = {b["name"]: b for b in json.loads(capsys.readouterr().out)}
+    assert set(books) == {"hello", "broken", "sleepy", "kills_worker"}
+    repeat = next(p for p in books["hello"]["parameters"] if p["name"] == "repeat")
+    assert repeat == {"name": "repeat", "type": "int", "default": 2, "allowed": "int in [1, 5]", "choices": None,
+                      "min": 1, "max": 5, "kinds": None, "nullable": False,
+                      "description": "how many times to print the title"}
+    assert books["kills_worker"]["parameters"][0]["choices"] == [9, 15]
+
+
+def test_list_uses_the_project_schema_by_default(monkeypatch, capsys):
+    monkeypatch.delenv("TURKU_WORKBOOKS_SCHEMA", raising=False)
+    assert cli.main(["list", "--json"]) == 0
+    books = {b["name"]: b for b in json.loads(capsys.readouterr().out)}
+    assert "data_overview" in books
+    snap = books["data_overview"]["parameters"][0]
+    assert snap["name"] == "snapshot" and snap["type"] == "path" and snap["default"] is None
+
+
+# ----------------------------------------------------------------------------- bad input: exit 2
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["run", "hello", "-p", "aera=Turku"], "unknown parameter 'aera' — did you mean 'area'?"),
+    (["run", "hello", "-p", "repeat=lots"], "repeat='lots' is not an integer"),
+    (["run", "hello", "-p", "repeat=7"], "out of range"),
+    (["run", "hello", "-p", "area=Turkku"], "Turku"),
+    (["run", "hello", "-p", "area=SSS"], "this workbook accepts region or municipality"),
+    (["run", "helo"], "unknown workbook 'helo' — did you mean: hello"),
+    (["run", "hello", "-p", "area"], "-p expects name=value"),
+    (["run", "hello", "-p", "area=MK02", "-p", "area=KU853"], "given twice"),
+    (["run", "hello", "--set", "smoke"], "not both"),
+    (["run", "--set", "smoke", "-p", "area=MK02"], "a set's parameters are in the schedule"),
+    (["run", "--set", "smok"], "did you mean 'smoke'"),
+    (["run"], "name a NOTEBOOK"),
+    (["run", "hello", "-j", "0"], "-j needs a whole number"),
+])
+def test_bad_input_exits_2_before_any_kernel_starts(fixture_env, no_kernels, capsys, argv, message):
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert "bad input, nothing was run" in err and message in err
+    assert not fixture_env.exists()
+
+
+def test_argparse_errors_also_exit_2(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["run", "hello", "-j", "two"])
+    assert info.value.code == 2
+
+
+def test_dry_run_validates_a_whole_set_without_running(monkeypatch, no_kernels, capsys, tmp_path):
+    monkeypatch.delenv("TURKU_WORKBOOKS_SCHEMA", raising=False)
+    monkeypatch.setenv("TURKU_WORKBOOKS_REPORTS", str(tmp_path / "reports"))
+    assert cli.main(["run", "--set", "regions", "--dry-run", "--schedule", str(ROOT / "reports/schedule.yaml")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 19
+    assert lines[1].startswith("regions/region_profile--MK02\tnotebooks/region_profile.ipynb\tarea=MK02 Varsinais-Suomi")
+    assert not (tmp_path / "reports").exists()
+
+
+def test_report_is_the_default_set(monkeypatch, fixture_env):
+    seen = {}
+
+    def fake_run_set(set_name, requests, **kwargs):
+        seen.update(set_name=set_name, n=len(requests), workers=kwargs["workers"])
+        return runner.SetOutcome(set_name, [], 0.0, None, None)
+
+    monkeypatch.setattr(runner, "run_set", fake_run_set)
+    monkeypatch.setenv("TURKU_WORKBOOKS_SCHEDULE", str(ROOT / "reports/schedule.yaml"))
+    cli.main(["report", "-j", "3"])
+    assert seen == {"set_name": "default", "n": 5, "workers": 3}
+
+
+# ----------------------------------------------------------------------------- real runs
+
+
+@pytest.mark.slow
+def test_single_runs_exit_0_or_1_and_a_failure_points_at_the_cell(fixture_env, capsys):
+    assert cli.main(["run", "hello", "-p", "area=Turku", "-p", "repeat=3"]) == 0
+    out = capsys.readouterr().out
+    assert f"ok: {fixture_env / 'adhoc' / 'hello--KU853--3.html'}" in out
+    assert cli.main(["run", "tests/fixtures/workbooks/broken.ipynb"]) == 1
+    captured = capsys.readouterr()
+    err = captured.err
+    assert "FAILED broken at In [4], cell 7 of the executed notebook, cell id cell-4: UnknownWorkbookError" in err
+    assert f"executed notebook kept: {fixture_env / 'adhoc' / 'broken.ipynb'}" in err
+    assert f"failing cell: {fixture_env / 'adhoc' / 'broken.code.html'}#papermill-error-cell" in err
+    nb = nbformat.read(fixture_env / "adhoc" / "broken.ipynb", as_version=4)
+    assert "An Exception was encountered at" in nb.cells[0].source
+    # both runs are in the ad-hoc set of the gallery
+    manifest = json.loads((fixture_env / "adhoc" / "manifest.json").read_text())
+    assert [(r["slug"], r["status"]) for r in manifest["runs"]] == [("hello--KU853--3", "ok"), ("broken", "failed")]
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()
+            and p.relative_to(root).parts[0] not in (gallery.STAGING, gallery.FAILED, gallery.LOCK)}
+
+
+def _publish_hand_made_gallery(reports: Path) -> None:
+    """A previous gallery made of hand-made files (no kernel needed)."""
+    staged = gallery.new_staging(reports, "allfail")
+    run = {"slug": "old", "workbook": "broken", "title": "Old report", "source": "x", "parameters": [],
+           "status": "ok", "elapsed_s": 1, "started_at": "2026-01-01T00:00:00+00:00",
+           "finished_at": "2026-01-01T00:00:00+00:00", "attempts": 1, "snapshot_version": "old",
+           "key_figures": [], "key_figures_raw": {}, "error": None,
+           "files": {"html": "old.html", "code_html": None, "ipynb": None, "log": None, "thumb": None},
+           "thumb_size": None}
+    (staged / "old.html").write_text("hand-made previous report")
+    gallery.publish_set(reports, staged, {"format": 1, "set": "allfail", "description": "", "generated_at":
+                                          "2026-01-01T00:00:00+00:00", "elapsed_s": 1, "counts": {"ok": 1, "failed": 0},
+                                          "files": {}, "runs": [run]})
+
+
+@pytest.mark.slow
+def test_a_set_where_every_run_fails_publishes_nothing_and_keeps_the_outputs(fixture_env, capsys):
+    _publish_hand_made_gallery(fixture_env)
+    before = _tree(fixture_env)
+    assert cli.main(["run", "--set", "allfail"]) == 1
+    err = capsys.readouterr().err
+    assert "every run failed: nothing published" in err
+    assert _tree(fixture_env) == before
+    kept = fixture_env / gallery.FAILED / "allfail"
+    assert (kept / "broken.ipynb").is_file() and (kept / "broken.code.html").is_file()
+    assert "every run failed" in (kept / "run.log").read_text()
+
+
+# ----------------------------------------------------------------------------- wiring
+
+
+def _recipe(makefile: str, target: str) -> tuple[str, list[str]]:
+    m = re.search(rf"^{target}:([^\n]*)\n((?:\t[^\n]*\n)+)", makefile, re.M)
+    assert m, f"no {target} target"
+    return m.group(1), [l.strip() for l in m.group(2).splitlines()]
+
+
+def test_makefile_report_runs_the_default_set_and_test_ensures_chromium_first():
+    makefile = (ROOT / "Makefile").read_text()
+    deps, recipe = _recipe(makefile, "report")
+    assert "$(STAMP)" in deps
+    assert recipe == ["$(BIN)/workbooks run --set default -j $(JOBS)"]
+    deps, recipe = _recipe(makefile, "test")
+    assert "$(STAMP)" in deps
+    assert recipe[0] == "tools/ensure-chromium"
+    assert any("pytest tests" in line for line in recipe[1:])
+    ci = [l for l in (ROOT / ".ci/run").read_text().splitlines() if l.strip() and not l.startswith("#")]
+    assert ci[-1] == "make test" and not any("chromium" in l or "pytest" in l for l in ci)
+
+
+def test_ensure_chromium_explains_when_it_cannot_install(tmp_path):
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    (fake_bin / "id").write_text("#!/bin/sh\necho 1000\n")
+    (fake_bin / "id").chmod(0o755)
+    env = dict(os.environ, PATH=f"{fake_bin}:{os.environ['PATH']}", CHROMIUM=str(tmp_path / "no-chromium"))
+    proc = subprocess.run([str(ROOT / "tools/ensure-chromium")], env=env, capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 1
+    assert "is missing and this user is not root" in proc.stderr
+
+
+def test_ensure_chromium_is_quiet_success_when_installed():
+    if not Path("/usr/bin/chromium").exists():
+        pytest.fail("/usr/bin/chromium is missing: run tools/ensure-chromium (make test does)")
+    proc = subprocess.run([str(ROOT / "tools/ensure-chromium")], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0 and "at /usr/bin/chromium" in proc.stdout
+
+
+def test_other_modules_add_sub_commands_through_the_hook(monkeypatch):
+    import sys
+    import types
+
+    fake = types.ModuleType("helpers.refresh")
+
+    def add_data_commands(sub):
+        sub.add_parser("data", help="hand-made stand-in for the data commands")
+
+    fake.add_data_commands = add_data_commands
+    monkeypatch.setitem(sys.modules, "helpers.refresh", fake)
+    names = cli.build_parser()._subparsers._group_actions[0].choices
+    assert {"list", "run", "report", "data"} <= set(names)

@@ -1,0 +1,279 @@
+"""helpers.gallery: escaping, report rendering, thumbnails, atomic publishing (no kernels).
+
+Manifests and notebooks here are hand-made test fixtures built in the tests, not real data.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import os
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from helpers import gallery, paths
+
+XSS = "<script>alert('x')</script>"
+
+
+def _png(width=300, height=200, color=(200, 30, 30)) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _record(slug, *, status="ok", title="Hello", params=(("area", "MK02 Varsinais-Suomi"),), thumb=True,
+            key_figures=(("population_2023", "1 234"),), error=None):
+    files = {"html": f"{slug}.html", "code_html": f"{slug}.code.html", "ipynb": f"{slug}.ipynb",
+             "log": f"{slug}.log", "thumb": f"{slug}.thumb.png" if thumb else None}
+    return {
+        "slug": slug, "workbook": "hello", "title": title, "source": "notebooks/hello.ipynb",
+        "parameters": [list(p) for p in params], "status": status, "elapsed_s": 1.5,
+        "started_at": "2026-01-02T03:04:05+00:00", "finished_at": "2026-01-02T03:04:07+00:00",
+        "attempts": 1, "snapshot_version": "2026.1", "key_figures": [list(k) for k in key_figures],
+        "key_figures_raw": {}, "error": error, "files": files, "thumb_size": [300, 200] if thumb else None,
+    }
+
+
+def _manifest(set_name, runs, description="hand-made"):
+    return {"format": gallery.MANIFEST_FORMAT, "set": set_name, "description": description,
+            "generated_at": "2026-01-02T03:04:07+00:00", "started_at": "2026-01-02T03:04:00+00:00",
+            "elapsed_s": 7.0, "workers": 1, "counts": gallery.count_runs(runs), "files": {"log": "run.log"},
+            "runs": runs}
+
+
+def _stage(reports: Path, set_name: str, runs: list[dict], marker: str = "v1") -> Path:
+    staged = gallery.new_staging(reports, set_name)
+    for r in runs:
+        for f in r["files"].values():
+            if f:
+                (staged / f).write_text(f"{marker} {f}", encoding="utf-8")
+    (staged / "run.log").write_text(marker, encoding="utf-8")
+    return staged
+
+
+def _tree(root: Path) -> dict[str, str]:
+    """Every published file (not staging, not the lock) with its sha256."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if rel.parts[0] in (gallery.STAGING, gallery.LOCK) or p.is_dir():
+            continue
+        out[str(rel)] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+# ----------------------------------------------------------------------------- escaping
+
+
+def test_gallery_escapes_every_value_from_a_run():
+    err = {"cell": 3, "cell_id": "c", "exec_count": 2, "ename": "E", "evalue": XSS, "summary": f"ValueError: {XSS}"}
+    html = gallery.render_gallery([
+        _manifest("demo", [
+            _record("a", title=XSS, params=(("title", XSS),), key_figures=((XSS, XSS),)),
+            _record("b", status="failed", thumb=False, error=err),
+        ], description=XSS),
+    ])
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert "script-src 'none'" in html  # and scripts could not run anyway
+    assert "Failed</strong> at In [2] (cell 3 of the executed notebook)" in html
+
+
+def test_gallery_card_shows_parameters_key_figures_time_snapshot_and_source():
+    html = gallery.render_gallery([_manifest("demo", [_record("hello--MK02")])])
+    assert 'href="demo/hello--MK02.html"' in html
+    assert 'src="demo/hello--MK02.thumb.png"' in html
+    for text in ("MK02 Varsinais-Suomi", "population_2023", "1 234", "run time 1.5 s", "snapshot 2026.1",
+                 "generated from <code>notebooks/hello.ipynb</code>", "2026-01-02 03:04 UTC"):
+        assert text in html, text
+
+
+def test_gallery_links_are_relative_and_quoted():
+    html = gallery.render_gallery([_manifest("demo", [_record("odd name#1")])])
+    hrefs = re.findall(r'(?:href|src)="([^"]+)"', html)
+    assert hrefs and all(not h.startswith(("/", "http", "file:")) for h in hrefs)
+    assert 'href="demo/odd%20name%231.html"' in html
+
+
+def test_sets_are_ordered_default_first_adhoc_last():
+    html = gallery.render_gallery([_manifest(n, [_record("x")]) for n in ("adhoc", "regions", "default")])
+    assert html.index('id="set-default"') < html.index('id="set-regions"') < html.index('id="set-adhoc"')
+
+
+def test_clean_html_escapes_scripts_and_drops_handlers_but_keeps_tables():
+    import pandas as pd
+
+    dirty = ('<p onclick="evil()">x<script>alert(1)</script><img src=x onerror=alert(2)>'
+             '<a href="javascript:alert(3)">l</a><iframe src=y></iframe></p>')
+    clean = gallery.clean_html(dirty)
+    assert "<script" not in clean and "&lt;script&gt;" in clean
+    assert "onclick" not in clean and "onerror" not in clean and "javascript:" not in clean
+    assert "<iframe" not in clean
+    table = gallery.clean_html(pd.DataFrame({"kunta": ["Turku"], "väestö": [201863]})._repr_html_())
+    assert "<table" in table and "<td>Turku</td>" in table and "<style" in table
+
+
+@pytest.mark.parametrize("name", ["../x", "A", ".hidden", "a/b", "", "x" * 70, "a b"])
+def test_set_names_that_could_escape_or_surprise_are_rejected(name):
+    with pytest.raises(ValueError, match="set name"):
+        gallery.check_set_name(name)
+
+
+def test_format_value():
+    assert gallery.format_value(1234567) == "1\u2009234\u2009567"
+    assert gallery.format_value(-4.615) == "\u22124.62"
+    assert gallery.format_value(1234.5) == "1\u2009234"  # 0 decimals from 1000 up
+    assert gallery.format_value(None) == "no data"
+    assert gallery.format_value(True) == "yes"
+    assert gallery.format_value("KU853") == "KU853"
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def _hand_made_notebook():
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Hand-made notebook for the renderer test"),
+        new_code_cell("secret_source_line = 1", execution_count=1, outputs=[
+            new_output("display_data", data={"text/html": f"<p>{XSS}</p>", "text/plain": "x"}),
+            new_output("display_data", data={"text/markdown": f"## {XSS}", "text/plain": "x"}),
+            new_output("display_data", data={"application/javascript": "alert('js')", "text/plain": "js"}),
+            new_output("display_data", data={"image/png": base64.b64encode(_png()).decode(), "text/plain": "fig"}),
+            new_output("display_data", data={gallery.KEY_FIGURES_MIMETYPE: {"population": 5}, "text/plain": "kf"}),
+        ]),
+    ])
+    nb.metadata["kernelspec"] = {"name": "turku-workbooks", "display_name": "x", "language": "python"}
+    return nbformat.from_dict(nb)
+
+
+def test_report_pages_are_self_contained_escaped_and_code_only_in_the_research_version():
+    renderer = gallery.ReportRenderer()
+    context = {"slug": "demo", "title": XSS, "source": "notebooks/demo.ipynb", "parameters": [("title", XSS)],
+               "snapshot_version": "2026.1", "generated_at": "2026-01-02T03:04:05+00:00", "status": "ok"}
+    reader, code = renderer.render(_hand_made_notebook(), context)
+    for page in (reader, code):
+        assert "<script" not in page.lower()
+        assert "alert('js')" not in page  # JavaScript outputs are dropped
+        assert "&lt;script&gt;" in page
+        assert re.search(r"""(src|href)=["']https?://""", page) is None  # no CDN
+        assert "script-src 'none'" in page
+        assert 'href="../index.html"' in page and 'href="demo.ipynb"' in page
+        assert "notebooks/demo.ipynb" in page and "2026.1" in page
+        assert "data:image/png;base64," in page
+    assert "secret_source_line" not in reader and 'href="demo.code.html"' in reader
+    assert "secret_source_line" in code and 'href="demo.html"' in code
+
+
+def test_thumbnail_is_the_first_figure_scaled_down(tmp_path):
+    nb = _hand_made_notebook()
+    size = gallery.write_thumbnail(nb, tmp_path / "t.png", width=120)
+    assert size == (120, 80)
+    from PIL import Image
+
+    with Image.open(tmp_path / "t.png") as img:
+        assert img.size == (120, 80)
+    assert gallery.write_thumbnail(new_notebook(), tmp_path / "none.png") is None
+
+
+def test_key_figures_are_read_from_the_mimetype():
+    assert gallery.key_figures(_hand_made_notebook()) == {"population": 5}
+
+
+def test_snapshot_version_from_datapackage(tmp_path):
+    (tmp_path / "datapackage.json").write_text(json.dumps({"name": "x", "version": "hand-made-7", "resources": []}))
+    assert gallery.snapshot_version(tmp_path) == "hand-made-7"
+    pinned = json.loads((paths.snapshot_dir() / "datapackage.json").read_text("utf-8"))["version"]
+    assert gallery.snapshot_version() == pinned
+
+
+# ----------------------------------------------------------------------------- publishing
+
+
+def test_publish_builds_the_set_and_the_gallery(tmp_path):
+    runs = [_record("a"), _record("b", status="failed", thumb=False)]
+    staged = _stage(tmp_path, "demo", runs)
+    published = gallery.publish_set(tmp_path, staged, _manifest("demo", runs))
+    assert published == tmp_path / "demo"
+    assert (published / "a.html").read_text() == "v1 a.html"
+    assert json.loads((published / "manifest.json").read_text())["counts"] == {"ok": 1, "failed": 1}
+    index = (tmp_path / "index.html").read_text()
+    assert 'href="demo/a.html"' in index and 'id="demo--b"' in index
+    assert not any((tmp_path / gallery.STAGING).iterdir())  # staging cleaned up
+
+
+def test_republishing_replaces_the_set_and_keeps_other_sets(tmp_path):
+    gallery.publish_set(tmp_path, _stage(tmp_path, "one", [_record("a")]), _manifest("one", [_record("a")]))
+    gallery.publish_set(tmp_path, _stage(tmp_path, "two", [_record("b")]), _manifest("two", [_record("b")]))
+    new = [_record("c")]
+    gallery.publish_set(tmp_path, _stage(tmp_path, "one", new, "v2"), _manifest("one", new))
+    assert sorted(p.name for p in (tmp_path / "one").iterdir() if p.suffix != ".json") == [
+        "c.code.html", "c.html", "c.ipynb", "c.log", "c.thumb.png", "run.log"]
+    index = (tmp_path / "index.html").read_text()
+    assert 'href="one/c.html"' in index and 'href="two/b.html"' in index and 'one/a.html' not in index
+
+
+def test_a_failure_while_publishing_leaves_the_old_gallery_byte_for_byte(tmp_path, monkeypatch):
+    runs = [_record("a")]
+    gallery.publish_set(tmp_path, _stage(tmp_path, "demo", runs), _manifest("demo", runs))
+    before = _tree(tmp_path)
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(gallery, "render_gallery", boom)
+    new = [_record("z")]
+    with pytest.raises(RuntimeError, match="simulated"):
+        gallery.publish_set(tmp_path, _stage(tmp_path, "demo", new, "v2"), _manifest("demo", new))
+    assert _tree(tmp_path) == before
+
+
+def test_set_directories_are_swapped_in_one_step(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "f").write_text("A")
+    (b / "f").write_text("B")
+    if not gallery.exchange_paths(a, b):
+        pytest.skip("this file system cannot exchange paths atomically (the two-rename fallback is used)")
+    assert (a / "f").read_text() == "B" and (b / "f").read_text() == "A"
+
+
+def test_merged_sets_keep_earlier_runs(tmp_path):
+    gallery.publish_set(tmp_path, _stage(tmp_path, "adhoc", [_record("a"), _record("b")]),
+                        _manifest("adhoc", [_record("a"), _record("b")]), merge=True)
+    new = [_record("b", status="failed", thumb=False)]
+    gallery.publish_set(tmp_path, _stage(tmp_path, "adhoc", new, "v2"), _manifest("adhoc", new), merge=True)
+    manifest = json.loads((tmp_path / "adhoc" / "manifest.json").read_text())
+    assert [(r["slug"], r["status"]) for r in manifest["runs"]] == [("a", "ok"), ("b", "failed")]
+    assert manifest["counts"] == {"ok": 1, "failed": 1}
+    assert (tmp_path / "adhoc" / "a.html").read_text() == "v1 a.html"
+    assert (tmp_path / "adhoc" / "b.html").read_text() == "v2 b.html"
+
+
+def test_stale_staging_of_dead_runs_is_removed_live_ones_kept(tmp_path):
+    root = tmp_path / gallery.STAGING
+    dead = root / "demo-999999999-abc"  # no such pid
+    live = root / f"demo-{os.getppid()}-abc"
+    for d in (dead, live):
+        (d / "demo").mkdir(parents=True)
+    removed = gallery.remove_stale_staging(tmp_path)
+    assert removed == [dead] and live.is_dir() and not dead.exists()
+
+
+def test_keep_failed_moves_outputs_aside_without_touching_the_gallery(tmp_path):
+    runs = [_record("a")]
+    gallery.publish_set(tmp_path, _stage(tmp_path, "demo", runs), _manifest("demo", runs))
+    before = _tree(tmp_path)
+    kept = gallery.keep_failed(tmp_path, _stage(tmp_path, "demo", [_record("x", status="failed")], "v2"))
+    assert kept == tmp_path / gallery.FAILED / "demo" and (kept / "x.ipynb").is_file()
+    after = {k: v for k, v in _tree(tmp_path).items() if not k.startswith(gallery.FAILED)}
+    assert after == before

@@ -1,0 +1,340 @@
+"""helpers.runner: schedules, validation before any kernel, safe names, scrubbing, parallel
+sets with failures, crashes, kernel-start retries.
+
+The workbooks run here are the HAND-MADE fixtures in tests/fixtures/workbooks/ (their own
+workbooks.yaml via TURKU_WORKBOOKS_SCHEMA); reports go to tmp dirs.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import gallery, params, paths, regions, runner
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "workbooks"
+SECRET = "hand-made-secret-value-7c1e"
+
+
+@pytest.fixture
+def fixture_env(monkeypatch, tmp_path):
+    monkeypatch.setenv("TURKU_WORKBOOKS_SCHEMA", str(FIXTURES / "workbooks.yaml"))
+    monkeypatch.setenv("TURKU_WORKBOOKS_SCHEDULE", str(FIXTURES / "schedule.yaml"))
+    monkeypatch.setenv("TURKU_WORKBOOKS_REPORTS", str(tmp_path / "reports"))
+    return tmp_path / "reports"
+
+
+# ----------------------------------------------------------------------------- schedules
+
+
+def test_project_schedule_sets_use_generators_for_all_regions_and_municipalities():
+    sets = runner.load_schedule(ROOT / "reports" / "schedule.yaml")
+    assert {"default", "regions", "varsinais-suomi"} <= set(sets)
+    assert {r.workbook for r in sets["default"].runs} == {
+        "data_overview", "region_profile", "life_science_cluster", "ict_cluster", "exclusion_prevention"}
+    assert all(r.values.get("area", "MK02") == "MK02" for r in sets["default"].runs)
+    reg = sets["regions"].runs
+    assert len(reg) == 19 and {r.workbook for r in reg} == {"region_profile"}
+    assert [r.values["area"] for r in reg] == [a.statfin_code for a in regions.regions()]
+    vs = sets["varsinais-suomi"].runs
+    assert len(vs) == 27 and len({r.values["area"] for r in vs}) == 27
+    assert all(regions.resolve(r.values["area"]).region_code == "02" for r in vs)
+    assert "KU853" in {r.values["area"] for r in vs}  # Turku
+
+
+def test_generators_expand_and_combine():
+    combos = runner.expand_values({"area": {"each": {"municipalities_of": "Varsinais-Suomi"}},
+                                   "repeat": {"each": [1, 2]}, "title": "x"})
+    assert len(combos) == 27 * 2
+    assert combos[0] == {"area": "KU019", "repeat": 1, "title": "x"}  # Aura
+    assert len(runner.expand_values({"area": {"each": "municipalities"}})) == 308
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"area": {"each": "regoins"}}, "unknown generator"),
+    ({"area": {"each": {"municipalities_of": "Turku"}}}, "needs a region"),
+    ({"area": {"each": {"municipalities_of": "Atlantis"}}}, "municipalities_of"),
+    ({"area": {"each": []}}, "empty"),
+    ({"area": {"each": "regions", "also": 1}}, "only the key 'each'"),
+])
+def test_bad_generators_are_named(values, message):
+    with pytest.raises(runner.RunnerInputError, match=message):
+        runner.expand_values(values)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("sets:\n  ../evil:\n    runs: [hello]\n", "set name '../evil' is not allowed"),
+    ("sets:\n  ok:\n    runs: hello\n", "needs a list 'runs'"),
+    ("sets:\n  ok:\n    runs:\n      - {workbook: hello, paramters: {}}\n", "unknown keys"),
+    ("sets:\n  ok:\n    runs:\n      - {workbook: hello, name: x, parameters: {area: {each: regions}}}\n",
+     "cannot be used with a generator"),
+    ("sets: [1, 2]\n", "needs a mapping"),
+    ("sets:\n  ok: {runs: [hello]\n", "not valid YAML"),
+])
+def test_bad_schedules_are_rejected_with_the_reason(tmp_path, text, message):
+    path = tmp_path / "schedule.yaml"
+    path.write_text(text)
+    with pytest.raises(runner.RunnerInputError, match=message):
+        runner.load_schedule(path)
+
+
+def test_unknown_set_suggests_the_closest(fixture_env):
+    with pytest.raises(runner.RunnerInputError, match="unknown set 'smok' — did you mean 'smoke'"):
+        runner.get_set("smok")
+
+
+# ----------------------------------------------------------------------------- planning
+
+
+def test_plan_reports_every_problem_at_once_before_anything_exists(fixture_env):
+    requests = [
+        runner.RunRequest("hello", {"aera": "Turku", "repeat": "many"}),
+        runner.RunRequest("hello", {"area": "Atlantis"}),
+        runner.RunRequest("helo", {}),
+        runner.RunRequest("hello", {"repeat": "9"}),
+    ]
+    with pytest.raises(runner.RunnerInputError) as info:
+        runner.plan(requests, "demo")
+    text = str(info.value)
+    assert "unknown parameter 'aera' — did you mean 'area'?" in text
+    assert "repeat='many' is not an integer" in text
+    assert "Atlantis" in text
+    assert "unknown workbook 'helo' — did you mean: hello" in text
+    assert "repeat=9 is out of range; expected int in [1, 5]" in text
+    assert not fixture_env.exists()  # nothing written, no kernel started
+
+
+def test_plan_coerces_values_and_names_outputs(fixture_env):
+    jobs = runner.plan([runner.RunRequest("hello", {"area": "Turku", "repeat": "3"}),
+                        runner.RunRequest("hello", {"area": "KU853", "repeat": 3}),
+                        runner.RunRequest("sleepy")], "demo")
+    assert [j.slug for j in jobs] == ["hello--KU853--3", "hello--KU853--3-2", "sleepy"]
+    assert jobs[0].parameters == {"area": "KU853", "repeat": 3}  # only the values given are injected
+    assert jobs[0].display_parameters == (("area", "KU853 Turku"), ("title", "Hello"), ("repeat", "3"))
+    assert jobs[0].title == "Hello fixture — Turku"
+    assert jobs[0].source == "tests/fixtures/workbooks/hello.ipynb"
+    assert jobs[2].parameters == {}
+    version = json.loads((paths.snapshot_dir() / "datapackage.json").read_text("utf-8"))["version"]
+    assert jobs[0].snapshot_version == version
+
+
+@pytest.mark.parametrize("title", ["../../etc/passwd", "/etc/passwd", "a b<c>&|;`$(rm)", "..", "ä/ö\\å", ""])
+def test_names_derived_from_parameters_stay_inside_the_output_directory(fixture_env, title):
+    (job,) = runner.plan([runner.RunRequest("hello", {"title": title})], "demo")
+    assert "/" not in job.slug and "\\" not in job.slug and ".." not in job.slug
+    assert job.slug.startswith("hello--") and not job.slug.startswith(".")
+    out = (fixture_env / "demo" / f"{job.slug}.html").resolve()
+    assert out.parent == (fixture_env / "demo").resolve()
+
+
+@pytest.mark.parametrize("name", ["../x", "/abs", "a/b", ".hidden", "x..y", "a b", ""])
+def test_explicit_run_names_are_checked(fixture_env, name):
+    with pytest.raises(runner.RunnerInputError, match="not allowed"):
+        runner.plan([runner.RunRequest("hello", {}, name=name or " ")], "demo")
+
+
+def test_slugify():
+    assert runner.slugify("Pedersören kunta") == "Pedersoren-kunta"
+    assert runner.slugify("../..//x") == "x"
+    assert runner.slugify("<>") == "x"
+
+
+def test_parse_assignments():
+    assert runner.parse_assignments(["area=Turku", "title=a=b"]) == {"area": "Turku", "title": "a=b"}
+    with pytest.raises(runner.RunnerInputError, match="name=value"):
+        runner.parse_assignments(["area"])
+    with pytest.raises(runner.RunnerInputError, match="given twice"):
+        runner.parse_assignments(["area=MK02", "area=KU853"])
+
+
+def test_schema_file_can_be_chosen_by_environment(fixture_env):
+    assert params.active_schema_file() == FIXTURES / "workbooks.yaml"
+    assert set(params.workbooks()) == {"hello", "broken", "sleepy", "kills_worker"}
+
+
+# ----------------------------------------------------------------------------- scrubbing
+
+
+def test_scrubber_replaces_local_paths_and_secrets_but_not_images():
+    s = runner.Scrubber({"/work/proj": "<project>", "/work/proj/.venv": "<venv>", "/tmp": "<tmp>"},
+                        secrets=[SECRET])
+    text = f"/work/proj/src/a.py /work/proj/.venv/lib x /tmp/abc /tmpfoo /home/alice/x {SECRET}"
+    assert s.text(text) == "<project>/src/a.py <venv>/lib x <tmp>/abc /tmpfoo /home/<user>/x <redacted>"
+    assert s.text("\x1b[32m/work/proj/x.py\x1b[0m") == "\x1b[32m<project>/x.py\x1b[0m"  # inside ANSI colours
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("open('/tmp/x')", outputs=[
+        nbformat.v4.new_output("display_data", data={"image/png": "AA/tmp/BB", "text/plain": "/tmp/y"})])])
+    nb.metadata["papermill"] = {"input_path": "/work/proj/notebooks/a.ipynb", "output_path": "/tmp/o.ipynb",
+                                "environment_variables": {"X": SECRET}, "parameters": {"p": "/tmp/z"}}
+    out = s.notebook(nb, input_path="notebooks/a.ipynb", output_path="demo/a.ipynb")
+    assert out.cells[0].source == "open('<tmp>/x')"
+    assert out.cells[0].outputs[0].data["image/png"] == "AA/tmp/BB"
+    assert out.cells[0].outputs[0].data["text/plain"] == "<tmp>/y"
+    pm = out.metadata["papermill"]
+    assert pm["input_path"] == "notebooks/a.ipynb" and pm["output_path"] == "demo/a.ipynb"
+    assert "environment_variables" not in pm and pm["parameters"] == {"p": "<tmp>/z"}
+
+
+# ----------------------------------------------------------------------------- kernel start retry
+
+
+@pytest.fixture
+def worker_ctx(monkeypatch):
+    for var in ("IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_RUNTIME_DIR", "MPLBACKEND",
+                "PYDEVD_DISABLE_FILE_VALIDATION", "PYTHONWARNINGS", params.SCHEMA_ENV):
+        monkeypatch.setenv(var, os.environ.get(var, ""))  # restored after the test
+    ctx = runner.WorkerContext(0)
+    yield ctx
+    ctx.close()
+
+
+def _fake_execute(failures: list[BaseException]):
+    calls = []
+
+    def execute(notebook, output, **kwargs):
+        calls.append(kwargs)
+        if failures:
+            raise failures.pop(0)
+        nb = nbformat.read(notebook, as_version=4)
+        nb.metadata["papermill"] = {"input_path": notebook, "output_path": output}
+        nbformat.write(nb, output)
+        return nb
+
+    return execute, calls
+
+
+def test_kernel_start_failure_on_a_port_clash_is_retried(fixture_env, worker_ctx, tmp_path):
+    (job,) = runner.plan([runner.RunRequest("sleepy")], "demo")
+    job = runner.dataclasses.replace(job, out_dir=str(tmp_path))
+    execute, calls = _fake_execute([RuntimeError("ZMQError: Address already in use (addr='tcp://127.0.0.1:5555')")])
+    result = runner.execute_job(job, worker_ctx, execute=execute)
+    assert result.ok and result.attempts == 2 and len(calls) == 2
+    assert "--HistoryManager.enabled=False" in calls[0]["extra_arguments"]
+    assert "retrying" in (tmp_path / "sleepy.log").read_text()
+    assert (tmp_path / "sleepy.html").is_file()
+
+
+def test_other_failures_are_not_retried(fixture_env, worker_ctx, tmp_path):
+    (job,) = runner.plan([runner.RunRequest("sleepy")], "demo")
+    job = runner.dataclasses.replace(job, out_dir=str(tmp_path))
+    execute, calls = _fake_execute([RuntimeError("Kernel died unexpectedly"), RuntimeError("again")])
+    result = runner.execute_job(job, worker_ctx, execute=execute)
+    assert not result.ok and result.attempts == 1 and len(calls) == 1
+    assert result.error["summary"] == "RuntimeError: Kernel died unexpectedly"
+
+
+# ----------------------------------------------------------------------------- real runs (kernels)
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """The fixture set 'mixed' (3 greetings, one with <script> in its title, and one
+    workbook that fails on purpose) run with 2 workers into a fresh reports dir."""
+    reports = tmp_path_factory.mktemp("mixed") / "reports"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TURKU_WORKBOOKS_SCHEMA", str(FIXTURES / "workbooks.yaml"))
+        mp.setenv("TURKU_WORKBOOKS_REPORTS", str(reports))
+        mp.setenv("TURKU_TEST_SECRET_TOKEN", SECRET)
+        spec = runner.get_set("mixed", FIXTURES / "schedule.yaml")
+        import io
+
+        log = io.StringIO()
+        outcome = runner.run_set("mixed", spec.runs, workers=2, reports_dir=reports, stream=log, tty=False)
+    return outcome, reports, log.getvalue()
+
+
+@pytest.mark.slow
+def test_a_failing_workbook_leaves_the_others_published_and_is_reported(mixed):
+    outcome, reports, log = mixed
+    assert outcome.exit_code == 1
+    status = {r.job.slug: r.status for r in outcome.results}
+    assert status == {"hello--MK02": "ok", "hello--KU853": "ok", "broken": "failed", "hello-three": "ok"}
+    manifest = json.loads((reports / "mixed" / "manifest.json").read_text())
+    assert manifest["counts"] == {"ok": 3, "failed": 1}
+    for slug in ("hello--MK02", "hello--KU853", "hello-three"):
+        for suffix in (".ipynb", ".html", ".code.html", ".thumb.png", ".log"):
+            assert (reports / "mixed" / f"{slug}{suffix}").is_file(), slug + suffix
+    index = (reports / "index.html").read_text()
+    assert index.count('<article class="card') == 4 and 'class="card failed"' in index
+    assert "UnknownWorkbookError" in index
+    # progress: plain lines (not a TTY) with completed / failed / remaining / elapsed
+    assert "[4/4]" in log and "completed 3, failed 1, remaining 0, elapsed" in log
+    assert "FAILED broken" in log
+
+
+@pytest.mark.slow
+def test_the_failure_points_at_the_failing_cell(mixed):
+    outcome, reports, _ = mixed
+    broken = next(r for r in outcome.results if r.job.slug == "broken")
+    assert broken.error["exec_count"] == 4 and broken.error["cell_id"] == "cell-4"
+    assert broken.error["summary"].startswith("UnknownWorkbookError: unknown workbook 'no_such_workbook'")
+    nb = nbformat.read(reports / "mixed" / "broken.ipynb", as_version=4)
+    cell = nb.cells[broken.error["cell"] - 1]
+    assert cell.id == "cell-4" and cell.outputs[-1].output_type == "error"
+    assert 'id="papermill-error-cell"' in nb.cells[broken.error["cell"] - 2].source  # papermill's anchor
+    assert "at In [4], cell 7 of the executed notebook, cell id cell-4" in broken.describe_error()
+    assert 'id="papermill-error-cell"' in (reports / "mixed" / "broken.html").read_text()
+
+
+@pytest.mark.slow
+def test_cards_carry_key_figures_thumbnails_and_the_snapshot_version(mixed):
+    outcome, reports, _ = mixed
+    hello = next(r for r in outcome.results if r.job.slug == "hello--KU853")
+    assert hello.key_figures_raw == {"repeat": 2, "area_code": "KU853", "ratio": 1234.5}
+    assert ["area_code", "KU853"] in hello.record()["key_figures"]
+    assert hello.thumb_size and hello.thumb_size[0] > 0
+    version = json.loads((paths.snapshot_dir() / "datapackage.json").read_text("utf-8"))["version"]
+    assert hello.job.snapshot_version == version
+    log = (reports / "mixed" / "hello--KU853.log").read_text()
+    assert "parameter area = KU853 Turku" in log and "Executing Cell" in log and "finished" in log
+
+
+@pytest.mark.slow
+def test_parameter_values_never_reach_html_unescaped(mixed):
+    _, reports, _ = mixed
+    for page in ("hello-three.html", "hello-three.code.html", "../index.html"):
+        html = (reports / "mixed" / page).read_text()
+        assert "<script" not in html.lower(), page
+        assert "&lt;script&gt;" in html, page
+
+
+@pytest.mark.slow
+def test_published_files_do_not_leak_paths_users_or_secrets(mixed):
+    _, reports, _ = mixed
+    home = os.path.expanduser("~")
+    needles = [str(ROOT), str(reports.parent), SECRET, "/home/" + getpass.getuser()]
+    if home not in ("/", ""):
+        needles.append(home + "/")
+    files = [p for p in reports.rglob("*") if p.is_file() and p.suffix != ".png"]
+    assert len(files) > 15
+    for p in files:
+        text = p.read_text(encoding="utf-8", errors="replace")
+        for needle in needles:
+            assert needle not in text, f"{needle!r} leaked into {p.relative_to(reports)}"
+    nb = nbformat.read(reports / "mixed" / "broken.ipynb", as_version=4)
+    assert nb.metadata.papermill.input_path == "tests/fixtures/workbooks/broken.ipynb"
+    assert nb.metadata.papermill.output_path == "mixed/broken.ipynb"
+    assert "environment_variables" not in nb.metadata.papermill
+    printed = "".join(o.get("text", "") for o in nb.cells[4].outputs)  # the cell printing local details
+    assert "cwd <project>/tests/fixtures/workbooks" in printed and "secret <redacted>" in printed
+    traceback = "\n".join(nb.cells[6].outputs[0].traceback)
+    assert "<project>/src/helpers/params.py" in traceback
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_fails_its_run_and_the_next_run_still_happens(fixture_env):
+    spec = runner.get_set("crash")
+    import io
+
+    outcome = runner.run_set("crash", spec.runs, workers=1, reports_dir=fixture_env, stream=io.StringIO(), tty=False)
+    first, second = outcome.results
+    assert first.status == "failed" and "worker process died (exit code -9)" in first.error["summary"]
+    assert second.ok
+    assert outcome.exit_code == 1
+    log = (fixture_env / "crash" / "kills_worker.log").read_text()
+    assert "worker process died" in log and str(ROOT) not in log
