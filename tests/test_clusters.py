@@ -243,3 +243,30 @@ def test_pick_value_and_markdown_table():
         clusters.pick_value(pd.concat([df, df]), year=2019, column="share")
     md = clusters.markdown_table(pd.DataFrame({"year": [2019], "n_x": [12345], "v": [float("nan")]}))
     assert "| 2019 | 12\u202f345 | – |" in md and "n\\_x" in md
+
+
+# ----------------------------------------------------------------------------- ICT helpers
+
+def test_info_sector_summary_real_2008_values():
+    info = Snapshot().load("information_sector_jobs_subregion_2008")
+    s = clusters.info_sector_summary(info, regions.resolve("MK02"))
+    assert s["share_by_subregion"] == {"SK022": 22.4, "SK023": 6.4}
+    assert s["jobs"] == 6545 + 9145
+    assert s["share"] == pytest.approx(100 * (6545 + 9145) / (29185 + 141954))
+    assert clusters.info_sector_summary(info, regions.resolve("MK19"))["share"] == pytest.approx(100 * 1500 / 26158)
+    assert clusters.info_sector_summary(info, regions.resolve("MK09"))["share"] is None  # not among the ten
+    assert clusters.info_sector_summary(info, regions.resolve("KU853"))["jobs"] is None
+
+
+def test_members_in_municipal_series():
+    ict = Snapshot().load("ict_establishment_share_municipality_2016")
+    assert list(clusters.members_in(ict, regions.resolve("MK02"))["region_code"]) == ["KU853", "KU734"]
+    assert clusters.members_in(ict, regions.resolve("KU304")).empty
+    assert len(clusters.members_in(ict, regions.country())) == 26  # SSS row excluded
+
+
+def test_ict_occupation_table_on_the_fixture():
+    occ = clusters.tidy_statfin(Snapshot(FIXTURE).load("statfin_tyokay_occupations_region_115s"))
+    t = clusters.ict_occupation_table(occ, areas=["MK02"], reference="SSS", year=2022).set_index("industry")
+    assert t.loc["ICT", "e_ir"] == 500 + 5000 + 1800  # 251/252 are inside 25 and are not added again
+    assert t.loc["25", "lq"] == pytest.approx((5000 / 235000) / (80000 / 2600000))

@@ -809,3 +809,68 @@ def pick_value(frame: pd.DataFrame | None, column, **where):
     if v is None or v is pd.NA or (isinstance(v, (float, np.floating)) and math.isnan(v)):
         return None
     return v.item() if hasattr(v, "item") else v
+
+
+# ================================================================================ ICT helpers
+
+#: ICT occupations in AML 2010 (ISCO-08) used with StatFin 115s: the two ICT sub-major groups
+#: and the ICT service managers' unit group (they do not overlap, so they can be added up)
+ICT_OCCUPATIONS = {
+    "133": "Information and communications technology service managers",
+    "25": "Information and communications technology professionals",
+    "35": "Information and communications technicians",
+}
+
+
+def info_sector_summary(info: pd.DataFrame, area) -> dict:
+    """Information-sector jobs 2008 (``information_sector_jobs_subregion_2008``) for the
+    sub-regions of the table that lie in ``area``: the published share per sub-region and,
+    for all of them together, information-sector jobs / all jobs. Empty (None values) for a
+    municipality or an area with no sub-region in the table (it lists the top ten only)."""
+    subs = [] if area.kind == "municipality" else subregions_of(info["region_code"], area)
+    out = {"subregions": subs, "share_by_subregion": {}, "jobs": None, "share": None}
+    if not subs:
+        return out
+    rows = info[info["region_code"].isin(subs)]
+    val = rows.pivot(index="region_code", columns="measure", values="value").astype(float)
+    out["share_by_subregion"] = {s: float(val.loc[s, "information_sector_share"]) for s in subs}
+    out["jobs"] = float(val["jobs_information_sector"].sum())
+    out["share"] = analysis.share(out["jobs"], float(val["jobs_all_industries"].sum()))
+    return out
+
+
+def members_in(frame: pd.DataFrame, area, column: str = "region_code") -> pd.DataFrame:
+    """Rows of a municipal series that belong to ``area``: the municipality itself, the
+    region's municipalities, or every municipality for the whole country (``KU`` codes)."""
+    codes = frame[column].astype(str)
+    if area.kind == "municipality":
+        keep = codes == area.statfin_code
+    elif area.kind == "region":
+        from . import regions
+
+        keep = codes.isin({m.statfin_code for m in regions.members(area)})
+    else:
+        keep = codes.str.startswith("KU")
+    return frame[keep.to_numpy()].reset_index(drop=True)
+
+
+def ict_occupation_table(tidy: pd.DataFrame, *, areas: Iterable[str], reference: str, year: int) -> pd.DataFrame:
+    """Employed in the ICT occupations (:data:`ICT_OCCUPATIONS`, and their sum ``ICT``) with
+    location quotients against ``reference`` (total = the table's all-occupations row) for
+    one year of the tidy StatFin 115s frame. A missing occupation makes ``ICT`` missing."""
+    areas = [areas] if isinstance(areas, str) else list(areas)
+    _check_values(tidy, "area", areas + [reference], "area")
+    _check_values(tidy, "year", int(year), "year")
+    total = total_industry_code(tidy)
+    sub = tidy[(tidy["year"] == int(year)) & tidy["area"].isin(areas + [reference])]
+    parts = sub[sub["industry"].isin(list(ICT_OCCUPATIONS))][["area", "industry", "value"]]
+    ict = parts.groupby("area", sort=False)["value"].apply(_sum_or_nan).reset_index()
+    ict["industry"] = "ICT"
+    have = parts.groupby("area")["industry"].nunique()
+    ict.loc[ict["area"].map(have).fillna(0).to_numpy() < len(ICT_OCCUPATIONS), "value"] = math.nan
+    df = pd.concat([parts, ict[["area", "industry", "value"]],
+                    sub[sub["industry"] == total][["area", "industry", "value"]]], ignore_index=True)
+    out = analysis.location_quotient(df, industry="industry", area="area", value="value",
+                                     reference_area=reference, total_industry=total)
+    out["occupation"] = out["industry"].map(ICT_OCCUPATIONS | {"ICT": "All ICT occupations above"})
+    return out
