@@ -338,3 +338,28 @@ def test_a_worker_that_dies_fails_its_run_and_the_next_run_still_happens(fixture
     assert outcome.exit_code == 1
     log = (fixture_env / "crash" / "kills_worker.log").read_text()
     assert "worker process died" in log and str(ROOT) not in log
+
+
+@pytest.mark.slow
+def test_end_to_end_the_real_data_overview_workbook(monkeypatch, tmp_path):
+    """The project's own data_overview workbook through the runner, on the pinned snapshot."""
+    monkeypatch.delenv("TURKU_WORKBOOKS_SCHEMA", raising=False)
+    reports = tmp_path / "reports"
+    import io
+
+    outcome = runner.run_set("adhoc", [runner.RunRequest("data_overview")], reports_dir=reports,
+                             merge=True, stream=io.StringIO(), tty=False)
+    (result,) = outcome.results
+    assert result.ok, result.describe_error()
+    assert result.job.source == "notebooks/data_overview.ipynb"
+    figures = result.key_figures_raw
+    assert figures["municipalities_2026"] == 308 and figures["regions"] == 19
+    assert figures["varsinais_suomi_municipalities"] == 27
+    version = json.loads((paths.snapshot_dir() / "datapackage.json").read_text("utf-8"))["version"]
+    assert figures["snapshot_version"] == version == result.job.snapshot_version
+    assert (reports / "adhoc" / "data_overview.thumb.png").is_file()
+    index = (reports / "index.html").read_text()
+    assert "What the pinned snapshot holds" in index and "generated from <code>notebooks/data_overview.ipynb</code>" in index
+    for p in (reports / "adhoc").iterdir():
+        if p.suffix != ".png":
+            assert str(ROOT) not in p.read_text(errors="replace"), p.name
