@@ -13,7 +13,7 @@ KERNEL := turku-workbooks
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: help setup report test unit nbval lab refresh bench clean
+.PHONY: help setup report test lab refresh bench notebooks clean
 
 help:
 	@sed -n '2,8p' Makefile
@@ -43,6 +43,10 @@ lab: $(STAMP)
 
 refresh: $(STAMP)
 	$(BIN)/workbooks data refresh
+
+# re-execute the committed workbooks in place (defaults, pinned snapshot) after a change
+notebooks: $(STAMP)
+	$(BIN)/python tools/execute-notebooks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
