@@ -193,6 +193,20 @@ def worker_ctx(monkeypatch):
     ctx.close()
 
 
+def test_each_worker_gets_its_own_dirs_and_history_off(worker_ctx):
+    ctx = worker_ctx
+    for var in ("IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_RUNTIME_DIR"):
+        assert Path(os.environ[var]).parent == ctx.tmp and Path(os.environ[var]).is_dir()
+    config = (ctx.tmp / "ipython" / "profile_default" / "ipython_kernel_config.py").read_text()
+    assert "c.HistoryManager.enabled = False" in config
+    other = runner.WorkerContext(1)
+    try:
+        assert other.tmp != ctx.tmp and os.environ["IPYTHONDIR"].startswith(str(other.tmp))
+    finally:
+        other.close()
+    assert not other.tmp.exists()
+
+
 def _fake_execute(failures: list[BaseException]):
     calls = []
 
@@ -285,13 +299,24 @@ def test_the_failure_points_at_the_failing_cell(mixed):
 def test_cards_carry_key_figures_thumbnails_and_the_snapshot_version(mixed):
     outcome, reports, _ = mixed
     hello = next(r for r in outcome.results if r.job.slug == "hello--KU853")
-    assert hello.key_figures_raw == {"repeat": 2, "area_code": "KU853", "ratio": 1234.5}
+    figures = {k: hello.key_figures_raw[k] for k in ("repeat", "area_code", "ratio")}
+    assert figures == {"repeat": 2, "area_code": "KU853", "ratio": 1234.5}
     assert ["area_code", "KU853"] in hello.record()["key_figures"]
     assert hello.thumb_size and hello.thumb_size[0] > 0
     version = json.loads((paths.snapshot_dir() / "datapackage.json").read_text("utf-8"))["version"]
     assert hello.job.snapshot_version == version
     log = (reports / "mixed" / "hello--KU853.log").read_text()
     assert "parameter area = KU853 Turku" in log and "Executing Cell" in log and "finished" in log
+
+
+@pytest.mark.slow
+def test_parallel_kernels_have_private_dirs_and_no_history(mixed):
+    outcome, _, _ = mixed
+    hellos = [r for r in outcome.results if r.job.workbook == "hello"]
+    owners = {r.key_figures_raw["ipython_dir_owner"] for r in hellos}
+    assert len(owners) == 2 and all(o.startswith("turku-workbooks-w") for o in owners)  # one per worker
+    assert all(r.key_figures_raw["mpl_dir_owner"] == r.key_figures_raw["ipython_dir_owner"] for r in hellos)
+    assert all(r.key_figures_raw["history_enabled"] is False for r in hellos)
 
 
 @pytest.mark.slow
