@@ -236,3 +236,13 @@ def test_other_modules_add_sub_commands_through_the_hook(monkeypatch):
     monkeypatch.setitem(sys.modules, "helpers.refresh", fake)
     names = cli.build_parser()._subparsers._group_actions[0].choices
     assert {"list", "run", "report", "data"} <= set(names)
+
+
+@pytest.mark.slow
+def test_a_cell_timeout_fails_the_run_at_that_cell(fixture_env, capsys):
+    assert cli.main(["run", "sleepy", "-p", "seconds=30", "--timeout", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "FAILED sleepy--30.0 at In [4], cell 7 of the executed notebook, cell id cell-3: CellTimeoutError" in err
+    nb = nbformat.read(fixture_env / "adhoc" / "sleepy--30.0.ipynb", as_version=4)
+    assert nb.cells[6].id == "cell-3" and nb.cells[6].outputs[-1].ename == "CellTimeoutError"
+    assert 'id="papermill-error-cell"' in nb.cells[5].source
