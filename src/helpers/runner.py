@@ -34,9 +34,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import difflib
-import io
 import itertools
-import json
 import logging
 import multiprocessing
 import multiprocessing.connection
