@@ -185,7 +185,10 @@ def test_scrubber_replaces_local_paths_and_secrets_but_not_images():
 
 @pytest.fixture
 def worker_ctx(monkeypatch):
-    for var in ("IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_RUNTIME_DIR", "MPLBACKEND",
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", tempfile.gettempdir())  # restored after the test
+    for var in ("IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_RUNTIME_DIR", "TMPDIR", "MPLBACKEND",
                 "PYDEVD_DISABLE_FILE_VALIDATION", "PYTHONWARNINGS", params.SCHEMA_ENV):
         monkeypatch.setenv(var, os.environ.get(var, ""))  # restored after the test
     ctx = runner.WorkerContext(0)
@@ -195,8 +198,11 @@ def worker_ctx(monkeypatch):
 
 def test_each_worker_gets_its_own_dirs_and_history_off(worker_ctx):
     ctx = worker_ctx
-    for var in ("IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_RUNTIME_DIR"):
+    import tempfile
+
+    for var in ("IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_RUNTIME_DIR", "TMPDIR"):
         assert Path(os.environ[var]).parent == ctx.tmp and Path(os.environ[var]).is_dir()
+    assert Path(tempfile.gettempdir()).parent == ctx.tmp
     config = (ctx.tmp / "ipython" / "profile_default" / "ipython_kernel_config.py").read_text()
     assert "c.HistoryManager.enabled = False" in config
     other = runner.WorkerContext(1)
@@ -352,9 +358,15 @@ def test_published_files_do_not_leak_paths_users_or_secrets(mixed):
 
 
 @pytest.mark.slow
-def test_a_worker_that_dies_fails_its_run_and_the_next_run_still_happens(fixture_env):
+def test_a_worker_that_dies_fails_its_run_and_the_next_run_still_happens(fixture_env, monkeypatch, tmp_path):
     spec = runner.get_set("crash")
     import io
+    import tempfile
+
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))  # where the workers' dirs are made
+    monkeypatch.setenv("TMPDIR", str(private_tmp))  # ... also for anything the workers make
 
     outcome = runner.run_set("crash", spec.runs, workers=1, reports_dir=fixture_env, stream=io.StringIO(), tty=False)
     first, second = outcome.results
@@ -363,6 +375,7 @@ def test_a_worker_that_dies_fails_its_run_and_the_next_run_still_happens(fixture
     assert outcome.exit_code == 1
     log = (fixture_env / "crash" / "kills_worker.log").read_text()
     assert "worker process died" in log and str(ROOT) not in log
+    assert list(private_tmp.iterdir()) == []  # even the killed worker's private dirs are gone
 
 
 @pytest.mark.slow

@@ -533,14 +533,19 @@ class Scrubber:
 class WorkerContext:
     """Per-worker state: private Jupyter/IPython/matplotlib dirs, one report renderer."""
 
-    def __init__(self, worker_id: int = 0):
+    def __init__(self, worker_id: int = 0, tmp: str | os.PathLike | None = None):
         self.worker_id = worker_id
-        self.tmp = Path(tempfile.mkdtemp(prefix=f"turku-workbooks-w{worker_id}-"))
+        self.tmp = Path(tmp) if tmp else Path(tempfile.mkdtemp(prefix=f"turku-workbooks-w{worker_id}-"))
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        self.system_tmp = tempfile.gettempdir()
+        # TMPDIR too: nbclient writes kernel connection files with tempfile, and kernels
+        # inherit it, so whatever a run leaves behind goes when the worker's dir goes
         for var, sub in (("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "matplotlib"),
-                         ("JUPYTER_RUNTIME_DIR", "runtime")):
+                         ("JUPYTER_RUNTIME_DIR", "runtime"), ("TMPDIR", "tmp")):
             d = self.tmp / sub
             d.mkdir()
             os.environ[var] = str(d)
+        tempfile.tempdir = None  # re-read TMPDIR
         profile = self.tmp / "ipython" / "profile_default"
         profile.mkdir(parents=True)
         (profile / "ipython_kernel_config.py").write_text(
@@ -556,7 +561,7 @@ class WorkerContext:
         self.renderer = gallery.ReportRenderer()
 
     def scrubber_for(self, job: Job) -> Scrubber:
-        extra = {str(self.tmp): "<tmp>"}
+        extra = {str(self.tmp): "<tmp>", self.system_tmp: "<tmp>"}
         if job.reports_dir:
             extra[job.reports_dir] = "<reports>"
         return Scrubber.for_this_machine(extra)
@@ -856,7 +861,7 @@ def _kill_children() -> None:
                 child.kill()
 
 
-def _worker_main(conn, worker_id: int, parent_pid: int) -> None:
+def _worker_main(conn, worker_id: int, parent_pid: int, tmp: str | None = None) -> None:
     _die_with_parent(parent_pid)
     ctx: WorkerContext | None = None
 
@@ -869,7 +874,7 @@ def _worker_main(conn, worker_id: int, parent_pid: int) -> None:
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     try:
-        ctx = WorkerContext(worker_id)
+        ctx = WorkerContext(worker_id, tmp)
         while True:
             try:
                 job = conn.recv()
@@ -889,6 +894,7 @@ class _Slot:
     index: int
     process: Any
     conn: Any
+    tmp: str = ""
     job: Job | None = None
     since: float = 0.0
 
@@ -903,12 +909,14 @@ class LocalExecutor:
         self.start_method = start_method
 
     def _start(self, mp, index: int) -> _Slot:
+        # the parent owns the worker's temp dir, so it is removed even if the worker is killed
+        tmp = tempfile.mkdtemp(prefix=f"turku-workbooks-w{index}-")
         parent_conn, child_conn = mp.Pipe()
-        proc = mp.Process(target=_worker_main, args=(child_conn, index, os.getpid()),
+        proc = mp.Process(target=_worker_main, args=(child_conn, index, os.getpid(), tmp),
                           name=f"turku-workbooks-worker-{index}", daemon=True)
         proc.start()
         child_conn.close()
-        return _Slot(index, proc, parent_conn)
+        return _Slot(index, proc, parent_conn, tmp)
 
     def run(self, jobs: Sequence[Job]) -> Iterator[RunResult]:
         jobs = list(jobs)
@@ -941,9 +949,10 @@ class LocalExecutor:
                                                   "while running this report", slot.since)
                         with contextlib.suppress(Exception):
                             slot.conn.close()
+                        shutil.rmtree(slot.tmp, ignore_errors=True)
                         if pending:
                             fresh = self._start(mp, slot.index)
-                            slot.process, slot.conn = fresh.process, fresh.conn
+                            slot.process, slot.conn, slot.tmp = fresh.process, fresh.conn, fresh.tmp
                             self._assign(slot, pending)
                         continue
                     slot.job = None
@@ -980,6 +989,7 @@ class LocalExecutor:
                 slot.process.join(timeout=3)
             with contextlib.suppress(Exception):
                 slot.conn.close()
+            shutil.rmtree(slot.tmp, ignore_errors=True)
 
 
 # ============================================================================ progress
