@@ -18,7 +18,8 @@ long-lived worker processes; each imports papermill/nbconvert once, builds one
 directory on a shared file system, or must ship the files back with the result.
 
 Parallel runs do not collide (papermill#239, #511): every worker has its own IPYTHONDIR,
-MPLCONFIGDIR and JUPYTER_RUNTIME_DIR (temporary, removed at exit); kernels run with IPython
+MPLCONFIGDIR, JUPYTER_RUNTIME_DIR and TMPDIR (kernel connection files) in a temporary
+directory owned by the parent, removed even if the worker is killed; kernels run with IPython
 history off; a kernel start that fails on a port clash is retried; every worker dies with
 the runner (PR_SET_PDEATHSIG) and takes its kernel with it.
 
