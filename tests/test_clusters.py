@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import clusters, regions
+from helpers import clusters, regions, workbook
 from helpers.snapshot import Snapshot
 from helpers.sources.statfin import parse_jsonstat2
 
@@ -241,7 +241,7 @@ def test_pick_value_and_markdown_table():
     assert clusters.pick_value(df, year=2000, column="share") is None
     with pytest.raises(ValueError, match="2 rows match"):
         clusters.pick_value(pd.concat([df, df]), year=2019, column="share")
-    md = clusters.markdown_table(pd.DataFrame({"year": [2019], "n_x": [12345], "v": [float("nan")]}))
+    md = workbook.markdown_table(pd.DataFrame({"year": [2019], "n_x": [12345], "v": [float("nan")]}))
     assert "| 2019 | 12\u202f345 | – |" in md and "n\\_x" in md
 
 

@@ -58,3 +58,18 @@ def test_locator_map_refuses_other_crs():
     with pytest.raises(ValueError, match="EPSG:3067"):
         plotting.locator_map(regions_2020.to_crs(4326), regions_2020, title="t", source="s",
                              context_label="a", detail_label="b")
+
+
+def test_markdown_table_formats_numbers_keeps_years_and_marks_missing():
+    import pandas as pd
+
+    md = workbook.markdown_table(pd.DataFrame(
+        {"year": [2023], "population": [201863], "share": [41.1305], "note": ["<b>x</b>"], "gap": [float("nan")]}))
+    header, rule, row = md.splitlines()
+    assert header == "| year | population | share | note | gap |"
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[0] == "2023"                      # years are not given thousands separators
+    assert cells[1] == "201\u202f863"             # narrow no-break space as thousands separator
+    assert cells[2] == "41.1"
+    assert "<b>" not in cells[3]                  # text is escaped
+    assert cells[4] == "–"                        # missing shown as missing, never 0

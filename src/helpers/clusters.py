@@ -722,48 +722,6 @@ def year_window(tidy: pd.DataFrame, start: int | None, end: int | None) -> tuple
     return s, e
 
 
-def markdown_table(frame: pd.DataFrame, decimals: int = 1, missing: str = "–") -> str:
-    """A Markdown table of ``frame`` (index dropped) with escaped text and formatted numbers."""
-    from .provenance import escape_markdown
-
-    cols = [str(c) for c in frame.columns]
-    plain = [("year" in c.lower() or "release" in c.lower()) for c in cols]
-    lines = ["| " + " | ".join(escape_markdown(c) for c in cols) + " |",
-             "|" + "|".join("---" for _ in cols) + "|"]
-    for row in frame.itertuples(index=False):
-        cells = []
-        for v, as_is in zip(row, plain):
-            if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
-                cells.append(missing)
-            elif isinstance(v, pd.Timestamp):
-                cells.append(v.strftime("%Y-%m-%d"))
-            elif as_is:
-                cells.append(escape_markdown(str(v)))
-            elif isinstance(v, (int, np.integer)) and not isinstance(v, bool):
-                cells.append(analysis.format_number(int(v), 0))
-            elif isinstance(v, (float, np.floating)):
-                cells.append(analysis.format_number(float(v), 0 if float(v).is_integer() else decimals))
-            else:
-                cells.append(escape_markdown(str(v)))
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def show_table(frame: pd.DataFrame, decimals: int = 1, missing: str = "–") -> None:
-    """Display :func:`markdown_table` in a notebook (print it elsewhere)."""
-    text = markdown_table(frame, decimals, missing)
-    try:
-        from IPython import get_ipython
-        from IPython.display import Markdown, display
-    except ImportError:  # pragma: no cover
-        print(text)
-        return
-    if get_ipython() is None:
-        print(text)
-    else:
-        display(Markdown(text))
-
-
 def rd_summary(rd_one: pd.DataFrame, area, start: int, end: int) -> dict:
     """R&D expenditure of the series' sub-regions that lie in ``area`` (summed; same release
     per year), its share of the national total in ``end`` and its change ``start`` -> ``end``.

@@ -650,6 +650,27 @@ def _auto_label_mask(gdf, texts: list[str], ax, fig) -> np.ndarray:
     return mask
 
 
+def _draw_labels(ax, fig, gdf, labels, label_col: str) -> None:
+    """Write area names at representative points: ``labels`` is "auto" (only names that fit),
+    True (all) or a list of names/codes."""
+    import matplotlib.patheffects as pe
+
+    texts = gdf[label_col].fillna("").astype(str).tolist()
+    if labels == "auto":
+        mask = _auto_label_mask(gdf, texts, ax, fig)
+    elif labels is True:
+        mask = np.ones(len(gdf), dtype=bool)
+    else:
+        mask = _match_rows(gdf, list(labels), label_col, "labels")
+    points = gdf.geometry.representative_point()
+    for i in np.flatnonzero(mask):
+        ax.annotate(
+            texts[i], (points.iloc[i].x, points.iloc[i].y), ha="center", va="center",
+            fontsize=LABEL_FONTSIZE, color="#222222", gid="area-label",
+            path_effects=[pe.withStroke(linewidth=2.2, foreground="white")],
+        )
+
+
 def choropleth(
     gdf,
     column: str,
@@ -760,22 +781,7 @@ def choropleth(
     leg.set_gid("map-legend")
 
     if labels and label_col is not None:
-        texts = gdf[label_col].fillna("").astype(str).tolist()
-        if labels == "auto":
-            lab_mask = _auto_label_mask(gdf, texts, ax, fig)
-        elif labels is True:
-            lab_mask = np.ones(len(gdf), dtype=bool)
-        else:
-            lab_mask = _match_rows(gdf, list(labels), label_col, "labels")
-        import matplotlib.patheffects as pe
-
-        points = gdf.geometry.representative_point()
-        for i in np.flatnonzero(lab_mask):
-            ax.annotate(
-                texts[i], (points.iloc[i].x, points.iloc[i].y), ha="center", va="center",
-                fontsize=LABEL_FONTSIZE, color="#222222", gid="area-label",
-                path_effects=[pe.withStroke(linewidth=2.2, foreground="white")],
-            )
+        _draw_labels(ax, fig, gdf, labels, label_col)
     _set_title(fig, ax, title, own)
     return finalise(fig, source=source)
 
@@ -831,22 +837,7 @@ def locator_map(
         ax.set_aspect("equal")
     label_col = _label_column(detail, label_column)
     if labels and label_col is not None:
-        import matplotlib.patheffects as pe
-
-        texts = detail[label_col].fillna("").astype(str).tolist()
-        if labels == "auto":
-            mask = _auto_label_mask(detail, texts, ax_det, fig)
-        elif labels is True:
-            mask = np.ones(len(detail), dtype=bool)
-        else:
-            mask = _match_rows(detail, list(labels), label_col, "labels")
-        points = detail.geometry.representative_point()
-        for i in np.flatnonzero(mask):
-            ax_det.annotate(
-                texts[i], (points.iloc[i].x, points.iloc[i].y), ha="center", va="center",
-                fontsize=LABEL_FONTSIZE, color="#222222", gid="area-label",
-                path_effects=[pe.withStroke(linewidth=2.2, foreground="white")],
-            )
+        _draw_labels(ax_det, fig, detail, labels, label_col)
     # the north-west corner of a map of Finland is empty sea/Sweden: room for the legend
     leg = ax_ctx.legend(handles=handles, loc="upper left", frameon=False, fontsize=8,
                         bbox_to_anchor=(-0.05, 1.0))

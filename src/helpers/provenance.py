@@ -338,17 +338,9 @@ def provenance_markdown(
 
 def show_provenance(resource_names, params: Mapping | None, snapshot=None, **kwargs) -> None:
     """Display :func:`provenance_markdown` in a notebook (prints it outside IPython)."""
-    text = provenance_markdown(resource_names, params, snapshot, **kwargs)
-    try:
-        from IPython import get_ipython
-        from IPython.display import Markdown, display
-    except ImportError:  # pragma: no cover
-        print(text)
-        return
-    if get_ipython() is None:
-        print(text)
-    else:
-        display(Markdown(text))
+    from .workbook import show_markdown
+
+    show_markdown(provenance_markdown(resource_names, params, snapshot, **kwargs))
 
 
 # ----------------------------------------------------------------------------- key figures

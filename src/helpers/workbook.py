@@ -9,8 +9,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
+from . import analysis
 from .snapshot import Snapshot
 
 
@@ -52,12 +57,48 @@ def live_dataset(dataset: str, snap: Snapshot, *, show_note: bool = True):
     return None
 
 
-def show_table(frame, *, max_rows: int = 400):
-    """Display a DataFrame in full (no truncated cells or rows) — for tables a reader must
-    be able to read entirely, such as a resource list or a claims register."""
-    import pandas as pd
-    from IPython.display import display
+def markdown_table(frame: pd.DataFrame, decimals: int = 1, missing: str = "–") -> str:
+    """A Markdown table of ``frame`` (index dropped) with escaped text and formatted numbers."""
+    from .provenance import escape_markdown
 
-    with pd.option_context("display.max_colwidth", None, "display.max_rows", max_rows,
-                           "display.max_columns", None, "display.width", 250):
-        display(frame)
+    cols = [str(c) for c in frame.columns]
+    plain = [("year" in c.lower() or "release" in c.lower()) for c in cols]
+    lines = ["| " + " | ".join(escape_markdown(c) for c in cols) + " |",
+             "|" + "|".join("---" for _ in cols) + "|"]
+    for row in frame.itertuples(index=False):
+        cells = []
+        for v, as_is in zip(row, plain):
+            if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
+                cells.append(missing)
+            elif isinstance(v, pd.Timestamp):
+                cells.append(v.strftime("%Y-%m-%d"))
+            elif as_is:
+                cells.append(escape_markdown(str(v)))
+            elif isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+                cells.append(analysis.format_number(int(v), 0))
+            elif isinstance(v, (float, np.floating)):
+                cells.append(analysis.format_number(float(v), 0 if float(v).is_integer() else decimals))
+            else:
+                cells.append(escape_markdown(str(v)))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def show_table(frame: pd.DataFrame, decimals: int = 1, missing: str = "–") -> None:
+    """Display ``frame`` in full as a Markdown table (:func:`markdown_table`): no truncated
+    cells, numbers with thousands separators, missing values as ``missing``, text escaped."""
+    show_markdown(markdown_table(frame, decimals, missing))
+
+
+def show_markdown(text: str) -> None:
+    """Display Markdown in a notebook; print it when not running under IPython."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+    except ImportError:  # pragma: no cover
+        print(text)
+        return
+    if get_ipython() is None:
+        print(text)
+    else:
+        display(Markdown(text))
