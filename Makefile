@@ -51,5 +51,7 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
+# removes the virtualenv and every generated report (keeps reports/README.md and schedule.yaml)
 clean:
-	rm -rf $(VENV) reports/*.html reports/*.ipynb
+	rm -rf $(VENV)
+	find reports -mindepth 1 -maxdepth 1 ! -name README.md ! -name schedule.yaml -exec rm -rf {} +
