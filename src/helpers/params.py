@@ -75,7 +75,9 @@ class Param:
 
     def describe_allowed(self) -> str:
         if self.type == "area":
-            return "an area code or name of kind " + "/".join(self.kinds) + " (e.g. MK02, KU853, Turku)"
+            examples = {"country": "SSS", "region": "MK02, Varsinais-Suomi", "municipality": "KU853, Turku"}
+            eg = ", ".join(examples[k] for k in self.kinds if k in examples)
+            return "an area code or name of kind " + "/".join(self.kinds) + (f" (e.g. {eg})" if eg else "")
         if self.choices is not None:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.min is not None or self.max is not None:
