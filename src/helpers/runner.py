@@ -531,11 +531,64 @@ class Scrubber:
 # ============================================================================ execution (workers)
 
 
-class WorkerContext:
-    """Per-worker state: private Jupyter/IPython/matplotlib dirs, one report renderer."""
+#: modules the next kernel imports while the current report runs (see WorkerContext): the
+#: libraries every workbook needs and their slow lazy imports (mapclassify pulls in
+#: scipy.stats, ~1.1 s) plus the project's helpers. Only sys.modules is warmed: the
+#: notebook's namespace stays empty, so a notebook that forgets an import still fails.
+WARM_IMPORTS = (
+    "numpy", "pandas", "geopandas", "matplotlib.pyplot", "mapclassify", "IPython.display",
+    "helpers.params", "helpers.workbook", "helpers.snapshot", "helpers.regions", "helpers.analysis",
+    "helpers.plotting", "helpers.provenance", "helpers.profiles", "helpers.clusters", "helpers.exclusion",
+)
+#: ``0`` turns pre-started kernels off (each run then starts its kernel when it begins)
+PREWARM_ENV = "TURKU_WORKBOOKS_PREWARM"
+#: ``0`` turns forked kernels off (every kernel is then a new process; see helpers.kernelfork)
+FORK_ENV = "TURKU_WORKBOOKS_FORK"
+_KERNEL_ARGS = ("--HistoryManager.enabled=False", "--HistoryManager.hist_file=:memory:")
 
-    def __init__(self, worker_id: int = 0, tmp: str | os.PathLike | None = None):
+
+def _warm_line(modules: Sequence[str]) -> str:
+    """One IPython startup line that imports ``modules`` into a throw-away namespace;
+    a module that fails to import is skipped. Startup lines run with store_history=False,
+    so the notebook's execution counts still start at 1."""
+    code = ("import importlib\nfor m in " + repr(tuple(modules)) + ":\n"
+            "    try: importlib.import_module(m)\n    except Exception: pass\n")
+    return f"exec({code!r}, {{}})"
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+@dataclass
+class _Kernel:
+    key: tuple
+    km: Any
+    out_path: Path
+    out: Any  # the file the kernel's stdout/stderr go to
+    warm: bool
+
+
+class WorkerContext:
+    """Per-worker state: private Jupyter/IPython/matplotlib dirs, one report renderer, and
+    the kernels. The runner starts kernels itself (papermill gets the running kernel): with
+    ``prewarm`` on, the kernel for the *next* run is started — and :data:`WARM_IMPORTS`
+    imported in it — while the current run executes, so a run no longer waits for a kernel
+    to boot and import pandas/geopandas/matplotlib. A warm kernel is used only by a run with
+    the same kernel name, working directory and schema (its environment is fixed at start).
+    A kernel's own stdout/stderr go to a file that is appended to the log of the run that
+    used it."""
+
+    def __init__(self, worker_id: int = 0, tmp: str | os.PathLike | None = None, *,
+                 prewarm: bool | None = None, fork: bool | None = None, redirect_fds: bool = True):
         self.worker_id = worker_id
+        self.prewarm = _env_flag(PREWARM_ENV) if prewarm is None else bool(prewarm)
+        self.fork = _env_flag(FORK_ENV) if fork is None else bool(fork)
+        self.redirect_fds = redirect_fds
+        self._warm: _Kernel | None = None
+        self._zygotes: dict[str, Any] = {}
+        self._zygote_starts = 0
+        self._kernels_started = 0
         self.tmp = Path(tmp) if tmp else Path(tempfile.mkdtemp(prefix=f"turku-workbooks-w{worker_id}-"))
         self.tmp.mkdir(parents=True, exist_ok=True)
         self.system_tmp = tempfile.gettempdir()
@@ -568,7 +621,108 @@ class WorkerContext:
         return Scrubber.for_this_machine(extra)
 
     def close(self) -> None:
+        if self._warm is not None:
+            with contextlib.suppress(Exception):
+                self.stop_kernel(self._warm)
+            self._warm = None
+        for zygote in self._zygotes.values():
+            if zygote is not None:
+                zygote.close()
+        self._zygotes.clear()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # ------------------------------------------------------------------ kernels
+
+    @staticmethod
+    def kernel_key(job: Job) -> tuple:
+        return (job.kernel_name, job.cwd, job.schema_file)
+
+    def zygote(self, kernel_name: str):
+        """This worker's kernel zygote for ``kernel_name`` (started on first use), or None."""
+        from . import kernelfork
+
+        if not self.fork or not kernelfork.supported():
+            return None
+        if kernel_name in self._zygotes:
+            zygote = self._zygotes[kernel_name]
+            if zygote is None or zygote.alive():
+                return zygote  # None: this kernel cannot be forked (or its zygote kept dying)
+            zygote.close()
+            log.warning("the kernel zygote for %s died; starting another", kernel_name)
+        self._zygote_starts += 1
+        zygote = None
+        if self._zygote_starts <= 3:
+            try:
+                prefix = kernelfork.kernel_prefix(kernel_name)
+                if prefix:
+                    zygote = kernelfork.Zygote(prefix, self.tmp / f"zygote-{slugify(kernel_name)}.log")
+            except Exception as exc:  # noqa: BLE001 - kernels are then started the usual way
+                log.warning("no kernel zygote for %s: %s", kernel_name, exc)
+        self._zygotes[kernel_name] = zygote
+        return zygote
+
+    def start_kernel(self, job: Job, *, warm: bool = False) -> _Kernel:
+        """Launch a kernel for ``job`` (returns at once; it boots in the background)."""
+        from jupyter_core.utils import run_sync
+
+        from . import kernelfork
+
+        self._kernels_started += 1
+        out_path = self.tmp / f"kernel-{self._kernels_started}.out"
+        out = open(out_path, "wb")
+        km = kernelfork.kernel_manager_class()(kernel_name=job.kernel_name)
+        km.zygote, km.out_path = self.zygote(job.kernel_name), str(out_path)
+        extra = list(_KERNEL_ARGS) + ([f"--IPKernelApp.exec_lines={_warm_line(WARM_IMPORTS)}"] if warm else [])
+        try:
+            run_sync(km.start_kernel)(extra_arguments=extra, cwd=job.cwd, stdout=out, stderr=out)
+        except BaseException:
+            out.close()
+            raise
+        return _Kernel(self.kernel_key(job), km, out_path, out, warm)
+
+    def kernel_for(self, job: Job, *, allow_warm: bool = True) -> _Kernel:
+        """The pre-started kernel if it fits ``job`` and is alive, else a new one."""
+        from jupyter_core.utils import run_sync
+
+        warm, self._warm = self._warm, None
+        if warm is not None:
+            alive = False
+            with contextlib.suppress(Exception):
+                alive = run_sync(warm.km.is_alive)()
+            if allow_warm and alive and warm.key == self.kernel_key(job):
+                return warm
+            self.stop_kernel(warm)
+        return self.start_kernel(job)
+
+    def prestart(self, job: Job) -> None:
+        """Start the kernel for the next run (assumed to be like ``job``) now."""
+        if self.prewarm and self._warm is None:
+            try:
+                self._warm = self.start_kernel(job, warm=True)
+            except Exception as exc:  # noqa: BLE001 - the next run starts its own kernel
+                log.warning("could not pre-start the next kernel: %s", exc)
+
+    def stop_kernel(self, kernel: _Kernel, log_fh: TextIO | None = None) -> None:
+        """Kill the kernel at once (every output is in hand by then; the polite shutdown
+        intermittently cost ~3.5 s), close its clients, append its output to ``log_fh``."""
+        from jupyter_core.utils import run_sync
+
+        for kc in kernel.km.__dict__.pop("_twb_clients", []):
+            with contextlib.suppress(Exception):
+                kc.stop_channels()
+        with contextlib.suppress(Exception):
+            run_sync(kernel.km.shutdown_kernel)(now=True)
+        with contextlib.suppress(Exception):
+            run_sync(kernel.km.cleanup_resources)()
+        with contextlib.suppress(Exception):
+            kernel.out.close()
+        if log_fh is not None:
+            with contextlib.suppress(OSError):
+                text = kernel.out_path.read_text(encoding="utf-8", errors="replace")
+                if text.strip():
+                    log_fh.write(text if text.endswith("\n") else text + "\n")
+        with contextlib.suppress(OSError):
+            kernel.out_path.unlink()
 
     @contextlib.contextmanager
     def capture(self, log_path: Path):
@@ -583,16 +737,18 @@ class WorkerContext:
             lg.setLevel(logging.INFO)
         sys.stdout.flush()
         sys.stderr.flush()
-        saved_fds = [os.dup(1), os.dup(2)]
-        os.dup2(fh.fileno(), 1)
-        os.dup2(fh.fileno(), 2)
+        saved_fds = [os.dup(1), os.dup(2)] if self.redirect_fds else []
+        if saved_fds:
+            os.dup2(fh.fileno(), 1)
+            os.dup2(fh.fileno(), 2)
         try:
             yield fh
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
-            os.dup2(saved_fds[0], 1)
-            os.dup2(saved_fds[1], 2)
+            if saved_fds:
+                os.dup2(saved_fds[0], 1)
+                os.dup2(saved_fds[1], 2)
             for fd in saved_fds:
                 os.close(fd)
             for lg, level in zip(loggers, saved_levels):
@@ -664,15 +820,18 @@ def _summary(ename: str | None, evalue: str | None, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def execute_job(job: Job, ctx: WorkerContext, *, execute=None) -> RunResult:
+def execute_job(job: Job, ctx: WorkerContext, *, execute=None, more: bool = True) -> RunResult:
     """Run one workbook, write ``<slug>.ipynb/.html/.code.html/.thumb.png/.log`` into
     ``job.out_dir``; never raises (a failure is a failed :class:`RunResult`).
 
-    ``execute`` replaces ``papermill.execute_notebook`` (tests)."""
+    ``more``: another run may follow on this worker, so its kernel is pre-started now
+    (when ``ctx.prewarm``). ``execute`` replaces ``papermill.execute_notebook`` (tests);
+    the runner then leaves kernels to it."""
     import nbformat
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    managed = execute is None  # the runner starts (and pre-starts) the kernels itself
     execute = execute or pm.execute_notebook
     out = Path(job.out_dir)
     slug = job.slug
@@ -690,16 +849,25 @@ def execute_job(job: Job, ctx: WorkerContext, *, execute=None) -> RunResult:
         log.info("run %s: workbook %s from %s (worker %s)", slug, job.workbook, job.source, ctx.worker_id)
         for name, value in job.display_parameters:
             log.info("  parameter %s = %s", name, value)
-        os.environ[params.SCHEMA_ENV] = job.schema_file
+        os.environ[params.SCHEMA_ENV] = job.schema_file  # before any kernel of this run starts
         for attempts in range(1, KERNEL_START_ATTEMPTS + 1):
+            kernel = None
             try:
+                kernel_args: dict[str, Any] = {}
+                if managed:
+                    # a retry never reuses a pre-started kernel (it may be the one that clashed)
+                    kernel = ctx.kernel_for(job, allow_warm=attempts == 1)
+                    kernel_args["km"] = kernel.km
+                    if more and attempts == 1:
+                        ctx.prestart(job)  # boots (and imports) while this run executes
                 execute(
                     job.notebook, str(ipynb), parameters=dict(job.parameters), kernel_name=job.kernel_name,
                     cwd=job.cwd, progress_bar=False, log_output=True, execution_timeout=job.timeout,
-                    extra_arguments=["--HistoryManager.enabled=False", "--HistoryManager.hist_file=:memory:"],
+                    extra_arguments=list(_KERNEL_ARGS),
                     # every output is in hand when the last cell ends; the polite shutdown
                     # (interrupt, shutdown_request, wait) intermittently cost ~3.5 s per run
                     shutdown_kernel="immediate",
+                    **kernel_args,
                 )
                 error = None
                 break
@@ -714,9 +882,15 @@ def execute_job(job: Job, ctx: WorkerContext, *, execute=None) -> RunResult:
                     log.warning("kernel start failed (%s); retrying (attempt %d of %d)",
                                 error["summary"], attempts + 1, KERNEL_START_ATTEMPTS)
                     ipynb.unlink(missing_ok=True)
+                    if kernel is not None:
+                        ctx.stop_kernel(kernel, fh)
+                        kernel = None
                     time.sleep(random.uniform(0.2, 1.0) * attempts)
                     continue
                 break
+            finally:
+                if kernel is not None:
+                    ctx.stop_kernel(kernel, fh)
         nb = None
         if ipynb.is_file():
             try:
@@ -862,6 +1036,24 @@ def _kill_children() -> None:
                 child.kill()
 
 
+def _kill_strays(tmp: str) -> None:
+    """Kill what a dead worker left running — its kernels, the current and the pre-started
+    one (their parent poller would notice within a second, but the worker's private dir
+    is removed now and must stay removed): they are found by the IPYTHONDIR in their
+    environment, which points into that dir."""
+    with contextlib.suppress(Exception):
+        import psutil
+
+        marker = str(Path(tmp) / "ipython")
+        victims = []
+        for proc in psutil.process_iter():
+            with contextlib.suppress(psutil.Error, OSError):
+                if proc.pid != os.getpid() and proc.environ().get("IPYTHONDIR") == marker:
+                    proc.kill()
+                    victims.append(proc)
+        psutil.wait_procs(victims, timeout=5)
+
+
 def _worker_main(conn, worker_id: int, parent_pid: int, tmp: str | None = None) -> None:
     _die_with_parent(parent_pid)
     ctx: WorkerContext | None = None
@@ -883,7 +1075,8 @@ def _worker_main(conn, worker_id: int, parent_pid: int, tmp: str | None = None) 
                 break
             if job is None:
                 break
-            conn.send(execute_job(job, ctx))
+            job, more = job if isinstance(job, tuple) else (job, True)
+            conn.send(execute_job(job, ctx, more=more))
     finally:
         _kill_children()
         if ctx is not None:
@@ -950,6 +1143,7 @@ class LocalExecutor:
                                                   "while running this report", slot.since)
                         with contextlib.suppress(Exception):
                             slot.conn.close()
+                        _kill_strays(slot.tmp)
                         shutil.rmtree(slot.tmp, ignore_errors=True)
                         if pending:
                             fresh = self._start(mp, slot.index)
@@ -966,7 +1160,7 @@ class LocalExecutor:
     def _assign(slot: _Slot, pending: deque) -> None:
         if pending and slot.process.is_alive():
             slot.job, slot.since = pending.popleft(), time.time()
-            slot.conn.send(slot.job)
+            slot.conn.send((slot.job, bool(pending)))  # more=False: no kernel to pre-start
         else:
             with contextlib.suppress(Exception):
                 slot.conn.send(None)
