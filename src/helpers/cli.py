@@ -3,10 +3,12 @@
     workbooks list [--json]                         every workbook and its parameters
     workbooks run NOTEBOOK [-p name=value ...]      one validated run -> reports/adhoc/
     workbooks run --set NAME [-j N]                 a set from reports/schedule.yaml -> reports/NAME/
+    workbooks run --set NAME --executor dask --scheduler ADDRESS     the same on a Dask cluster
     workbooks report [-j N]                         = workbooks run --set default (make report)
 
 Exit codes: 0 success, 1 a run failed (or the machine cannot run workbooks), 2 bad input
-(unknown workbook / parameter / set, bad value) — detected before any kernel starts.
+(unknown workbook / parameter / set, bad value; --executor dask without dask installed or
+with an unreachable --scheduler) — detected before any kernel starts.
 Other modules add sub-commands through hooks (``helpers.refresh.add_data_commands``).
 """
 
@@ -117,6 +119,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             raise runner.RunnerInputError("name a NOTEBOOK to run or a --set from the schedule")
         if args.jobs < 1:
             raise runner.RunnerInputError(f"-j needs a whole number >= 1; got {args.jobs}")
+        _check_executor_options(args, runner)
         if args.dry_run:
             jobs = runner.plan(requests, set_name, timeout=args.timeout)
             for job in jobs:
@@ -124,10 +127,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 print(f"{set_name}/{job.slug}\t{job.source}\t{shown}")
             print(f"{len(jobs)} run(s) in set {set_name!r}; all parameters valid", file=sys.stderr)
             return runner.EXIT_OK
-        outcome = runner.run_set(
-            set_name, requests, workers=args.jobs, reports_dir=reports_dir, merge=merge,
-            description=description, timeout=args.timeout,
-        )
+        with contextlib.ExitStack() as stack:
+            executor = None
+            if args.executor == "dask":
+                runner.plan(requests, set_name, timeout=args.timeout)  # bad input before connecting
+                from .dask_executor import DaskExecutor
+
+                executor = stack.enter_context(DaskExecutor(args.scheduler))
+            outcome = runner.run_set(
+                set_name, requests, workers=args.jobs, reports_dir=reports_dir, merge=merge,
+                description=description, timeout=args.timeout, executor=executor,
+            )
     except runner.RunnerInputError as exc:
         _print_problems("bad input, nothing was run:", exc.problems)
         return runner.EXIT_BAD_INPUT
@@ -164,6 +174,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return outcome.exit_code
 
 
+def _check_executor_options(args: argparse.Namespace, runner) -> None:
+    if args.scheduler and args.executor != "dask":
+        raise runner.RunnerInputError("--scheduler is used only with --executor dask")
+    if args.executor == "dask":
+        if not args.scheduler:
+            raise runner.RunnerInputError("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
+        if args.jobs != 1:
+            raise runner.RunnerInputError("-j applies to the local executor; a Dask cluster runs as many "
+                                          "reports at once as its workers have threads")
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     args.set, args.notebook, args.param, args.dry_run = args.set or "default", None, [], False
     return _cmd_run(args)
@@ -175,6 +196,11 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reports", help="reports directory (default: reports/ or $TURKU_WORKBOOKS_REPORTS)")
     p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                    help="fail a run when one cell takes longer than this (default: no limit)")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local: -j worker processes on this machine (default); dask: one task per "
+                        "report on the Dask cluster at --scheduler (docs/scheduling.md)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
 
 
 # ----------------------------------------------------------------------------- parser
