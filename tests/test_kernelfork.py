@@ -1,0 +1,136 @@
+"""helpers.kernelfork: kernels forked from a per-worker zygote behave like new kernels.
+
+The notebook run here is HAND-MADE in this file (a probe of the kernel's process state and
+of pandas' display defaults); it is executed once in a kernel forked from the zygote and
+once in a kernel started the usual way, and the two must print the same.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from helpers import kernelfork, params, runner
+
+pytestmark = pytest.mark.skipif(not kernelfork.supported(), reason="kernel forking needs Linux")
+
+PROBE = [  # HAND-MADE probe cells (no data)
+    "import os, signal, sys\n"
+    "print('parent is the worker:', os.getppid() == int(os.environ['TWB_TEST_WORKER']))\n"
+    "print('parent poller target:', os.environ['JPY_PARENT_PID'] == str(os.getppid()))\n"
+    "print('own session:', os.getsid(0) == os.getpid())\n"
+    "print('cwd:', os.getcwd() == os.environ['TWB_TEST_CWD'])",
+    "print('argv0:', os.path.basename(sys.argv[0]), len(sys.argv))\n"
+    "print(\"'' on sys.path:\", '' in sys.path)\n"
+    "print('SIGINT:', signal.getsignal(signal.SIGINT) is signal.default_int_handler)\n"
+    "print('SIGPIPE ignored:', signal.getsignal(signal.SIGPIPE) == signal.SIG_IGN)",
+    "print('user names:', sorted(k for k in globals() if not k.startswith('_') and k not in ('In', 'Out', 'exit', 'quit', 'get_ipython', 'open')))",
+    "import pandas as pd\n"
+    "print('pandas max_columns:', pd.get_option('display.max_columns'))\n"
+    "pd.DataFrame({f'c{i}': [i] for i in range(30)})",
+    "import matplotlib.pyplot as plt\n"
+    "print('backend:', plt.get_backend())\n"
+    "plt.plot([1, 2, 3])\n"
+    "plt.show()",
+    "print('per-run variable:', os.environ.get('TURKU_WORKBOOKS_PROBE'))",
+]
+
+
+@pytest.fixture
+def ctx(monkeypatch, tmp_path):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", tempfile.gettempdir())
+    for var in ("IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_RUNTIME_DIR", "TMPDIR", "MPLBACKEND",
+                "PYDEVD_DISABLE_FILE_VALIDATION", "PYTHONWARNINGS", params.SCHEMA_ENV):
+        monkeypatch.setenv(var, os.environ.get(var, ""))  # restored after the test
+    monkeypatch.setenv("TWB_TEST_WORKER", str(os.getpid()))
+    monkeypatch.setenv("TWB_TEST_CWD", str(tmp_path))
+    context = runner.WorkerContext(0, prewarm=False)
+    yield context
+    context.close()
+
+
+def _job(cwd: Path) -> runner.Job:
+    return runner.Job(set_name="probe", slug="probe", workbook="probe", title="probe", notebook="", source="",
+                      cwd=str(cwd), parameters={}, display_parameters=(), schema_file=str(params.SCHEMA_FILE),
+                      snapshot_version="")
+
+
+def _run_probe(ctx: runner.WorkerContext, tmp_path: Path, name: str, fork: bool, monkeypatch) -> tuple[list, bool]:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in PROBE]
+    nb.metadata["kernelspec"] = {"name": runner.KERNEL_NAME, "display_name": "x", "language": "python"}
+    source = tmp_path / f"{name}.ipynb"
+    nbformat.write(nb, source)
+    monkeypatch.setenv("TURKU_WORKBOOKS_PROBE", name)  # per-run settings reach a forked kernel too
+    ctx.fork = fork
+    kernel = ctx.start_kernel(_job(tmp_path))
+    try:
+        done = papermill.execute_notebook(str(source), str(tmp_path / f"{name}.out.ipynb"), km=kernel.km,
+                                          kernel_name=runner.KERNEL_NAME, cwd=str(tmp_path), progress_bar=False)
+    finally:
+        ctx.stop_kernel(kernel)
+    outputs = []
+    for cell in done.cells:
+        for out in cell.outputs:
+            data = out.get("data", {})
+            outputs.append(out.get("text") or {k: v for k, v in data.items() if k != "image/png"})
+            if "image/png" in data:
+                outputs.append("a PNG figure")
+    return outputs, kernel.km.forked
+
+
+def test_a_forked_kernel_behaves_like_a_new_kernel(ctx, tmp_path, monkeypatch):
+    forked, was_forked = _run_probe(ctx, tmp_path, "forked", True, monkeypatch)
+    fresh, was_fresh_forked = _run_probe(ctx, tmp_path, "fresh", False, monkeypatch)
+    assert was_forked and not was_fresh_forked
+    text = "".join(o for o in forked if isinstance(o, str))
+    for line in ("parent is the worker: True", "parent poller target: True", "own session: True", "cwd: True",
+                 "argv0: ipykernel_launcher.py", "'' on sys.path: True", "SIGINT: True", "SIGPIPE ignored: True",
+                 "user names: ['os', 'signal', 'sys']",  # nothing preloaded leaks into the namespace
+                 "pandas max_columns: 20",  # pandas' in-a-kernel default: pandas is not preloaded
+                 "backend: module://matplotlib_inline.backend_inline", "a PNG figure"):
+        assert line in text or line in forked, line
+    assert "per-run variable: forked" in text
+    # everything else equal to a kernel started the usual way
+    forked[-1] = forked[-1].replace("forked", "X")
+    fresh[-1] = fresh[-1].replace("fresh", "X")
+    assert forked == fresh
+
+
+def test_the_zygote_is_used_only_for_its_own_interpreter_and_environment(tmp_path):
+    prefix = kernelfork.kernel_prefix(runner.KERNEL_NAME)
+    assert prefix and "-m" not in prefix
+    zygote = kernelfork.Zygote(prefix, tmp_path / "zygote.log", env=dict(os.environ))
+    try:
+        cmd = [*prefix, "-m", "ipykernel_launcher", "-f", "conn.json", "--x=1"]
+        env = dict(os.environ, JPY_PARENT_PID="1", TURKU_WORKBOOKS_SCHEMA="/elsewhere.yaml")
+        assert zygote.fits(cmd, env) == ["-f", "conn.json", "--x=1"]
+        assert zygote.fits(cmd, dict(env, PYTHONPATH="/somewhere/else")) is None  # the interpreter would differ
+        assert zygote.fits(cmd, dict(env, OMP_NUM_THREADS="7")) is None  # libraries read it at import
+        assert zygote.fits(["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "c"], env) is None
+        assert zygote.fits([*prefix, "-m", "other_kernel", "-f", "c"], env) is None
+    finally:
+        zygote.close()
+    assert not zygote.alive()
+
+
+def test_a_dead_zygote_means_kernels_start_the_usual_way(ctx, tmp_path):
+    zygote = ctx.zygote(runner.KERNEL_NAME)
+    assert zygote is not None and zygote.alive()
+    zygote.proc.kill()
+    zygote.proc.wait(timeout=10)
+    kernel = ctx.start_kernel(_job(tmp_path))  # a new zygote, or the usual launch: either way a kernel
+    try:
+        from jupyter_core.utils import run_sync
+
+        assert run_sync(kernel.km.is_alive)()
+    finally:
+        ctx.stop_kernel(kernel)
+    assert ctx._zygotes[runner.KERNEL_NAME] is not zygote
