@@ -13,9 +13,11 @@ Executors
 An executor has one method, ``run(jobs) -> iterator of RunResult`` (in completion order),
 and must call :func:`execute_job` for each job somewhere. :class:`LocalExecutor` keeps N
 long-lived worker processes; each imports papermill/nbconvert once, builds one
-:class:`helpers.gallery.ReportRenderer` and runs many reports. A job writes its files into
-``job.out_dir`` (the set's staging directory), so a remote executor (Dask) needs that
-directory on a shared file system, or must ship the files back with the result.
+:class:`helpers.gallery.ReportRenderer` and runs many reports, each in a fresh kernel —
+forked from the worker's kernel zygote (:mod:`helpers.kernelfork`) and started while the
+previous report runs (:class:`WorkerContext`). A job writes its files into ``job.out_dir``
+(the set's staging directory); :class:`helpers.dask_executor.DaskExecutor` runs jobs on a
+Dask cluster and ships the files back with the result.
 
 Parallel runs do not collide (papermill#239, #511): every worker has its own IPYTHONDIR,
 MPLCONFIGDIR, JUPYTER_RUNTIME_DIR and TMPDIR (kernel connection files) in a temporary
@@ -531,10 +533,11 @@ class Scrubber:
 # ============================================================================ execution (workers)
 
 
-#: modules the next kernel imports while the current report runs (see WorkerContext): the
-#: libraries every workbook needs and their slow lazy imports (mapclassify pulls in
-#: scipy.stats, ~1.1 s) plus the project's helpers. Only sys.modules is warmed: the
-#: notebook's namespace stays empty, so a notebook that forgets an import still fails.
+#: modules the next kernel imports while the current report runs (see WorkerContext): what
+#: every workbook imports, their slow lazy imports (mapclassify: scipy.stats, scikit-learn)
+#: and the project's helpers — whatever the kernel zygote (helpers.kernelfork) has not
+#: imported already. Only sys.modules is warmed: the notebook's namespace stays empty, so
+#: a notebook that forgets an import still fails.
 WARM_IMPORTS = (
     "numpy", "pandas", "geopandas", "matplotlib.pyplot", "mapclassify", "IPython.display",
     "helpers.params", "helpers.workbook", "helpers.snapshot", "helpers.regions", "helpers.analysis",
