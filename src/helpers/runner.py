@@ -623,10 +623,16 @@ class WorkerContext:
             extra[job.reports_dir] = "<reports>"
         return Scrubber.for_this_machine(extra)
 
-    def close(self) -> None:
+    def close(self, *, graceful: bool = True) -> None:
+        """Stop the pre-started kernel and the zygotes, remove the private dir.
+        ``graceful=False`` (from a signal handler, maybe inside the kernel client's event
+        loop): only kill processes, never wait on the event loop."""
         if self._warm is not None:
             with contextlib.suppress(Exception):
-                self.stop_kernel(self._warm)
+                if graceful:
+                    self.stop_kernel(self._warm)
+                else:
+                    os.kill(self._warm.km.provisioner.pid, signal.SIGKILL)
             self._warm = None
         for zygote in self._zygotes.values():
             if zygote is not None:
@@ -1064,7 +1070,7 @@ def _worker_main(conn, worker_id: int, parent_pid: int, tmp: str | None = None) 
     def on_term(signum, frame):  # runner gone or asked us to stop: take the kernel along
         _kill_children()
         if ctx is not None:
-            ctx.close()
+            ctx.close(graceful=False)
         os._exit(128 + signum)
 
     signal.signal(signal.SIGTERM, on_term)
