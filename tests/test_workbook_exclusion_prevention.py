@@ -15,10 +15,9 @@ import pytest
 papermill = pytest.importorskip("papermill")
 
 from helpers import provenance  # noqa: E402
+from workbook_runs import execute_workbook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-NB_DIR = ROOT / "notebooks"
-NOTEBOOK = NB_DIR / "exclusion_prevention.ipynb"
 SNAP_DIR = ROOT / "data" / "snapshot"
 FIXTURE = ROOT / "tests" / "fixtures" / "snapshot_exclusion"
 
@@ -26,10 +25,7 @@ pytestmark = pytest.mark.slow
 
 
 def _run(tmp_path: Path, name: str, **parameters) -> Path:
-    out = tmp_path / f"{name}.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters=parameters,
-                               kernel_name="turku-workbooks", cwd=str(NB_DIR), progress_bar=False)
-    return out
+    return execute_workbook("exclusion_prevention", tmp_path / f"{name}.ipynb", **parameters)
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,9 @@ import papermill as pm
 import pytest
 
 from helpers import provenance
+from workbook_runs import execute_workbook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
-NB = NOTEBOOKS / "ict_cluster.ipynb"
 PINNED = ROOT / "data" / "snapshot"
 FIXTURE = ROOT / "tests" / "fixtures" / "snapshot_clusters"
 
@@ -21,9 +20,7 @@ pytestmark = pytest.mark.slow
 
 
 def _run(tmp_path_factory, name, **parameters):
-    out = tmp_path_factory.mktemp("ict") / f"{name}.ipynb"
-    pm.execute_notebook(str(NB), str(out), parameters=parameters, kernel_name="turku-workbooks",
-                        cwd=str(NOTEBOOKS), progress_bar=False)
+    out = execute_workbook("ict_cluster", tmp_path_factory.mktemp("ict") / f"{name}.ipynb", **parameters)
     return provenance.read_key_figures(out)
 
 
@@ -101,6 +98,5 @@ def test_suppressed_cell_makes_the_sector_total_missing(runs):
 ])
 def test_bad_parameters_stop_in_the_validation_cell(tmp_path, parameters, expected):
     with pytest.raises(pm.PapermillExecutionError) as err:
-        pm.execute_notebook(str(NB), str(tmp_path / "bad.ipynb"), parameters=parameters,
-                            kernel_name="turku-workbooks", cwd=str(NOTEBOOKS), progress_bar=False)
+        execute_workbook("ict_cluster", tmp_path / "bad.ipynb", **parameters)
     assert "ParameterError" in str(err.value) and expected in str(err.value)

@@ -10,10 +10,9 @@ import papermill as pm
 import pytest
 
 from helpers import provenance
+from workbook_runs import execute_workbook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
-NB = NOTEBOOKS / "life_science_cluster.ipynb"
 PINNED = ROOT / "data" / "snapshot"
 FIXTURE = ROOT / "tests" / "fixtures" / "snapshot_clusters"
 
@@ -21,10 +20,7 @@ pytestmark = pytest.mark.slow
 
 
 def _run(tmp_path_factory, name, **parameters):
-    out = tmp_path_factory.mktemp("ls") / f"{name}.ipynb"
-    pm.execute_notebook(str(NB), str(out), parameters=parameters, kernel_name="turku-workbooks",
-                        cwd=str(NOTEBOOKS), progress_bar=False)
-    return out
+    return execute_workbook("life_science_cluster", tmp_path_factory.mktemp("ls") / f"{name}.ipynb", **parameters)
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +95,5 @@ def test_suppressed_municipal_cells_stay_missing(runs):
 ])
 def test_bad_parameters_stop_in_the_validation_cell(tmp_path, parameters, expected):
     with pytest.raises(pm.PapermillExecutionError) as err:
-        pm.execute_notebook(str(NB), str(tmp_path / "bad.ipynb"), parameters=parameters,
-                            kernel_name="turku-workbooks", cwd=str(NOTEBOOKS), progress_bar=False)
+        execute_workbook("life_science_cluster", tmp_path / "bad.ipynb", **parameters)
     assert "ParameterError" in str(err.value) and expected in str(err.value)

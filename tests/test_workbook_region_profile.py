@@ -14,20 +14,16 @@ import pytest
 papermill = pytest.importorskip("papermill")
 
 from helpers import provenance  # noqa: E402
+from workbook_runs import execute_workbook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-NB_DIR = ROOT / "notebooks"
-NOTEBOOK = NB_DIR / "region_profile.ipynb"
 SNAP_DIR = ROOT / "data" / "snapshot"
 
 pytestmark = pytest.mark.slow
 
 
 def _run(tmp_path: Path, name: str, **parameters) -> Path:
-    out = tmp_path / f"{name}.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters=parameters,
-                               kernel_name="turku-workbooks", cwd=str(NB_DIR), progress_bar=False)
-    return out
+    return execute_workbook("region_profile", tmp_path / f"{name}.ipynb", **parameters)
 
 
 @pytest.fixture(scope="module")

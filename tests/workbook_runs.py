@@ -1,0 +1,23 @@
+"""Run a workbook the way the scheduled runner and a researcher do: papermill, the project
+kernel, cwd notebooks/. Shared by the tests/test_workbook_*.py files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import papermill as pm
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+PINNED = ROOT / "data" / "snapshot"
+FIXTURES = ROOT / "tests" / "fixtures"
+KERNEL = "turku-workbooks"
+
+
+def execute_workbook(workbook: str, out: Path, **parameters) -> Path:
+    """Execute notebooks/<workbook>.ipynb with ``parameters`` into ``out`` (a .ipynb path)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pm.execute_notebook(str(NOTEBOOKS / f"{workbook}.ipynb"), str(out), parameters=parameters,
+                        kernel_name=KERNEL, cwd=str(NOTEBOOKS), progress_bar=False)
+    return out
