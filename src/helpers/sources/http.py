@@ -84,6 +84,23 @@ class ResponseFormatError(SourceError):
 
 # --------------------------------------------------------------------------- helpers
 
+def load_json_payload(payload, error: type[ResponseFormatError] = ResponseFormatError,
+                      what: str = "payload") -> Any:
+    """A parsed JSON document from ``payload`` (bytes, str, or already-parsed data).
+
+    Bytes are decoded as UTF-8 (a BOM is tolerated); invalid JSON raises ``error`` naming
+    ``what`` and the parser's message, which usually means a truncated response.
+    """
+    if isinstance(payload, (bytes, bytearray, memoryview)):
+        payload = bytes(payload).decode("utf-8-sig")
+    if isinstance(payload, str):
+        try:
+            return json.loads(payload)
+        except json.JSONDecodeError as exc:
+            raise error(f"{what} is not valid JSON ({exc}); truncated response?") from None
+    return payload
+
+
 def offline_enabled() -> bool:
     """True when ``TURKU_WORKBOOKS_OFFLINE`` is set to 1/true/yes/on."""
     return os.environ.get(OFFLINE_ENV, "").strip().lower() in _TRUE

@@ -19,7 +19,6 @@ Small numbers are suppressed: missing rows / values stay missing, never zero.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 import unicodedata
 from datetime import timedelta
@@ -28,7 +27,7 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from .http import HTTPStatusError, HttpClient, ResponseFormatError, SourceError
+from .http import HTTPStatusError, HttpClient, ResponseFormatError, SourceError, load_json_payload
 
 DEFAULT_BASE_URL = "https://sotkanet.fi/rest/1.1"
 GENDERS = ("total", "male", "female")
@@ -52,14 +51,7 @@ class AmbiguousIndicatorError(SotkanetError, LookupError):
 
 
 def _load(payload) -> Any:
-    if isinstance(payload, (bytes, bytearray, memoryview)):
-        payload = bytes(payload).decode("utf-8-sig")
-    if isinstance(payload, str):
-        try:
-            return json.loads(payload)
-        except json.JSONDecodeError as exc:
-            raise ResponseFormatError(f"Sotkanet payload is not valid JSON ({exc}); truncated?") from None
-    return payload
+    return load_json_payload(payload, what="Sotkanet payload")
 
 
 def parse_data(payload) -> pd.DataFrame:

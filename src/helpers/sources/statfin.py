@@ -24,7 +24,6 @@ left out is requested in full.
 from __future__ import annotations
 
 import difflib
-import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from .http import HTTPStatusError, HttpClient, ResponseFormatError, SourceError
+from .http import HTTPStatusError, HttpClient, ResponseFormatError, SourceError, load_json_payload
 
 DEFAULT_BASE_URL = "https://pxdata.stat.fi/PxWeb/api/v1"
 DEFAULT_DATABASE = "StatFin"
@@ -59,14 +58,7 @@ class JsonStatError(ResponseFormatError):
 # =========================================================================== json-stat2
 
 def _load_json(payload) -> Any:
-    if isinstance(payload, (bytes, bytearray, memoryview)):
-        payload = bytes(payload).decode("utf-8-sig")
-    if isinstance(payload, str):
-        try:
-            return json.loads(payload)
-        except json.JSONDecodeError as exc:
-            raise JsonStatError(f"not valid JSON ({exc}); truncated response?") from None
-    return payload
+    return load_json_payload(payload, JsonStatError, what="json-stat2 payload")
 
 
 def _category_codes(dim_id: str, dim: Mapping, size: int) -> list[str]:
