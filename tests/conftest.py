@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +79,16 @@ socket.getaddrinfo = _guarded_getaddrinfo
 @pytest.fixture
 def network_blocked_error():
     return NetworkBlocked
+
+
+WORKBOOK_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "workbooks"
+
+
+@pytest.fixture
+def fixture_env(monkeypatch, tmp_path):
+    """Point the runner at the hand-made fixture workbooks and schedule; reports go to
+    ``tmp_path/reports`` (returned)."""
+    monkeypatch.setenv("TURKU_WORKBOOKS_SCHEMA", str(WORKBOOK_FIXTURES / "workbooks.yaml"))
+    monkeypatch.setenv("TURKU_WORKBOOKS_SCHEDULE", str(WORKBOOK_FIXTURES / "schedule.yaml"))
+    monkeypatch.setenv("TURKU_WORKBOOKS_REPORTS", str(tmp_path / "reports"))
+    return tmp_path / "reports"

@@ -16,15 +16,6 @@ import pytest
 from helpers import cli, gallery, runner
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures" / "workbooks"
-
-
-@pytest.fixture
-def fixture_env(monkeypatch, tmp_path):
-    monkeypatch.setenv("TURKU_WORKBOOKS_SCHEMA", str(FIXTURES / "workbooks.yaml"))
-    monkeypatch.setenv("TURKU_WORKBOOKS_SCHEDULE", str(FIXTURES / "schedule.yaml"))
-    monkeypatch.setenv("TURKU_WORKBOOKS_REPORTS", str(tmp_path / "reports"))
-    return tmp_path / "reports"
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from helpers import cli, dask_executor, runner
 distributed = pytest.importorskip("distributed")
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures" / "workbooks"
 
 
 @pytest.fixture(scope="module")
@@ -31,14 +30,6 @@ def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None, worker_dashboard_address=None) as c:
         yield c
-
-
-@pytest.fixture
-def fixture_env(monkeypatch, tmp_path):
-    monkeypatch.setenv("TURKU_WORKBOOKS_SCHEMA", str(FIXTURES / "workbooks.yaml"))
-    monkeypatch.setenv("TURKU_WORKBOOKS_SCHEDULE", str(FIXTURES / "schedule.yaml"))
-    monkeypatch.setenv("TURKU_WORKBOOKS_REPORTS", str(tmp_path / "reports"))
-    return tmp_path / "reports"
 
 
 def _closed_port() -> int:

@@ -22,14 +22,6 @@ FIXTURES = ROOT / "tests" / "fixtures" / "workbooks"
 SECRET = "hand-made-secret-value-7c1e"
 
 
-@pytest.fixture
-def fixture_env(monkeypatch, tmp_path):
-    monkeypatch.setenv("TURKU_WORKBOOKS_SCHEMA", str(FIXTURES / "workbooks.yaml"))
-    monkeypatch.setenv("TURKU_WORKBOOKS_SCHEDULE", str(FIXTURES / "schedule.yaml"))
-    monkeypatch.setenv("TURKU_WORKBOOKS_REPORTS", str(tmp_path / "reports"))
-    return tmp_path / "reports"
-
-
 # ----------------------------------------------------------------------------- schedules
 
 
