@@ -17,6 +17,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from helpers import keyfigures
 from helpers import gallery, paths
 
 XSS = "<script>alert('x')</script>"
@@ -148,7 +149,7 @@ def _hand_made_notebook():
             new_output("display_data", data={"text/markdown": f"## {XSS}", "text/plain": "x"}),
             new_output("display_data", data={"application/javascript": "alert('js')", "text/plain": "js"}),
             new_output("display_data", data={"image/png": base64.b64encode(_png()).decode(), "text/plain": "fig"}),
-            new_output("display_data", data={gallery.KEY_FIGURES_MIMETYPE: {"population": 5}, "text/plain": "kf"}),
+            new_output("display_data", data=keyfigures.bundle(keyfigures.entries({"population": 5}))),
         ]),
     ])
     nb.metadata["kernelspec"] = {"name": "turku-workbooks", "display_name": "x", "language": "python"}

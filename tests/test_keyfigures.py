@@ -85,3 +85,24 @@ def test_read_rejects_conflicts_and_old_formats():
 def test_text_table_aligns_labels():
     text = kf.text_table(kf.entries({"population_2023": 490786, "change_pct": 2.3871}, HEAD))
     assert text.splitlines()[2:] == ["Population 31.12.2023  490\u202f786 persons", "Change 2019–2023       2.39 %"]
+
+
+@pytest.mark.slow
+def test_key_figures_round_trip_through_a_kernel(tmp_path):
+    """Record in a real kernel, write with nbformat, read back: values and order survive."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = new_notebook(cells=[new_code_cell(
+        "import numpy as np\n"
+        "from helpers import keyfigures as kf\n"
+        "kf.record({'share': np.float64(41.5), 'n': np.int64(27), 'gap': np.nan},\n"
+        "          [kf.Spec('n', 'Municipalities'), kf.Spec('share', 'Share', '%', 1)])")])
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    data = [o for o in nb.cells[0].outputs if o.output_type == "display_data"][0]["data"]
+    assert data["text/plain"] == "Key figures\n-----------\nMunicipalities  27\nShare           41.5 %\ngap             no data"
+    path = tmp_path / "executed.ipynb"
+    nbformat.write(nb, path)
+    items = kf.read(path)
+    assert [(e["name"], e["value"], e["headline"]) for e in items] == [
+        ("n", 27, True), ("share", 41.5, True), ("gap", None, False)]

@@ -47,10 +47,9 @@ __all__ = [
     "json_safe",
     "record_key_figures",
     "read_key_figures",
-    "key_figures_text",
 ]
 
-KEY_FIGURES_MIMETYPE = "application/vnd.turku-workbooks.key-figures+json"
+from .keyfigures import MIMETYPE as KEY_FIGURES_MIMETYPE  # noqa: E402
 
 #: Columns of :func:`provenance_table` and the headings used in the markdown section.
 PROVENANCE_COLUMNS = {
@@ -347,140 +346,22 @@ def show_provenance(resource_names, params: Mapping | None, snapshot=None, **kwa
 
 
 def json_safe(value, _path: str = "value"):
-    """Convert ``value`` to plain JSON types: numpy numbers -> int/float, NaN / NA / NaT ->
-    None, dates -> ISO strings, tuples / arrays -> lists, Series -> dict. Infinity and
-    unknown types raise, naming where they were found."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (numbers.Integral, np.integer)):
-        return int(value)
-    if isinstance(value, (numbers.Real, np.floating)):
-        f = float(value)
-        if math.isnan(f):
-            return None
-        if math.isinf(f):
-            raise ValueError(f"{_path} is infinite ({f}); key figures must be finite numbers or missing")
-        return f
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (pd.Timestamp, _dt.datetime, _dt.date)):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        out = {}
-        for k, v in value.items():
-            if not isinstance(k, (str, numbers.Integral, np.integer)):
-                raise TypeError(f"{_path} has a key {k!r} of type {type(k).__name__}; keys must be strings")
-            out[str(k)] = json_safe(v, f"{_path}[{k!r}]")
-        return out
-    if isinstance(value, pd.Series):
-        return json_safe(value.to_dict(), _path)
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return [json_safe(v, f"{_path}[{i}]") for i, v in enumerate(list(value))]
-    raise TypeError(
-        f"{_path} has type {type(value).__name__}, which is not JSON-safe; use numbers, strings, "
-        "booleans, None, lists or dicts"
-    )
+    """See :func:`helpers.keyfigures.json_safe` (kept here for existing callers)."""
+    from .keyfigures import json_safe as _json_safe
 
-
-def _display_value(v) -> str:
-    if v is None:
-        return "no data"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, int):
-        return format_number(v, 0)
-    if isinstance(v, float):
-        a = abs(v)
-        dec = 0 if a >= 1000 or v == int(v) and a >= 100 else (2 if a >= 1 or a == 0 else 4)
-        return format_number(v, dec)
-    if isinstance(v, list):
-        return ", ".join(_display_value(x) for x in v)
-    if isinstance(v, dict):
-        return json.dumps(v, ensure_ascii=False)
-    return str(v)
-
-
-def key_figures_text(figures: Mapping, title: str = "Key figures") -> str:
-    """The plain-text table shown for a key-figures output."""
-    keys = list(figures)
-    width = max(len(k) for k in keys)
-    lines = [title, "-" * len(title)]
-    for k in keys:
-        lines.append(f"{k.ljust(width)}  {_display_value(figures[k])}")
-    return "\n".join(lines)
+    return _json_safe(value, _path)
 
 
 def record_key_figures(figures: Mapping, *, title: str = "Key figures") -> dict:
-    """Store the workbook's key figures in the executed notebook and show them as a table.
+    """Store the workbook's key figures (:func:`helpers.keyfigures.record`); returns the
+    JSON-safe name -> value dict."""
+    from . import keyfigures
 
-    ``figures`` maps a short stable name ("population_2023", "lq_turku_life_science") to a
-    value. Values are made JSON-safe (numpy -> Python, NaN -> null). In IPython the output
-    carries :data:`KEY_FIGURES_MIMETYPE` (read back with :func:`read_key_figures`) and a
-    ``text/plain`` table; outside IPython the table is printed. Returns the JSON-safe dict.
-    """
-    if not isinstance(figures, Mapping) or not figures:
-        raise ValueError("figures must be a non-empty dict of name -> value")
-    for k in figures:
-        if not isinstance(k, str) or not k.strip():
-            raise TypeError(f"key figure names must be non-empty strings; got {k!r}")
-    if not isinstance(title, str) or not title.strip():
-        raise ValueError(f"title must be a non-empty string; got {title!r}")
-    safe = {k: json_safe(v, f"figures[{k!r}]") for k, v in figures.items()}
-    text = key_figures_text(safe, title)
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:  # pragma: no cover
-        print(text)
-        return safe
-    if get_ipython() is None:
-        print(text)
-    else:
-        display({KEY_FIGURES_MIMETYPE: safe, "text/plain": text}, raw=True)
-    return safe
+    return keyfigures.as_dict(keyfigures.record(figures, title=title))
 
 
 def read_key_figures(notebook) -> dict:
-    """All key figures recorded in an executed notebook, merged in cell order.
+    """name -> value of every key figure in an executed notebook (:func:`helpers.keyfigures.read`)."""
+    from . import keyfigures
 
-    ``notebook`` is a path to an ``.ipynb`` or an nbformat ``NotebookNode`` / dict. A name
-    recorded twice with different values raises ``ValueError``.
-    """
-    import nbformat
-
-    if isinstance(notebook, (str, os.PathLike)):
-        path = Path(notebook)
-        if not path.is_file():
-            raise FileNotFoundError(f"no notebook at {path}")
-        nb = nbformat.read(path, as_version=4)
-    elif isinstance(notebook, Mapping):
-        nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.from_dict(notebook)
-    else:
-        raise TypeError(f"notebook must be a path or a notebook node; got {type(notebook).__name__}")
-    if "cells" not in nb:
-        raise ValueError("notebook has no 'cells'; is it a Jupyter notebook?")
-    found: dict = {}
-    where: dict = {}
-    for i, cell in enumerate(nb.cells):
-        if cell.get("cell_type") != "code":
-            continue
-        for out in cell.get("outputs", []):
-            data = out.get("data") or {}
-            if KEY_FIGURES_MIMETYPE not in data:
-                continue
-            payload = data[KEY_FIGURES_MIMETYPE]
-            if isinstance(payload, str):
-                payload = json.loads(payload)
-            if not isinstance(payload, Mapping):
-                raise ValueError(f"cell {i}: key-figures output is not a JSON object")
-            for k, v in payload.items():
-                if k in found and found[k] != v:
-                    raise ValueError(
-                        f"key figure {k!r} is recorded twice with different values: "
-                        f"{found[k]!r} (cell {where[k]}) and {v!r} (cell {i})"
-                    )
-                found[k] = v
-                where.setdefault(k, i)
-    return found
+    return keyfigures.as_dict(keyfigures.read(notebook))
