@@ -1,0 +1,176 @@
+"""Number formatting and map classes."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._checks import (
+    _check_numeric,
+    _describe,
+    _is_number,
+)
+
+#: Thousands separator used everywhere a number is shown (U+202F NARROW NO-BREAK SPACE,
+#: the SI / Finnish-style thin space that never breaks a number across lines).
+THIN_SPACE = "\u202f"
+
+
+CLASSIFY_SCHEMES = {
+    "quantiles": "Quantiles",
+    "natural_breaks": "FisherJenks",
+    "equal_interval": "EqualInterval",
+}
+
+_SCHEME_TEXT = {
+    "quantiles": "quantiles (about the same number of areas in each class)",
+    "natural_breaks": "natural breaks (Fisher-Jenks optimal classes)",
+    "equal_interval": "equal intervals (classes of the same width)",
+}
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Result of :func:`classify`.
+
+    ``bins``     upper bounds of the classes (the last is the maximum)
+    ``labels``   one label per class, e.g. ``"1 200 – 3 400"``
+    ``classes``  class number per value (0 … k-1; ``<NA>`` for missing values)
+    ``value_labels`` the class label per value (``missing_label`` for missing values)
+    ``k``        the number of classes actually formed (can be smaller than asked when
+                 there are few distinct values)
+    """
+
+    scheme: str
+    k: int
+    bins: list
+    labels: list
+    classes: pd.Series
+    value_labels: pd.Series
+    missing_label: str
+    n_missing: int
+
+    @property
+    def description(self) -> str:
+        return f"{self.k} classes by {_SCHEME_TEXT[self.scheme]}"
+
+
+def _auto_decimals(values: np.ndarray) -> int:
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return 0
+    span = float(np.max(np.abs(finite)))
+    if span >= 100:
+        return 0
+    if span >= 10:
+        return 1
+    return 2
+
+
+def format_number(x, decimals: int = 0, thousands: str = THIN_SPACE) -> str:
+    """Format a number with a thin-space thousands separator: 12345.6 -> ``"12 346"``.
+
+    Uses a decimal point and the Unicode minus sign ``−``. NaN -> ``""``.
+    """
+    if not isinstance(decimals, (int, np.integer)) or isinstance(decimals, bool) or decimals < 0:
+        raise ValueError(f"decimals must be a non-negative integer; got {decimals!r}")
+    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    if not _is_number(x):
+        raise TypeError(f"x must be a number; got {type(x).__name__}: {_describe(x)}")
+    if isinstance(x, (float, np.floating)) and math.isnan(x):
+        return ""
+    text = f"{float(x):,.{int(decimals)}f}"
+    if text.startswith("-") and float(text.replace(",", "")) == 0:
+        text = text[1:]  # no "-0"
+    return text.replace(",", thousands).replace("-", "\u2212")
+
+
+def classify(
+    values,
+    scheme: str = "quantiles",
+    k: int = 5,
+    *,
+    missing_label: str = "no data",
+    decimals: int | None = None,
+) -> Classification:
+    """Classify values for a choropleth with mapclassify.
+
+    ``scheme``: ``"quantiles"`` (mapclassify.Quantiles), ``"natural_breaks"``
+    (mapclassify.FisherJenks - the exact, deterministic Jenks optimum) or
+    ``"equal_interval"`` (mapclassify.EqualInterval). Missing values (NaN, i.e. suppressed
+    or not published) are left out of the fit and stay unclassified: their class is
+    ``<NA>`` and their label ``missing_label`` ("no data", or e.g. "suppressed").
+    Class *j* covers ``(bins[j-1], bins[j]]``; the first class starts at the minimum.
+    """
+    if scheme not in CLASSIFY_SCHEMES:
+        raise ValueError(f"scheme must be one of {sorted(CLASSIFY_SCHEMES)}; got {scheme!r}")
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 2 <= k <= 12:
+        raise ValueError(f"k must be an integer from 2 to 12 (number of classes); got {k!r}")
+    if not isinstance(missing_label, str) or not missing_label:
+        raise ValueError(f"missing_label must be a non-empty string; got {missing_label!r}")
+    x = _check_numeric(values, "values")
+    if isinstance(x, float):
+        raise TypeError("values must be a Series or array of numbers, not a single number")
+    s = x if isinstance(x, pd.Series) else pd.Series(np.asarray(x).ravel())
+    if np.isinf(s.to_numpy()).any():
+        raise ValueError("values must be finite numbers or NaN; got infinity")
+    known = s.dropna()
+    if known.empty:
+        raise ValueError("values has no non-missing value to classify")
+    import warnings
+
+    import mapclassify
+
+    cls = getattr(mapclassify, CLASSIFY_SCHEMES[scheme])
+    y = known.to_numpy(dtype="float64")
+    with warnings.catch_warnings():
+        # mapclassify warns when there are fewer distinct values than k; the smaller k is
+        # reported in the result instead.
+        warnings.simplefilter("ignore", UserWarning)
+        if known.nunique() == 1:
+            bins = np.array([y[0]])
+            yb = np.zeros(len(y), dtype=int)
+        else:
+            fitted = cls(y, k=int(k))
+            bins = np.asarray(fitted.bins, dtype="float64")
+            yb = np.asarray(fitted.yb, dtype=int)
+    # merge duplicate bins (quantiles on tied data) so that no class is empty by construction
+    bins_out: list[float] = []
+    remap = {}
+    for j, b in enumerate(bins):
+        if not (bins_out and b == bins_out[-1]):
+            bins_out.append(float(b))
+        remap[j] = len(bins_out) - 1
+    yb = np.array([remap[j] for j in yb], dtype=int)
+    if scheme == "quantiles":
+        # tied values can leave a quantile class empty; dropping its upper bound merges the
+        # empty interval into the next class without moving any value
+        used = sorted(set(yb.tolist()))
+        renumber = {old: new for new, old in enumerate(used)}
+        bins_out = [bins_out[j] for j in used]
+        yb = np.array([renumber[j] for j in yb], dtype=int)
+    dec = _auto_decimals(y) if decimals is None else decimals
+    lows = [float(y.min())] + bins_out[:-1]
+    labels = [
+        format_number(hi, dec) if lo == hi else f"{format_number(lo, dec)} – {format_number(hi, dec)}"
+        for lo, hi in zip(lows, bins_out)
+    ]
+    pos = np.flatnonzero(s.notna().to_numpy())  # positional: the index may repeat labels
+    classes = pd.Series(pd.NA, index=s.index, dtype="Int64")
+    classes.iloc[pos] = yb
+    value_labels = pd.Series(missing_label, index=s.index, dtype=object)
+    value_labels.iloc[pos] = [labels[j] for j in yb]
+    return Classification(
+        scheme=scheme,
+        k=len(bins_out),
+        bins=bins_out,
+        labels=labels,
+        classes=classes,
+        value_labels=value_labels,
+        missing_label=missing_label,
+        n_missing=int(s.isna().sum()),
+    )

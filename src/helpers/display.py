@@ -1,0 +1,107 @@
+"""Showing text and tables in a notebook: one Markdown path, one table path.
+
+* :func:`escape_markdown` — any text renders literally (``<script>`` and ``a_b*c`` as text);
+* :func:`markdown_table` / :func:`show_table` — a frame in full as a Markdown table: numbers
+  with thousands separators and right-aligned, text escaped and left-aligned, missing values
+  as "–", no truncation;
+* :func:`show_markdown` — display Markdown (print it outside IPython).
+
+Nothing here reads data or computes a statistic.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .analysis import format_number
+
+__all__ = ["escape_markdown", "markdown_table", "show_table", "show_markdown", "text"]
+
+# characters that can start inline markup in CommonMark / Jupyter markdown ($ starts math)
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!$])")
+
+
+def text(value: Any) -> str:
+    """A cell value as plain text ('' for None / NaN / NA)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def escape_markdown(value: Any) -> str:
+    r"""Make any text render literally in Jupyter markdown (and its HTML export).
+
+    HTML-special characters become entities (``<script>`` -> ``&lt;script&gt;``), markdown
+    punctuation that can start inline markup (``\ ` * _ [ ] | ~ # ! $``) is
+    backslash-escaped, line breaks become spaces (one table cell). The text is meant for
+    table cells and list items, not for the start of a line.
+    """
+    value = text(value) if not isinstance(value, str) else value
+    value = html.escape(value, quote=False)
+    value = _MD_SPECIAL.sub(r"\\\1", value)
+    return re.sub(r"\s*[\r\n]+\s*", " ", value)
+
+
+def _is_missing(v: Any) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+
+
+def markdown_table(frame: pd.DataFrame, decimals: int = 1, missing: str = "–",
+                   plain: tuple[str, ...] = ()) -> str:
+    """A Markdown table of ``frame`` (index dropped) with escaped text and formatted numbers.
+
+    Number columns are right-aligned, text columns left-aligned. Columns whose name
+    contains "year" or "release", and those named in ``plain``, are shown as they are
+    (2019, not "2 019")."""
+    cols = [str(c) for c in frame.columns]
+    as_is = [("year" in c.lower() or "release" in c.lower() or c in plain) for c in cols]
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+               for c in frame.columns]
+    lines = ["| " + " | ".join(escape_markdown(c) for c in cols) + " |",
+             "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
+    for row in frame.itertuples(index=False):
+        cells = []
+        for v, keep in zip(row, as_is):
+            if _is_missing(v):
+                cells.append(missing)
+            elif isinstance(v, pd.Timestamp):
+                cells.append(v.strftime("%Y-%m-%d"))
+            elif keep:
+                cells.append(escape_markdown(str(int(v)) if _is_number(v) and float(v).is_integer() else str(v)))
+            elif isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+                cells.append(format_number(int(v), 0))
+            elif isinstance(v, (float, np.floating)):
+                cells.append(format_number(float(v), 0 if float(v).is_integer() else decimals))
+            else:
+                cells.append(escape_markdown(str(v)))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def show_markdown(text_: str) -> None:
+    """Display Markdown in a notebook; print it when not running under IPython."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+    except ImportError:  # pragma: no cover
+        print(text_)
+        return
+    if get_ipython() is None:
+        print(text_)
+    else:
+        display(Markdown(text_))
+
+
+def show_table(frame: pd.DataFrame, decimals: int = 1, missing: str = "–", plain: tuple[str, ...] = ()) -> None:
+    """Display ``frame`` in full as a Markdown table (:func:`markdown_table`)."""
+    show_markdown(markdown_table(frame, decimals, missing, plain))
