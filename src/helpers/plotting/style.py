@@ -1,0 +1,299 @@
+"""House style, figures, titles and source lines, number formatters (see helpers.plotting)."""
+
+
+from __future__ import annotations
+
+import math
+import textwrap
+from pathlib import Path
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from cycler import cycler
+from matplotlib import ticker as mticker
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from helpers.analysis import format_number
+
+#: Okabe & Ito (2008) colour-blind-safe palette (black moved to the end).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+BASE_COLOUR = "#0072B2"  # blue
+HIGHLIGHT_COLOUR = "#D55E00"  # vermillion: distinct from blue for every common colour-vision type
+MISSING_COLOUR = "#E0E0E0"
+MISSING_EDGE = "#8C8C8C"
+MISSING_HATCH = "////"
+SEQUENTIAL_CMAP = "YlGnBu"  # ColorBrewer, colour-blind safe
+MAP_CRS = "EPSG:3067"
+SOURCE_GID = "source-line"
+TITLE_FONTSIZE = 12
+SOURCE_FONTSIZE = 8
+LABEL_FONTSIZE = 7
+
+#: Figure sizes in inches at 100 dpi: 8 in = 800 px, which fits a notebook / HTML page.
+SIZES = {
+    "wide": (8.0, 4.5),
+    "tall": (8.0, 7.0),
+    "square": (7.0, 7.0),
+    "map": (7.0, 8.0),
+}
+
+STYLE = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
+    "font.size": 10,
+    "axes.titlesize": TITLE_FONTSIZE,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.titlepad": 10,
+    "axes.labelsize": 10,
+    "axes.labelcolor": "#333333",
+    "axes.edgecolor": "#666666",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "axes.prop_cycle": cycler(color=PALETTE),
+    "axes.unicode_minus": True,
+    "axes.formatter.use_locale": False,
+    "grid.color": "#DDDDDD",
+    "grid.linewidth": 0.6,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "xtick.color": "#333333",
+    "ytick.color": "#333333",
+    "legend.fontsize": 9,
+    "legend.title_fontsize": 9,
+    "legend.frameon": False,
+    "figure.dpi": 100,
+    "figure.facecolor": "white",
+    "savefig.dpi": 150,
+    "savefig.facecolor": "white",
+    "hatch.color": MISSING_EDGE,
+    "hatch.linewidth": 0.6,
+    "lines.linewidth": 2.0,
+    "lines.markersize": 5,
+    "svg.fonttype": "none",
+}
+
+
+def use_style() -> None:
+    """Apply the house style to matplotlib's global settings (idempotent).
+
+    The chart functions call it themselves; call it once at the top of a workbook when
+    drawing custom figures with :func:`figure`.
+    """
+    mpl.rcParams.update(STYLE)
+    _register_ipython_png()
+
+
+def _register_ipython_png() -> None:
+    """Make figures returned by our functions display as PNG in IPython whatever the
+    matplotlib backend (a headless run with MPLBACKEND=Agg would otherwise show only
+    ``<Figure size …>``). Does nothing outside IPython or when a formatter exists."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return
+    ip = get_ipython()
+    if ip is None:
+        return
+    formatter = ip.display_formatter.formatters["image/png"]
+    try:
+        formatter.lookup_by_type(Figure)
+        return
+    except KeyError:
+        pass
+    from IPython.core.pylabtools import print_figure
+
+    formatter.for_type(Figure, lambda fig: print_figure(fig, "png", bbox_inches="tight"))
+
+
+# ----------------------------------------------------------------------------- basics
+
+
+def _require_text(value, name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name} must be a non-empty string (every figure states it); got {value!r}")
+    return value.strip()
+
+
+def figure(
+    size: str | tuple[float, float] = "wide", nrows: int = 1, ncols: int = 1,
+    layout: str = "constrained", **kwargs,
+):
+    """A new house-style figure and its axes: ``fig, ax = figure("wide")``.
+
+    ``size`` is one of :data:`SIZES` (``"wide"`` 8×4.5 in, ``"tall"``, ``"square"``,
+    ``"map"``) or ``(width, height)`` in inches. The figure uses constrained layout, an
+    Agg canvas (works headless) and is not registered with pyplot. ``layout`` is
+    ``"constrained"`` or ``"compressed"`` (better for maps, whose aspect is fixed).
+    """
+    if layout not in ("constrained", "compressed"):
+        raise ValueError(f"layout must be 'constrained' or 'compressed'; got {layout!r}")
+    use_style()
+    if isinstance(size, str):
+        if size not in SIZES:
+            raise ValueError(f"size must be one of {sorted(SIZES)} or (width, height) in inches; got {size!r}")
+        figsize = SIZES[size]
+    else:
+        try:
+            w, h = (float(v) for v in size)
+        except (TypeError, ValueError):
+            raise ValueError(f"size must be one of {sorted(SIZES)} or (width, height) in inches; got {size!r}") from None
+        if not (0 < w <= 30 and 0 < h <= 30):
+            raise ValueError(f"size (width, height) must be between 0 and 30 inches; got {size!r}")
+        figsize = (w, h)
+    fig = Figure(figsize=figsize, layout=layout)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(nrows, ncols, squeeze=True, **kwargs)
+    return fig, axes
+
+
+def _wrap(text: str, fig: Figure, fontsize: float, share: float = 0.95, bold: bool = False) -> str:
+    # DejaVu Sans averages about 0.55 em per character (bold about 0.63)
+    em = 0.63 if bold else 0.55
+    chars = max(20, int(fig.get_figwidth() * share * 72 / (fontsize * em)))
+    return "\n".join(
+        textwrap.fill(part, width=chars, break_on_hyphens=False) for part in text.split("\n")
+    )
+
+
+def source_line(fig: Figure, text: str):
+    """Write "Source: <text>" at the bottom left of ``fig`` and make room for it.
+
+    A text already starting with "Source" is kept as it is. Calling it again replaces the
+    previous source line (one per figure). Returns the Text artist (gid ``"source-line"``).
+    """
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure; got {type(fig).__name__}")
+    text = _require_text(text, "source")
+    if not text.lower().startswith("source"):
+        text = "Source: " + text
+    for t in list(fig.texts):
+        if t.get_gid() == SOURCE_GID:
+            t.remove()
+    wrapped = _wrap(text, fig, SOURCE_FONTSIZE)
+    artist = fig.text(
+        0.01, 0.01, wrapped, ha="left", va="bottom", fontsize=SOURCE_FONTSIZE,
+        color="#555555", gid=SOURCE_GID,
+    )
+    n_lines = wrapped.count("\n") + 1
+    height = (n_lines * SOURCE_FONTSIZE * 1.25 + 8) / 72 / fig.get_figheight()
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set") and "rect" in engine.get():
+        engine.set(rect=(0, min(height, 0.4), 1, 1 - min(height, 0.4)))
+    else:
+        fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, height + 0.08))
+    return artist
+
+
+def figure_title(fig: Figure) -> str:
+    """The figure's title: its suptitle, else the first non-empty axes title ("" if none)."""
+    sup = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    if sup:
+        return sup
+    for ax in fig.axes:
+        for loc in ("left", "center", "right"):
+            if ax.get_title(loc=loc):
+                return ax.get_title(loc=loc)
+    return ""
+
+
+def _set_title(fig: Figure, ax, title: str, own_figure: bool) -> None:
+    """A figure we created gets a figure-level title flush left (aligned with the source
+    line); a chart drawn into a caller's axes titles that axes only."""
+    if own_figure:
+        fig.suptitle(_wrap(title, fig, TITLE_FONTSIZE, bold=True), x=0.01, ha="left",
+                     fontsize=TITLE_FONTSIZE, fontweight="bold")
+    else:
+        ax.set_title(_wrap(title, fig, TITLE_FONTSIZE, bold=True, share=0.45), loc="left")
+
+
+def finalise(fig: Figure, *, title: str | None = None, source: str | None = None) -> Figure:
+    """Finish a figure: set the title (on the first axes) and the source line, then check
+    that both exist. Use it for custom figures made with :func:`figure`::
+
+        fig, ax = figure()
+        ax.plot(...)
+        finalise(fig, title="…", source=source_caption([...]))
+    """
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure; got {type(fig).__name__}")
+    if title is not None:
+        title = _require_text(title, "title")
+        _set_title(fig, None, title, own_figure=True)
+    if source is not None:
+        source_line(fig, source)
+    if not figure_title(fig):
+        raise ValueError("the figure has no title; pass title='…'")
+    if not any(t.get_gid() == SOURCE_GID for t in fig.texts):
+        raise ValueError("the figure has no source line; pass source='…' (see provenance.source_caption)")
+    return fig
+
+
+def save(fig: Figure, path, dpi: int | None = None) -> Path:
+    """Save a figure (format from the file suffix: .png, .svg, .pdf). Returns the path."""
+    path = Path(path)
+    if path.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise ValueError(f"path must end in .png, .svg or .pdf; got {str(path)!r}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=dpi or STYLE["savefig.dpi"], metadata=None if path.suffix != ".png" else {"Software": None})
+    return path
+
+
+class _ThousandsFormatter(mticker.Formatter):
+    """Tick labels "12 345" (narrow no-break space), decimals chosen from the tick step."""
+
+    def __init__(self, decimals: int | None = None, suffix: str = ""):
+        self.decimals = decimals
+        self.suffix = suffix
+        self._auto = 0
+
+    def format_ticks(self, values):
+        if self.decimals is None:
+            vals = np.asarray(values, dtype=float)
+            steps = np.diff(np.unique(vals))
+            step = float(steps.min()) if steps.size else 1.0
+            self._auto = 0 if step >= 1 or step <= 0 else min(6, int(math.ceil(-math.log10(step) - 1e-9)))
+        return [self(v, i) for i, v in enumerate(values)]
+
+    def __call__(self, x, pos=None):
+        dec = self._auto if self.decimals is None else self.decimals
+        return format_number(float(x), dec) + self.suffix
+
+
+def thousands_formatter(decimals: int | None = None, suffix: str = "") -> mticker.Formatter:
+    """A tick formatter writing 12 345.6 as "12 345.6" (narrow no-break space)."""
+    return _ThousandsFormatter(decimals, suffix)
+
+
+def _check_numeric_data(data, name: str = "data") -> pd.DataFrame:
+    if isinstance(data, pd.Series):
+        frame = data.to_frame(name=data.name if data.name is not None else "value")
+    elif isinstance(data, pd.DataFrame):
+        frame = data
+    else:
+        raise TypeError(f"{name} must be a pandas Series or DataFrame; got {type(data).__name__}")
+    if frame.empty or frame.shape[1] == 0:
+        raise ValueError(f"{name} is empty; there is nothing to draw")
+    for col in frame.columns:
+        if pd.api.types.is_bool_dtype(frame[col]) or not (
+            pd.api.types.is_numeric_dtype(frame[col]) or frame[col].isna().all()
+        ):
+            raise TypeError(
+                f"{name} column {col!r} must hold numbers; got dtype {frame[col].dtype}"
+            )
+    return frame.astype("float64")
+
+
+def _axis_label(label: str, units: str | None) -> str:
+    label = _require_text(label, "value_label / y_label")
+    if units:
+        return f"{label} ({units})"
+    return label
+
+
+def _legend_below(ax, ncol: int):
+    return ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=ncol, frameon=False)
