@@ -30,11 +30,11 @@ from typing import Any, Mapping
 
 import yaml
 
-from . import paths
+from . import paths, settings
 
 SCHEMA_FILE = paths.package_dir() / "workbooks.yaml"
 #: environment variable naming another schema file (tests and hand-made fixture workbooks)
-SCHEMA_ENV = "TURKU_WORKBOOKS_SCHEMA"
+SCHEMA_ENV = settings.SCHEMA_ENV
 TYPES = ("area", "int", "float", "str", "bool", "path")
 #: papermill writes this comment at the top of the cell it injects
 PAPERMILL_MARKER = "# Parameters"
@@ -287,9 +287,11 @@ class Validated(Mapping):
 
     def as_strings(self) -> dict[str, str]:
         """Plain-text form for provenance footers and report cards (areas as codes)."""
+        from .regions import Area
+
         out = {}
         for k, v in self.data.items():
-            if hasattr(v, "statfin_code"):
+            if isinstance(v, Area):
                 out[k] = f"{v.statfin_code} {v.label}"
             elif v is None:
                 out[k] = "None"

@@ -1,6 +1,7 @@
 """Live clients for the project's official sources.
 
-statfin    Statistics Finland PxWeb API v1 (StatFin database), json-stat2 parsing
+statfin    Statistics Finland PxWeb API v1 (StatFin database)
+jsonstat   json-stat2 datasets (PxWeb's answers) as tidy frames
 sotkanet   THL Sotkanet REST 1.1 (indicators, regions, data)
 geostat    Statistics Finland geo.stat.fi WFS (statistical area boundaries)
 http       the shared HTTP layer: cache, timeouts, retries, pacing, offline switch

@@ -45,12 +45,13 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-OFFLINE_ENV = "TURKU_WORKBOOKS_OFFLINE"
-USER_AGENT_ENV = "TURKU_WORKBOOKS_USER_AGENT"
-CONTACT_ENV = "TURKU_WORKBOOKS_CONTACT"
+from .. import settings
+
+OFFLINE_ENV = settings.OFFLINE_ENV
+USER_AGENT_ENV = settings.USER_AGENT_ENV
+CONTACT_ENV = settings.CONTACT_ENV
 CACHE_FILE_NAME = "http_cache.sqlite"
 
-_TRUE = {"1", "true", "yes", "on"}
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 
@@ -103,7 +104,7 @@ def load_json_payload(payload, error: type[ResponseFormatError] = ResponseFormat
 
 def offline_enabled() -> bool:
     """True when ``TURKU_WORKBOOKS_OFFLINE`` is set to 1/true/yes/on."""
-    return os.environ.get(OFFLINE_ENV, "").strip().lower() in _TRUE
+    return settings.flag(OFFLINE_ENV, False)
 
 
 def is_loopback_url(url: str) -> bool:
@@ -119,12 +120,12 @@ def is_loopback_url(url: str) -> bool:
 
 def default_user_agent() -> str:
     """``turku-workbooks/<version> (...)``, or ``TURKU_WORKBOOKS_USER_AGENT`` when set."""
-    env = os.environ.get(USER_AGENT_ENV, "").strip()
+    env = settings.get(USER_AGENT_ENV)
     if env:
         return env
     from .. import __version__
 
-    contact = os.environ.get(CONTACT_ENV, "").strip()
+    contact = settings.get(CONTACT_ENV)
     extra = f"; contact: {contact}" if contact else ""
     return (
         f"turku-workbooks/{__version__} (open-data research workbooks for Turku and "
