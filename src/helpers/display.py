@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ import pandas as pd
 
 from .analysis import format_number
 
-__all__ = ["escape_markdown", "markdown_table", "show_table", "show_markdown", "text"]
+__all__ = ["escape_markdown", "markdown", "markdown_table", "show_markdown", "show_table", "table", "text"]
 
 # characters that can start inline markup in CommonMark / Jupyter markdown ($ starts math)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!$])")
@@ -56,14 +57,16 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
 
 
-def markdown_table(frame: pd.DataFrame, decimals: int = 1, missing: str = "–",
+def markdown_table(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 1, missing: str = "–",
                    plain: tuple[str, ...] = ()) -> str:
     """A Markdown table of ``frame`` (index dropped) with escaped text and formatted numbers.
 
-    Number columns are right-aligned, text columns left-aligned. Columns whose name
-    contains "year" or "release", and those named in ``plain``, are shown as they are
-    (2019, not "2 019")."""
+    Number columns are right-aligned, text columns left-aligned. ``decimals`` is one number
+    for every float column or a mapping column -> decimals (others: 1); a whole float shows
+    no decimals. Columns whose name contains "year" or "release", and those named in
+    ``plain``, are shown as they are (2019, not "2 019")."""
     cols = [str(c) for c in frame.columns]
+    per_col = [(decimals.get(c, 1) if isinstance(decimals, Mapping) else decimals) for c in cols]
     as_is = [("year" in c.lower() or "release" in c.lower() or c in plain) for c in cols]
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
                for c in frame.columns]
@@ -71,7 +74,7 @@ def markdown_table(frame: pd.DataFrame, decimals: int = 1, missing: str = "–",
              "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
     for row in frame.itertuples(index=False):
         cells = []
-        for v, keep in zip(row, as_is):
+        for v, keep, dec in zip(row, as_is, per_col):
             if _is_missing(v):
                 cells.append(missing)
             elif isinstance(v, pd.Timestamp):
@@ -81,7 +84,7 @@ def markdown_table(frame: pd.DataFrame, decimals: int = 1, missing: str = "–",
             elif isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
                 cells.append(format_number(int(v), 0))
             elif isinstance(v, (float, np.floating)):
-                cells.append(format_number(float(v), 0 if float(v).is_integer() else decimals))
+                cells.append(format_number(float(v), dec))
             else:
                 cells.append(escape_markdown(str(v)))
         lines.append("| " + " | ".join(cells) + " |")
@@ -102,6 +105,18 @@ def show_markdown(text_: str) -> None:
         display(Markdown(text_))
 
 
-def show_table(frame: pd.DataFrame, decimals: int = 1, missing: str = "–", plain: tuple[str, ...] = ()) -> None:
+def show_table(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 1, missing: str = "–", plain: tuple[str, ...] = ()) -> None:
     """Display ``frame`` in full as a Markdown table (:func:`markdown_table`)."""
     show_markdown(markdown_table(frame, decimals, missing, plain))
+
+
+def markdown(text_: str):
+    """A Markdown object to end a cell with (IPython shows it; ``print`` shows the text)."""
+    from IPython.display import Markdown
+
+    return Markdown(text_)
+
+
+def table(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 1, missing: str = "–", plain: tuple[str, ...] = ()):
+    """``frame`` as a Markdown table object (:func:`markdown_table`) to end a cell with."""
+    return markdown(markdown_table(frame, decimals, missing, plain))

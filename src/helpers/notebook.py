@@ -88,7 +88,7 @@ class Run:
         return provenance.source_caption(list(resources), self.snapshot)
 
     def finish(self, result: Any, headline: Sequence[keyfigures.Spec] | None = None, *,
-               labels: Sequence[keyfigures.Spec] | None = None) -> list[dict]:
+               labels: Sequence[keyfigures.Spec] | None = None) -> None:
         """Record the key figures and show the sources and parameters of this run.
 
         ``result`` is a workbook result (with ``.figures`` and, optionally, ``.headline`` and
@@ -96,10 +96,9 @@ class Run:
         figures = result if isinstance(result, Mapping) else result.figures
         headline = headline if headline is not None else getattr(result, "headline", None)
         labels = labels if labels is not None else getattr(result, "labels", None)
-        items = keyfigures.record(figures, headline, labels=labels)
+        keyfigures.record(figures, headline, labels=labels)
         if self.snapshot.used:
             provenance.show_provenance(self.snapshot.used, self.params.as_strings(), snapshot=self.snapshot)
-        return items
 
 
 def _snapshot_param(values: params.Validated):

@@ -1,4 +1,4 @@
-"""Region / municipality population profile (the ``region_profile`` workbook's logic).
+"""The ``region_profile`` workbook: the population profile of a region or municipality.
 
 Everything is computed from two pinned resources and the area registry:
 
@@ -42,32 +42,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import analysis, regions
+from .. import analysis, display, keyfigures, plotting, provenance, regions
+from . import geometry
+from .geometry import MUNI_GEOMETRY
 
-__all__ = [
-    "POP_2019",
-    "POP_2023",
-    "MUNI_GEOMETRY",
-    "REGION_GEOMETRY",
-    "NATIONAL_TOTAL_2019",
-    "NATIONAL_TOTAL_2023",
-    "population_units",
-    "historical_municipalities",
-    "region_totals",
-    "AreaProfile",
-    "summary_table",
-    "profile",
-    "unit_map_frame",
-    "region_map_frame",
-    "method_note",
-    "display_table",
-    "display_regions",
-]
 
 POP_2019 = "population_municipality_2019"
 POP_2023 = "population_municipality_2023"
-MUNI_GEOMETRY = "municipality_boundaries_2020"
-REGION_GEOMETRY = "region_boundaries_2020"
 #: Statistics Finland's official population of Finland on 31.12.2019 / 31.12.2023
 NATIONAL_TOTAL_2019 = 5_525_292
 NATIONAL_TOTAL_2023 = 5_603_851
@@ -198,9 +179,27 @@ def region_totals(units: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: the figures a gallery card shows first, in this order
+HEADLINE_REGION = (
+    keyfigures.Spec("population_2023", "Population 31.12.2023", "persons"),
+    keyfigures.Spec("change_pct", "Population change 2019–2023", "%", 2),
+    keyfigures.Spec("compare_change_pct", "Change in the comparison area", "%", 2),
+    keyfigures.Spec("rank_population_among_regions", "Rank by population among the 19 regions"),
+    keyfigures.Spec("rank_change_among_regions", "Rank by change among the 19 regions"),
+    keyfigures.Spec("largest_municipality_share_pct", "Largest municipality's share", "%", 1),
+)
+HEADLINE_MUNICIPALITY = (
+    keyfigures.Spec("population_2023", "Population 31.12.2023", "persons"),
+    keyfigures.Spec("change_pct", "Population change 2019–2023", "%", 2),
+    keyfigures.Spec("compare_change_pct", "Change in the comparison area", "%", 2),
+    keyfigures.Spec("rank_population_in_region", "Rank by population in its region"),
+    keyfigures.Spec("share_of_region_population_2023_pct", "Share of its region's population", "%", 1),
+)
+
+
 @dataclass
-class AreaProfile:
-    """Everything the workbook shows for one area (see :func:`profile`)."""
+class RegionProfile:
+    """Everything the workbook shows for one area (see :func:`compute`)."""
 
     area: regions.Area
     region: regions.Area
@@ -209,6 +208,8 @@ class AreaProfile:
     figures: dict = field(default_factory=dict)
     regions_table: pd.DataFrame | None = None
     compare: dict = field(default_factory=dict)
+    snapshot: object = field(default=None, repr=False)
+    headline: tuple = ()
 
     @property
     def is_municipality(self) -> bool:
@@ -226,7 +227,7 @@ def _rank_of(series: pd.Series, key) -> int | None:
     return None if v is None or pd.isna(v) else int(v)
 
 
-def profile(area, snap, compare_to="SSS") -> AreaProfile:
+def profile(area, snap, compare_to="SSS") -> RegionProfile:
     """The population profile of a region or municipality (2026 division).
 
     Region: totals, change, rank among the 19 regions, its largest municipality's share.
@@ -242,7 +243,7 @@ def profile(area, snap, compare_to="SSS") -> AreaProfile:
         raise ValueError(f"compare_to={compare.label!r} is a {compare.kind}; give a region or the whole country")
     units = population_units(snap)
     reg_tab = region_totals(units)
-    region = area if area.kind == "region" else regions.resolve("MK" + area.region_code)
+    region = area if area.kind == "region" else regions.region_of(area)
     members = units[units["region_code"] == region.code].reset_index(drop=True)
     hist = historical_municipalities(snap)
     hist = hist[hist["region_code"] == region.code].reset_index(drop=True)
@@ -297,40 +298,31 @@ def profile(area, snap, compare_to="SSS") -> AreaProfile:
     }
     figures.update(cmp)
     figures["change_pct_minus_compare_pp"] = round(figures["change_pct"] - cmp["compare_change_pct"], 2)
-    return AreaProfile(area=area, region=region, units=members, historical=hist, figures=figures,
-                       regions_table=reg_tab, compare=cmp)
+    headline = HEADLINE_REGION if area.kind == "region" else HEADLINE_MUNICIPALITY
+    return RegionProfile(area=area, region=region, units=members, historical=hist, figures=figures,
+                         regions_table=reg_tab, compare=cmp, snapshot=snap, headline=headline)
+
+
+def compute(params, snapshot) -> RegionProfile:
+    """The profile for the run's ``area`` compared with ``compare_to``."""
+    return profile(params["area"], snapshot, params["compare_to"])
 
 
 def unit_map_frame(snap, region_code: str, units: pd.DataFrame):
-    """GeoDataFrame (EPSG:3067) of a region's units on the 2020 boundaries, dissolved to the
-    2026 division where a merger is documented (Honkajoki's polygon joins Kankaanpää's).
-
-    Columns: code, name_fi, population_2019, population_2023, change_pct, geometry.
-    """
-    geo = snap.load(MUNI_GEOMETRY)
-    succ = {a.code: a.successor_code for a in regions.areas(include_historical=True)
-            if a.kind == "municipality" and a.historical and a.successor_code}
-    geo = geo.assign(code=geo["kunta"].astype(str).map(lambda c: succ.get(c, c)))
-    geo = geo[geo["code"].isin(set(units["code"]))]
-    dissolved = geo.dissolve(by="code", as_index=False)[["code", "geometry"]]
-    missing = sorted(set(units["code"]) - set(dissolved["code"]))
-    if missing:
-        raise ValueError(f"no 2020 boundary for units {missing}")
-    out = dissolved.merge(units[["code", "name", "population_2019", "population_2023", "change_pct"]],
-                          on="code", how="left").rename(columns={"name": "name_fi"})
-    return out.sort_values("code").reset_index(drop=True)
+    """GeoDataFrame (EPSG:3067) of a region's 2026 municipalities (:func:`geometry.municipalities`)
+    with their population figures: code, name_fi, population_2019, population_2023, change_pct."""
+    geo = geometry.municipalities(snap, region_code)[["code", "name_fi", "geometry"]]
+    return geo.merge(units[["code", "population_2019", "population_2023", "change_pct"]], on="code", how="left")
 
 
 def region_map_frame(snap, reg_tab: pd.DataFrame):
     """The 19 region polygons (2020 boundaries) with the region totals joined."""
-    geo = snap.load(REGION_GEOMETRY)
-    out = geo.rename(columns={"maakunta": "code", "nimi": "name_fi"})[["code", "name_fi", "geometry"]]
-    out = out.merge(reg_tab[["population_2019", "population_2023", "change_pct"]],
-                    left_on="code", right_index=True, how="left")
+    out = geometry.regions_frame(snap).merge(reg_tab[["population_2019", "population_2023", "change_pct"]],
+                                             left_on="code", right_index=True, how="left")
     return out.sort_values("code").reset_index(drop=True)
 
 
-def summary_table(prof: AreaProfile) -> pd.DataFrame:
+def summary_table(prof: RegionProfile) -> pd.DataFrame:
     """The headline figures as a two-column table (Figure, Value) for display."""
     f = prof.figures
     fmt = analysis.format_number
@@ -369,10 +361,10 @@ def display_table(units: pd.DataFrame, highlight: str | None = None) -> pd.DataF
         "Code": t["code"],
         "Municipality": [n + (" ◀" if c == highlight else "") + (" (historical)" if k == "historical" else "")
                          for n, c, k in zip(t["name"], t["code"], t["unit_kind"])],
-        "Population 31.12.2019": [analysis.format_number(v) for v in t["population_2019"]],
-        "Population 31.12.2023": [analysis.format_number(v) for v in t["population_2023"]],
-        "Change": [analysis.format_number(v) for v in t["change"]],
-        "Change %": [analysis.format_number(v, 1) for v in t["change_pct"]],
+        "Population 31.12.2019": t["population_2019"].astype("Int64"),
+        "Population 31.12.2023": t["population_2023"].astype("Int64"),
+        "Change": t["change"].astype("Int64"),
+        "Change %": t["change_pct"].astype(float),
         "Note": t["note"].fillna(""),
     })
     out.index = range(1, len(out) + 1)
@@ -382,13 +374,12 @@ def display_table(units: pd.DataFrame, highlight: str | None = None) -> pd.DataF
 def display_regions(reg_tab: pd.DataFrame, highlight: str | None = None) -> pd.DataFrame:
     """The 19 regions' totals as a readable table, ranked by population 2023."""
     t = reg_tab.sort_values("rank_population_2023")
-    fmt = analysis.format_number
     out = pd.DataFrame({
         "Code": ["MK" + c for c in t.index],
         "Region": [n + (" ◀" if c == highlight else "") for n, c in zip(t["name"], t.index)],
-        "Population 31.12.2019": [fmt(v) for v in t["population_2019"]],
-        "Population 31.12.2023": [fmt(v) for v in t["population_2023"]],
-        "Change %": [fmt(v, 2) for v in t["change_pct"]],
+        "Population 31.12.2019": t["population_2019"].astype("Int64").to_numpy(),
+        "Population 31.12.2023": t["population_2023"].astype("Int64").to_numpy(),
+        "Change %": t["change_pct"].astype(float).to_numpy(),
         "Rank by population": t["rank_population_2023"].astype(int).to_numpy(),
         "Rank by change %": t["rank_change_pct"].astype(int).to_numpy(),
     })
@@ -396,7 +387,7 @@ def display_regions(reg_tab: pd.DataFrame, highlight: str | None = None) -> pd.D
     return out
 
 
-def method_note(prof: AreaProfile) -> str:
+def method_note(prof: RegionProfile) -> str:
     """Markdown: how the figures for this area were formed, including the historical units."""
     reg = prof.region
     lines = [
@@ -419,3 +410,75 @@ def method_note(prof: AreaProfile) -> str:
         for _, r in prof.historical.iterrows():
             lines.append(f"\n- {r['name']} {r['code']}: {r['status']} — {r['treatment']}.")
     return "".join(lines)
+
+
+# ----------------------------------------------------------------------------- sections
+
+
+def heading(res: RegionProfile):
+    """The area's name and kind as the report's first heading."""
+    kind = f"a municipality of {res.region.label}" if res.is_municipality else "region"
+    return display.markdown(f"## {res.area.label} ({res.area.statfin_code}) — {kind}")
+
+
+def summary(res: RegionProfile):
+    """The headline figures as a table."""
+    return display.table(summary_table(res))
+
+
+def method(res: RegionProfile):
+    """How the figures are formed, with the historical municipalities of the area's region."""
+    text = method_note(res)
+    if not res.historical.empty:
+        shown = res.historical.rename(columns={
+            "code": "Code", "name": "Name", "region_code": "Region", "status": "Status", "treatment": "Treatment",
+            "population_2019_published": "Population 2019 as published",
+            "population_2023_published": "Population 2023 as published"})
+        text += "\n\n" + display.markdown_table(shown)
+    return display.markdown(text)
+
+
+def units_table(res: RegionProfile):
+    """Every municipality of the region, largest first (a chosen municipality marked ◀)."""
+    return display.table(display_table(res.units, highlight=res.area.code if res.is_municipality else None))
+
+
+def regions_table(res: RegionProfile):
+    """The 19 regions' totals and ranks."""
+    return display.table(display_regions(res.regions_table, highlight=res.region.code), decimals=2)
+
+
+def _map_source(res: RegionProfile) -> str:
+    return provenance.source_caption([POP_2019, POP_2023, MUNI_GEOMETRY], res.snapshot)
+
+
+def population_map(res: RegionProfile):
+    """The region's municipalities by population on 31.12.2023."""
+    gdf = unit_map_frame(res.snapshot, res.region.code, res.units)
+    return plotting.choropleth(
+        gdf, "population_2023", highlight=res.area.code if res.is_municipality else None,
+        legend_title="Population 31.12.2023 (persons)",
+        title=f"Population of {res.region.label}'s municipalities, 31.12.2023", source=_map_source(res))
+
+
+def change_map(res: RegionProfile):
+    """The region's municipalities by population change 2019–2023."""
+    gdf = unit_map_frame(res.snapshot, res.region.code, res.units)
+    return plotting.choropleth(
+        gdf, "change_pct", highlight=res.area.code if res.is_municipality else None, decimals=1,
+        legend_title="Population change 31.12.2019–31.12.2023 (%)",
+        title=f"Population change 2019–2023 in {res.region.label}'s municipalities", source=_map_source(res))
+
+
+def rank_chart(res: RegionProfile):
+    """Population change 2019–2023 of the area's peers (regions, or its region's municipalities)."""
+    if res.is_municipality:
+        bars = res.units.set_index("name")["change_pct"]
+        what = f"the municipalities of {res.region.label}"
+    else:
+        bars = res.regions_table.set_index("name")["change_pct"]
+        what = "Finland's 19 regions (2026 division)"
+    return plotting.bar_chart(
+        bars, highlight=res.area.label, value_label="Population change 31.12.2019–31.12.2023", units="%",
+        decimals=1, title=f"Population change 2019–2023: {what}", size=(8.0, max(4.5, 0.28 * len(bars) + 1.5)),
+        source=provenance.source_caption([POP_2019, POP_2023], res.snapshot))

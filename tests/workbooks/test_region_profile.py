@@ -12,10 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import profiles, regions
+from helpers import regions
+from helpers.workbooks import region_profile as profiles
 from helpers.snapshot import Snapshot
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SNAP_DIR = ROOT / "data" / "snapshot"
 
 
