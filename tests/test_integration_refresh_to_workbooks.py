@@ -2,7 +2,7 @@
 
 The refresh runs against the local replay server (tests/replay.py) into a temporary copy of
 the pinned snapshot, and the pinned resources are then fed to the functions the workbooks use
-(`clusters.tidy_statfin`, `exclusion.shape_sotkanet`). The replay answers are real recorded
+(`business.tidy_statfin`, `indicators.shape_sotkanet`). The replay answers are real recorded
 responses (Sotkanet indicator 127) or the replay server's SYNTHETIC alyr values (hand-made,
 labelled in tests/replay.py); nothing here reaches data/snapshot.
 """
@@ -14,7 +14,8 @@ import textwrap
 
 import pytest
 
-from helpers import clusters, exclusion, paths
+from helpers import paths
+from helpers.workbooks import business, indicators
 from helpers.catalog import load_catalog
 from helpers.refresh import Clients, refresh
 from helpers.snapshot import Snapshot
@@ -62,7 +63,7 @@ def pinned(tmp_path, server, clock):
 
 
 def test_pinned_sotkanet_indicator_is_what_the_exclusion_workbook_reads(pinned):
-    shaped = exclusion.shape_sotkanet(pinned.load("test_sotkanet_population"))
+    shaped = indicators.shape_sotkanet(pinned.load("test_sotkanet_population"))
     turku = shaped[(shaped["area_kind"] == "municipality") & (shaped["area_code"] == "853")]
     assert turku[["year", "value"]].values.tolist() == [[2023, 201863.0]]  # real Sotkanet 127 value
     assert "049" in set(shaped["area_code"])  # Espoo keeps its leading zero
@@ -70,7 +71,7 @@ def test_pinned_sotkanet_indicator_is_what_the_exclusion_workbook_reads(pinned):
 
 def test_pinned_statfin_table_is_what_the_cluster_workbooks_read(pinned):
     raw = pinned.load("test_establishments_region")
-    tidy = clusters.tidy_statfin(raw)
+    tidy = business.tidy_statfin(raw)
     assert {"SSS", "MK02"} <= set(tidy["area"])
     assert tidy["year"].notna().all() and tidy["industry"].notna().all()
     # one tidy row per cell of the pinned table's area x industry x year x content

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from helpers import display, keyfigures
 from helpers import provenance as P
 from helpers.snapshot import Snapshot, UnknownResourceError
 
@@ -138,10 +139,10 @@ def test_provenance_markdown_escapes_parameter_values(snap):
 
 
 def test_escape_markdown_examples():
-    assert P.escape_markdown("<script>") == "&lt;script&gt;"
-    assert P.escape_markdown("a_b") == "a\\_b"
-    assert P.escape_markdown("line1\nline2") == "line1 line2"
-    assert P.escape_markdown("Pöytyä & Åbo") == "Pöytyä &amp; Åbo"
+    assert display.escape_markdown("<script>") == "&lt;script&gt;"
+    assert display.escape_markdown("a_b") == "a\\_b"
+    assert display.escape_markdown("line1\nline2") == "line1 line2"
+    assert display.escape_markdown("Pöytyä & Åbo") == "Pöytyä &amp; Åbo"
 
 
 def test_provenance_markdown_validates_params(snap):
@@ -157,7 +158,7 @@ def test_provenance_markdown_validates_params(snap):
 
 
 def test_json_safe_converts_numpy_and_missing():
-    out = P.json_safe(
+    out = keyfigures.json_safe(
         {"a": np.int64(3), "b": np.float32(0.5), "c": float("nan"), "d": pd.NA,
          "e": np.bool_(True), "f": [np.int16(1), None], "g": pd.Timestamp("2023-12-31"),
          "h": pd.Series([1.0, np.nan], index=["x", "y"])}
@@ -170,6 +171,6 @@ def test_json_safe_converts_numpy_and_missing():
 
 def test_json_safe_rejects_infinity_and_objects():
     with pytest.raises(ValueError, match=r"value\['x'\] is infinite"):
-        P.json_safe({"x": np.inf})
+        keyfigures.json_safe({"x": np.inf})
     with pytest.raises(TypeError, match=r"value\['y'\] has type object"):
-        P.json_safe({"y": object()})
+        keyfigures.json_safe({"y": object()})

@@ -15,7 +15,12 @@ import pytest
 papermill = pytest.importorskip("papermill")
 
 from helpers import provenance  # noqa: E402
+from helpers import keyfigures
 from workbook_runs import execute_workbook  # noqa: E402
+
+
+def read_figures(path):
+    return keyfigures.as_dict(keyfigures.read(path))
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAP_DIR = ROOT / "data" / "snapshot"
@@ -40,10 +45,10 @@ def youth():
 def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("exclusion")
     return {
-        "MK19": provenance.read_key_figures(_run(tmp, "mk19", area="MK19", compare_to="MK02")),
-        "KU091": provenance.read_key_figures(_run(tmp, "ku091", area="KU091")),
-        "KU304": provenance.read_key_figures(_run(tmp, "ku304", area="Kustavi")),
-        "fixture": provenance.read_key_figures(_run(tmp, "fixture", area="Turku", start_year=2019,
+        "MK19": read_figures(_run(tmp, "mk19", area="MK19", compare_to="MK02")),
+        "KU091": read_figures(_run(tmp, "ku091", area="KU091")),
+        "KU304": read_figures(_run(tmp, "ku304", area="Kustavi")),
+        "fixture": read_figures(_run(tmp, "fixture", area="Turku", start_year=2019,
                                                     end_year=2023, snapshot=str(FIXTURE))),
     }
 

@@ -9,8 +9,12 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from helpers import provenance
+from helpers import keyfigures
 from workbook_runs import execute_workbook  # noqa: E402
+
+
+def read_figures(path):
+    return keyfigures.as_dict(keyfigures.read(path))
 
 ROOT = Path(__file__).resolve().parents[1]
 PINNED = ROOT / "data" / "snapshot"
@@ -21,7 +25,7 @@ pytestmark = pytest.mark.slow
 
 def _run(tmp_path_factory, name, **parameters):
     out = execute_workbook("ict_cluster", tmp_path_factory.mktemp("ict") / f"{name}.ipynb", **parameters)
-    return provenance.read_key_figures(out)
+    return read_figures(out)
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,12 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from helpers import provenance
+from helpers import keyfigures
 from workbook_runs import execute_workbook  # noqa: E402
+
+
+def read_figures(path):
+    return keyfigures.as_dict(keyfigures.read(path))
 
 ROOT = Path(__file__).resolve().parents[1]
 PINNED = ROOT / "data" / "snapshot"
@@ -26,11 +30,11 @@ def _run(tmp_path_factory, name, **parameters):
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     return {
-        "MK06": provenance.read_key_figures(_run(tmp_path_factory, "mk06", area="MK06")),
-        "KU091": provenance.read_key_figures(_run(tmp_path_factory, "ku091", area="KU091")),
-        "KU304": provenance.read_key_figures(_run(tmp_path_factory, "ku304", area="KU304", scope="wide")),
-        "fixture_MK02": provenance.read_key_figures(_run(tmp_path_factory, "fx_mk02", snapshot=str(FIXTURE))),
-        "fixture_KU304": provenance.read_key_figures(
+        "MK06": read_figures(_run(tmp_path_factory, "mk06", area="MK06")),
+        "KU091": read_figures(_run(tmp_path_factory, "ku091", area="KU091")),
+        "KU304": read_figures(_run(tmp_path_factory, "ku304", area="KU304", scope="wide")),
+        "fixture_MK02": read_figures(_run(tmp_path_factory, "fx_mk02", snapshot=str(FIXTURE))),
+        "fixture_KU304": read_figures(
             _run(tmp_path_factory, "fx_ku304", area="Kustavi", snapshot=str(FIXTURE))),
     }
 

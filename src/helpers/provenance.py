@@ -1,55 +1,34 @@
-"""Provenance: the sources-and-parameters section every workbook ends with, the source
-line under every chart, and key figures stored machine-readably in the executed notebook.
+"""Provenance: the sources-and-parameters section every workbook ends with and the source
+line under every chart.
 
-Everything is read from the pinned snapshot's manifest through the
-:class:`helpers.snapshot.Snapshot` interface (``.resources()`` one row per resource with
-name, title, publisher, table_id, reference_period, retrieved_at, licence, attribution, …;
-``.resource(name)`` the manifest entry). Nothing here goes online.
-
-Key figures
------------
-:func:`record_key_figures` publishes a dict of the workbook's headline numbers as a display
-output with two representations:
-
-* ``application/vnd.turku-workbooks.key-figures+json`` - the values, JSON-safe (numpy
-  numbers -> Python numbers, NaN / NA -> ``null``); :func:`read_key_figures` reads them
-  back from an executed ``.ipynb``;
-* ``text/plain`` - a small aligned table, so readers see the figures and nbval compares them.
-
-Both are deterministic (no timestamps, no object ids).
+Everything is read from the snapshot's manifest through the :class:`helpers.snapshot.Snapshot`
+interface (``.resources()`` one row per resource with name, title, publisher, table_id,
+reference_period, retrieved_at, licence, attribution, …; ``.resource(name)`` the manifest
+entry). Nothing here goes online. Key figures are :mod:`helpers.keyfigures`'.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import html
 import json
 import math
-import numbers
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from helpers.analysis import format_number
+from .display import escape_markdown, show_markdown
+from .keyfigures import json_safe
+from .snapshot import Snapshot, UnknownResourceError
 
 __all__ = [
-    "KEY_FIGURES_MIMETYPE",
     "PROVENANCE_COLUMNS",
     "provenance_table",
     "provenance_markdown",
     "show_provenance",
     "source_caption",
-    "escape_markdown",
-    "json_safe",
-    "record_key_figures",
-    "read_key_figures",
 ]
 
-from .keyfigures import MIMETYPE as KEY_FIGURES_MIMETYPE  # noqa: E402
 
 #: Columns of :func:`provenance_table` and the headings used in the markdown section.
 PROVENANCE_COLUMNS = {
@@ -70,8 +49,6 @@ PROVENANCE_COLUMNS = {
 def _snapshot(snapshot):
     """None -> the project's snapshot; a path -> Snapshot(path); else a Snapshot-like object."""
     if snapshot is None or isinstance(snapshot, (str, os.PathLike)):
-        from helpers.snapshot import Snapshot
-
         return Snapshot(snapshot)
     if callable(getattr(snapshot, "resources", None)):
         return snapshot
@@ -106,10 +83,6 @@ def _rows(resource_names, snapshot) -> tuple[object, pd.DataFrame]:
     known = list(frame["name"])
     for n in names:
         if n not in known:
-            try:
-                from helpers.snapshot import UnknownResourceError
-            except ImportError:  # pragma: no cover - the module is part of the package
-                raise ValueError(f"unknown snapshot resource {n!r}; available: {known}") from None
             raise UnknownResourceError(n, known)
     rows = frame.set_index("name").loc[names].reset_index()
     return snap, rows
@@ -203,24 +176,6 @@ def _licence_names(snap, name: str) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- markdown
-
-
-# characters that can start inline markup in CommonMark / Jupyter markdown ($ starts math)
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!$])")
-
-
-def escape_markdown(value) -> str:
-    r"""Make any text render literally in Jupyter markdown (and its HTML export).
-
-    HTML-special characters become entities (``<script>`` -> ``&lt;script&gt;``), markdown
-    punctuation that can start inline markup (``\ ` * _ [ ] | ~ # ! $``) is
-    backslash-escaped, line breaks become spaces (one table cell). The text is meant for
-    table cells and list items, not for the start of a line.
-    """
-    text = _text(value) if not isinstance(value, str) else value
-    text = html.escape(text, quote=False)
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"\s*[\r\n]+\s*", " ", text)
 
 
 def _param_value(value) -> str:
@@ -337,31 +292,7 @@ def provenance_markdown(
 
 def show_provenance(resource_names, params: Mapping | None, snapshot=None, **kwargs) -> None:
     """Display :func:`provenance_markdown` in a notebook (prints it outside IPython)."""
-    from .workbook import show_markdown
-
     show_markdown(provenance_markdown(resource_names, params, snapshot, **kwargs))
 
 
 # ----------------------------------------------------------------------------- key figures
-
-
-def json_safe(value, _path: str = "value"):
-    """See :func:`helpers.keyfigures.json_safe` (kept here for existing callers)."""
-    from .keyfigures import json_safe as _json_safe
-
-    return _json_safe(value, _path)
-
-
-def record_key_figures(figures: Mapping, *, title: str = "Key figures") -> dict:
-    """Store the workbook's key figures (:func:`helpers.keyfigures.record`); returns the
-    JSON-safe name -> value dict."""
-    from . import keyfigures
-
-    return keyfigures.as_dict(keyfigures.record(figures, title=title))
-
-
-def read_key_figures(notebook) -> dict:
-    """name -> value of every key figure in an executed notebook (:func:`helpers.keyfigures.read`)."""
-    from . import keyfigures
-
-    return keyfigures.as_dict(keyfigures.read(notebook))

@@ -46,7 +46,6 @@ from .. import analysis, display, keyfigures, plotting, provenance, regions
 from . import geometry
 from .geometry import MUNI_GEOMETRY
 
-
 POP_2019 = "population_municipality_2019"
 POP_2023 = "population_municipality_2023"
 #: Statistics Finland's official population of Finland on 31.12.2019 / 31.12.2023

@@ -1,34 +1,12 @@
-"""Social-exclusion workbook logic (``exclusion_prevention``).
+"""Sotkanet indicators by municipality: the exclusion indicator set, shaping pinned Sotkanet
+frames to official area codes, municipal values (suppressed = missing, never 0), trends and
+the composite index of social-exclusion risk.
 
-Three parts:
-
-1. **Young people by main activity, 2016** (``youth_main_activity_region_2016``, Statistics
-   Finland employment statistics, 19 regions of the 2016 division and the whole country).
-   :func:`youth_rates` gives, per region,
-
-   * ``unemployment_rate_pct`` - the published rate "unemployed, % of the labour force"
-     (labour force = employed + unemployed); checked against the counts;
-   * ``outside_work_study_pct`` - **unemployed + others outside the labour force, as % of
-     all 18-24-year-olds**: the table's closest measure to NEET. It leaves out pensioners
-     and conscripts / civilian servicemen (neither working nor studying, but in the table's
-     own categories), and it is *not* the official NEET rate (Eurostat's comes from the
-     Labour Force Survey and also counts people in training).
-
-   Ranks: 1 = the highest rate among the 19 regions.
-
-2. **Sotkanet values held offline** (``sotkanet_values``): :func:`sotkanet_values_for`.
-
-3. **Live Sotkanet indicators** (catalog datasets ``sotkanet_*`` listing this workbook; absent
-   from the snapshot until ``workbooks data refresh``). Their pinned format is the frame
-   :meth:`helpers.sources.sotkanet.Sotkanet.data_with_regions` returns: ``indicator, region,
-   year, gender, value, abs_value`` plus ``region_code, region_category, region_name``
-   (Sotkanet's official code and category for its internal region id).
-   :func:`shape_sotkanet` turns that into official area codes (and also accepts the bare
-   :func:`~helpers.sources.sotkanet.parse_data` frame together with a ``/regions`` frame).
-   If the refresh code pins a different layout, only :func:`shape_sotkanet` needs to change.
-   Municipalities without a published value (Sotkanet suppresses small numbers by leaving the
-   value out) are kept as rows with ``value`` NaN and ``status`` "suppressed or not
-   published" - never 0.
+A pinned Sotkanet resource has the columns :meth:`helpers.sources.sotkanet.Sotkanet.data_with_regions`
+returns (``indicator, region, year, gender, value, abs_value, region_code, region_category,
+region_name``); :func:`shape_sotkanet` turns that into official area codes. Municipalities
+without a published value (Sotkanet suppresses small numbers by leaving the value out) are
+kept with ``value`` NaN and ``status`` "suppressed or not published" - never 0.
 """
 
 from __future__ import annotations
@@ -40,58 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import analysis, regions, workbook
+from .. import analysis, notebook, regions
 
-__all__ = [
-    "YOUTH",
-    "SOTKANET_VALUES",
-    "MUNI_GEOMETRY",
-    "REGION_GEOMETRY",
-    "YOUTH_MEASURES",
-    "INDICATORS",
-    "COMPOSITE",
-    "SUPPRESSED",
-    "youth_rates",
-    "youth_region",
-    "youth_summary",
-    "youth_map_frame",
-    "youth_display",
-    "sotkanet_values_for",
-    "shape_sotkanet",
-    "load_indicators",
-    "missing_indicators_note",
-    "municipal_values",
-    "municipal_map_frame",
-    "trend_table",
-    "composite",
-    "composite_display",
-    "map_year",
-    "label",
-    "trend_areas",
-    "area_value",
-    "live_key_figures",
-]
-
-YOUTH = "youth_main_activity_region_2016"
-SOTKANET_VALUES = "sotkanet_values"
-MUNI_GEOMETRY = "municipality_boundaries_2020"
-REGION_GEOMETRY = "region_boundaries_2020"
 SUPPRESSED = "suppressed or not published"
-
-#: measure codes of the youth table -> English column names
-YOUTH_MEASURES = {
-    "tyolliset": "employed",
-    "tyottomat": "unemployed",
-    "opiskelijat": "students",
-    "elakelaiset": "pensioners",
-    "varusmiehet_siviilipalvelusmiehet": "conscripts",
-    "muut_tyovoiman_ulkopuolella": "other_outside_labour_force",
-    "vaesto_18_24": "population_18_24",
-    "tyollisten_osuus_vaestosta": "employment_rate_pct_published",
-    "tyottomien_osuus_tyovoimasta": "unemployment_rate_pct",
-}
-_CATEGORIES = ["employed", "unemployed", "students", "pensioners", "conscripts",
-               "other_outside_labour_force"]
 
 
 @dataclass(frozen=True)
@@ -129,166 +58,6 @@ COMPOSITE = [
 _BY_NAME = {i.dataset: i for i in INDICATORS}
 
 
-# ----------------------------------------------------------------------------- youth 2016
-
-
-def youth_rates(snap) -> pd.DataFrame:
-    """Wide table of the youth resource, one row per area code (19 regions + "SSS").
-
-    Adds ``labour_force`` (employed + unemployed), ``outside_work_study`` (unemployed +
-    other outside the labour force), ``outside_work_study_pct`` (of the 18-24 population),
-    ``unemployment_rate_computed_pct`` and the ranks ``rank_unemployment_rate`` /
-    ``rank_outside_work_study`` among the 19 regions (1 = highest). Raises if the six
-    categories do not add up to the population or the published unemployment rate does not
-    match the counts (to its one decimal).
-    """
-    raw = snap.load(YOUTH)
-    unknown = sorted(set(raw["measure"]) - set(YOUTH_MEASURES))
-    if unknown:
-        raise ValueError(f"{YOUTH}: unknown measures {unknown}; expected {sorted(YOUTH_MEASURES)}")
-    wide = raw.pivot(index="maakunta", columns="measure", values="value").rename(columns=YOUTH_MEASURES)
-    wide = wide.astype("float64")
-    wide.index = wide.index.astype(str)
-    wide.index.name = "code"
-    names = raw.drop_duplicates("maakunta").set_index("maakunta")["alue"]
-    wide.insert(0, "name", names.reindex(wide.index).astype(str))
-    cat_sum = wide[_CATEGORIES].sum(axis=1)
-    bad = wide.index[cat_sum != wide["population_18_24"]]
-    if len(bad):
-        raise ValueError(f"{YOUTH}: the six categories do not add up to the population for {list(bad)}")
-    wide["labour_force"] = wide["employed"] + wide["unemployed"]
-    wide["unemployment_rate_computed_pct"] = analysis.share(wide["unemployed"], wide["labour_force"])
-    off = (wide["unemployment_rate_computed_pct"].round(1) - wide["unemployment_rate_pct"]).abs()
-    if (off > 0.051).any():
-        raise ValueError(f"{YOUTH}: published unemployment rate does not match the counts for "
-                         f"{list(wide.index[off > 0.051])}")
-    wide["outside_work_study"] = wide["unemployed"] + wide["other_outside_labour_force"]
-    wide["outside_work_study_pct"] = analysis.share(wide["outside_work_study"], wide["population_18_24"])
-    reg = wide.index != regions.COUNTRY_CODE
-    for col, rk in (("unemployment_rate_pct", "rank_unemployment_rate"),
-                    ("outside_work_study_pct", "rank_outside_work_study")):
-        wide[rk] = pd.Series(pd.NA, index=wide.index, dtype="Int64")
-        wide.loc[reg, rk] = analysis.rank(wide.loc[reg, col])
-    order = sorted(wide.index, key=lambda c: (c == regions.COUNTRY_CODE, c))
-    return wide.loc[order]
-
-
-def youth_region(area, snap) -> tuple[str, str]:
-    """The 2016 region whose figures describe ``area``, and a sentence saying why.
-
-    A region is itself. A municipality is placed in the region that contained it in the
-    2020 division (``maakunta_2020`` of the 2020 boundaries; no region changes between 2016
-    and 2020 are recorded in the project's sources); if that differs from its 2026 region
-    (the 2021 transfers) the sentence says so.
-    """
-    area = regions.resolve(area)
-    if area.kind == "region":
-        note = f"{area.label} (MK{area.code}) in the 2016 regional division."
-        return area.code, note
-    if area.kind != "municipality":
-        raise ValueError(f"area={area.label!r} is a {area.kind}; give a region or a municipality")
-    geo = snap.load(MUNI_GEOMETRY)
-    row = geo[geo["kunta"].astype(str) == area.code]
-    if row.empty:
-        raise ValueError(f"{area.label} ({area.code}) is not in {MUNI_GEOMETRY}; its 2016 region is unknown")
-    old = str(row["maakunta_2020"].iloc[0])
-    old_name = regions.resolve("MK" + old).label
-    note = (f"{area.label} is a municipality: the 2016 table has regions only, so the figures "
-            f"shown are those of its region {old_name} (MK{old}).")
-    if old != area.region_code:
-        new_name = regions.resolve("MK" + area.region_code).label
-        note += (f" {area.label} moved to {new_name} (MK{area.region_code}) on 1.1.2021; in 2016 "
-                 f"it belonged to {old_name}, whose 2016 figures include it.")
-    return old, note
-
-
-def youth_summary(rates: pd.DataFrame, code: str, compare: str = regions.COUNTRY_CODE) -> dict:
-    """Key figures for one region of :func:`youth_rates` (plain JSON-safe values)."""
-    if code not in rates.index:
-        close = difflib.get_close_matches(code, list(rates.index), n=3)
-        raise ValueError(f"region code {code!r} is not in the 2016 youth table; codes: {list(rates.index)}"
-                         + (f"; closest {close}" if close else ""))
-    r = rates.loc[code]
-    out = {
-        "youth_region": f"MK{code} {r['name']}",
-        "youth_population_18_24_2016": int(r["population_18_24"]),
-        "youth_unemployed_2016": int(r["unemployed"]),
-        "youth_other_outside_labour_force_2016": int(r["other_outside_labour_force"]),
-        "youth_unemployment_rate_2016_pct": float(r["unemployment_rate_pct"]),
-        "youth_outside_work_study_2016_pct": round(float(r["outside_work_study_pct"]), 2),
-        "rank_youth_unemployment_rate_2016": int(r["rank_unemployment_rate"]),
-        "rank_youth_outside_work_study_2016": int(r["rank_outside_work_study"]),
-        "n_regions_2016": int((rates.index != regions.COUNTRY_CODE).sum()),
-    }
-    if compare in rates.index:
-        c = rates.loc[compare]
-        cname = "Koko maa" if compare == regions.COUNTRY_CODE else f"MK{compare} {c['name']}"
-        out.update({
-            "youth_compare_area": cname,
-            "youth_compare_unemployment_rate_2016_pct": float(c["unemployment_rate_pct"]),
-            "youth_compare_outside_work_study_2016_pct": round(float(c["outside_work_study_pct"]), 2),
-        })
-    return out
-
-
-def youth_display(rates: pd.DataFrame, codes) -> pd.DataFrame:
-    """Readable rows of :func:`youth_rates` for the given area codes (repeats dropped)."""
-    fmt = analysis.format_number
-    t = rates.loc[list(dict.fromkeys(codes))]
-    out = pd.DataFrame({
-        "Area": t["name"],
-        "18–24-year-olds": [fmt(v) for v in t["population_18_24"]],
-        "Employed": [fmt(v) for v in t["employed"]],
-        "Students": [fmt(v) for v in t["students"]],
-        "Unemployed": [fmt(v) for v in t["unemployed"]],
-        "Others outside the labour force": [fmt(v) for v in t["other_outside_labour_force"]],
-        "Unemployment rate %": [fmt(v, 1) for v in t["unemployment_rate_pct"]],
-        "Outside work and study %": [fmt(v, 1) for v in t["outside_work_study_pct"]],
-        "Rank: unemployment rate": ["" if pd.isna(v) else f"{int(v)} of 19" for v in t["rank_unemployment_rate"]],
-        "Rank: outside work and study": ["" if pd.isna(v) else f"{int(v)} of 19" for v in t["rank_outside_work_study"]],
-    })
-    out.index = ["MK" + c if c != regions.COUNTRY_CODE else c for c in t.index]
-    return out
-
-
-def youth_map_frame(snap, rates: pd.DataFrame):
-    """The 2020 region polygons with the 2016 rates joined (EPSG:3067)."""
-    geo = snap.load(REGION_GEOMETRY).rename(columns={"maakunta": "code", "nimi": "name_fi"})
-    geo = geo[["code", "name_fi", "geometry"]]
-    cols = ["unemployment_rate_pct", "outside_work_study_pct", "population_18_24"]
-    out = geo.merge(rates[cols], left_on="code", right_index=True, how="left")
-    missing = sorted(set(rates.index) - set(out["code"]) - {regions.COUNTRY_CODE})
-    if missing:
-        raise ValueError(f"no region polygon for {missing}")
-    return out.sort_values("code").reset_index(drop=True)
-
-
-# ----------------------------------------------------------------------------- offline Sotkanet values
-
-
-def sotkanet_values_for(area, snap) -> pd.DataFrame:
-    """Rows of ``sotkanet_values`` about ``area``: a municipality's own rows; for a region,
-    its own (MAAKUNTA) rows and those of its member municipalities. Columns for display."""
-    area = regions.resolve(area)
-    df = snap.load(SOTKANET_VALUES)
-    code = df["area_code"].astype(str)
-    cat = df["area_category"].astype(str)
-    if area.kind == "municipality":
-        mask = (cat == "KUNTA") & (code == area.code)
-    elif area.kind == "region":
-        members = {m.code for m in regions.members(area)}
-        mask = ((cat == "MAAKUNTA") & (code == area.code)) | ((cat == "KUNTA") & code.isin(members))
-    else:
-        mask = cat == "MAA"
-    out = df.loc[mask, ["indicator_id", "indicator_title_fi", "title_status", "area_name", "area_category",
-                        "year", "value", "abs_value", "caveat"]]
-    out = out.sort_values(["indicator_id", "area_name", "year"]).reset_index(drop=True)
-    out["indicator_title_fi"] = out["indicator_title_fi"].fillna("(title not verified)")
-    out.index = range(1, len(out) + 1)
-    return out
-
-
-# ----------------------------------------------------------------------------- live Sotkanet indicators
 
 _KIND = {"KUNTA": "municipality", "MAAKUNTA": "region", "MAA": "country",
          "HYVINVOINTIALUE": "wellbeing_county"}
@@ -364,7 +133,7 @@ def load_indicators(snap) -> tuple[dict[str, pd.DataFrame], list[str]]:
     catalog datasets that are not pinned (no note is shown; see :func:`missing_indicators_note`)."""
     loaded, missing = {}, []
     for ind in INDICATORS:
-        frame = workbook.live_dataset(ind.dataset, snap, show_note=False)
+        frame = notebook.live_dataset(ind.dataset, snap, show_note=False)
         if frame is None:
             missing.append(ind.dataset)
         else:
@@ -381,7 +150,7 @@ def missing_indicators_note(missing: list[str]) -> str:
              "place. With network access run `workbooks data refresh <dataset>` (or `make refresh`), "
              "then run this workbook again:", ""]
     for name in missing:
-        lines.append(f"- `{name}` (resource `{workbook.dataset_resource(name)}`): {_BY_NAME[name].label}")
+        lines.append(f"- `{name}` (resource `{notebook.dataset_resource(name)}`): {_BY_NAME[name].label}")
     return "\n".join(lines)
 
 
@@ -403,20 +172,6 @@ def municipal_values(shaped: pd.DataFrame, year: int, gender: str = "total") -> 
     out["value"] = out["code"].map(vals).astype("float64")
     out["status"] = np.where(out["value"].isna(), SUPPRESSED, "")
     return out
-
-
-def municipal_map_frame(snap, region_code: str):
-    """A region's 2026 municipalities on the 2020 boundaries (EPSG:3067), documented
-    mergers dissolved into their successor (Honkajoki into Kankaanpää)."""
-    geo = snap.load(MUNI_GEOMETRY)
-    succ = {a.code: a.successor_code for a in regions.areas(include_historical=True)
-            if a.kind == "municipality" and a.historical and a.successor_code}
-    geo = geo.assign(code=geo["kunta"].astype(str).map(lambda c: succ.get(c, c)))
-    members = {m.code: m.name_fi for m in regions.municipalities(region_code)}
-    geo = geo[geo["code"].isin(set(members))]
-    out = geo.dissolve(by="code", as_index=False)[["code", "geometry"]]
-    out["name_fi"] = out["code"].map(members)
-    return out.sort_values("code").reset_index(drop=True)
 
 
 def trend_table(shaped: pd.DataFrame, areas: list, start: int, end: int, gender: str = "total") -> pd.DataFrame:
@@ -492,7 +247,7 @@ def trend_areas(area, compare_to) -> list:
     area = regions.resolve(area)
     out = [area]
     if area.kind == "municipality":
-        out.append(regions.resolve("MK" + area.region_code))
+        out.append(regions.region_of(area))
     c = regions.resolve(compare_to)
     if c not in out:
         out.append(c)

@@ -1,0 +1,63 @@
+"""The ``data_overview`` workbook: what the pinned snapshot holds, and where Varsinais-Suomi
+and its municipalities lie."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .. import display, keyfigures, plotting, provenance, regions
+from .geometry import MUNI_GEOMETRY, REGION_GEOMETRY
+
+CLASSIFICATION = "area_classification_2026"
+FOCUS_REGION = "MK02"
+
+HEADLINE = (
+    keyfigures.Spec("resources", "Pinned resources"),
+    keyfigures.Spec("regions", "Regions (2026)"),
+    keyfigures.Spec("municipalities_2026", "Municipalities (2026)"),
+    keyfigures.Spec("varsinais_suomi_municipalities", "Municipalities of Varsinais-Suomi"),
+    keyfigures.Spec("snapshot_version", "Snapshot version"),
+)
+
+
+@dataclass
+class DataOverview:
+    resources: pd.DataFrame
+    region_map: object
+    focus_municipalities: object
+    figures: dict = field(default_factory=dict)
+    headline: tuple = HEADLINE
+    snapshot: object = None
+
+
+def compute(params, snapshot) -> DataOverview:
+    resources = snapshot.resources()
+    region_map = snapshot.load(REGION_GEOMETRY)
+    munis = snapshot.load(MUNI_GEOMETRY)
+    focus = regions.resolve(FOCUS_REGION)
+    vs = munis[munis["maakunta_2026"] == focus.code]
+    snapshot.record(CLASSIFICATION)
+    figures = {
+        "snapshot_version": snapshot.manifest.get("version"),
+        "resources": len(resources),
+        "regions": len(regions.regions()),
+        "municipalities_2026": len(regions.municipalities()),
+        "varsinais_suomi_municipalities": len(vs),
+    }
+    return DataOverview(resources, region_map, vs, figures, snapshot=snapshot)
+
+
+def resources_table(res: DataOverview):
+    return display.table(res.resources[["name", "title", "publisher", "reference_period", "licence", "quality"]])
+
+
+def locator_map(res: DataOverview):
+    vs = regions.resolve(FOCUS_REGION)
+    return plotting.locator_map(
+        res.region_map, res.focus_municipalities,
+        title=f"{vs.name_fi} ({vs.name_sv}) and its {len(res.focus_municipalities)} municipalities",
+        source=provenance.source_caption([REGION_GEOMETRY, MUNI_GEOMETRY, CLASSIFICATION], res.snapshot),
+        context_label="Finland's regions (2020 boundaries)", detail_label="municipalities of " + vs.name_fi,
+        highlight=vs.name_fi)
