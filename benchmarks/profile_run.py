@@ -40,7 +40,7 @@ T = time.perf_counter
 t = T(); import ipykernel.kernelapp; a = T() - t
 t = T(); import pandas, geopandas, matplotlib.pyplot; b = T() - t
 t = T(); import mapclassify; c = T() - t
-t = T(); from helpers import params, plotting, profiles, provenance, workbook; d = T() - t
+t = T(); import helpers.workbooks.region_profile; d = T() - t
 from helpers import snapshot
 t = T(); snapshot.Snapshot().load("municipality_boundaries_2020"); e = T() - t
 print(a, b, c, d, e)
@@ -63,7 +63,8 @@ def profile_runs(fork: bool, prewarm: bool) -> list[dict]:
     import nbformat
     import papermill.engines
 
-    from helpers import gallery, runner
+    from helpers import runner
+    from helpers.runner import execute
 
     timers: dict[str, float] = {}
 
@@ -84,7 +85,7 @@ def profile_runs(fork: bool, prewarm: bool) -> list[dict]:
     tempfile.tempdir = None
     out = Path(tempfile.mkdtemp(prefix="turku-profile-"))
     ctx = runner.WorkerContext(0, prewarm=prewarm, fork=fork)
-    saved = [(gallery, "write_thumbnail", wrap(gallery, "write_thumbnail", "thumbnail")),
+    saved = [(execute, "write_thumbnail", wrap(execute, "write_thumbnail", "thumbnail")),
              (papermill.engines.NotebookExecutionManager, "save",
               wrap(papermill.engines.NotebookExecutionManager, "save", "papermill saves"))]
     wrap(ctx.renderer, "render", "two HTML pages")
@@ -126,7 +127,8 @@ def main() -> int:
     print("| step | seconds |\n|---|---:|")
     for label, value in zip(["import ipykernel.kernelapp", "import pandas, geopandas, matplotlib.pyplot",
                              "import mapclassify (scipy.stats, scikit-learn)",
-                             "import the workbook's helpers", "load + verify municipal geometry (310 features)"],
+                             "import the workbook's module (helpers.workbooks.region_profile)",
+                             "load + verify municipal geometry (310 features)"],
                             imports):
         print(f"| {label} | {value:.3f} |")
     print()

@@ -50,14 +50,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from helpers import settings
+from helpers.settings import KERNEL_NAME
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "benchmarks" / "results"
 STATFIN = ROOT / "tests" / "fixtures" / "statfin"
-KERNEL = "turku-workbooks"
 SECTIONS = ("floor", "data", "workbook", "batch")
 #: the runner as it was before issue 6's kernel work (a new kernel process per report)
-COLD = {"TURKU_WORKBOOKS_FORK": "0", "TURKU_WORKBOOKS_PREWARM": "0"}
+COLD = {settings.FORK_ENV: "0", settings.PREWARM_ENV: "0"}
 
 
 def _children_cpu() -> float:
@@ -178,11 +180,11 @@ def bench_data(results: dict) -> None:
 
 def _workbooks_env(reports: Path, schedule: Path | None = None, extra: dict | None = None) -> dict:
     env = dict(os.environ)
-    env["TURKU_WORKBOOKS_REPORTS"] = str(reports)
-    for k in ("TURKU_WORKBOOKS_FORK", "TURKU_WORKBOOKS_PREWARM", "TURKU_WORKBOOKS_SCHEMA"):
+    env[settings.REPORTS_ENV] = str(reports)
+    for k in (settings.FORK_ENV, settings.PREWARM_ENV, settings.SCHEMA_ENV):
         env.pop(k, None)
     if schedule:
-        env["TURKU_WORKBOOKS_SCHEDULE"] = str(schedule)
+        env[settings.SCHEDULE_ENV] = str(schedule)
     env.update(extra or {})
     return env
 
@@ -206,7 +208,7 @@ def naive_script(areas: list[str], out: Path) -> str:
         f"mkdir -p {shlex.quote(str(out))}",
         f"for area in {' '.join(areas)}; do",
         f'  papermill notebooks/region_profile.ipynb {shlex.quote(str(out))}/region_profile-$area.ipynb '
-        f'-p area $area -k {KERNEL}',
+        f'-p area $area -k {KERNEL_NAME}',
         f'  jupyter nbconvert --to html {shlex.quote(str(out))}/region_profile-$area.ipynb',
         "done",
     ]) + "\n"

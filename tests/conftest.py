@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-os.environ["TURKU_WORKBOOKS_OFFLINE"] = "1"
+from helpers import settings
+
+os.environ[settings.OFFLINE_ENV] = "1"
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", ""}
@@ -88,7 +90,8 @@ WORKBOOK_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "workbooks"
 def fixture_env(monkeypatch, tmp_path):
     """Point the runner at the hand-made fixture workbooks and schedule; reports go to
     ``tmp_path/reports`` (returned)."""
-    monkeypatch.setenv("TURKU_WORKBOOKS_SCHEMA", str(WORKBOOK_FIXTURES / "workbooks.yaml"))
-    monkeypatch.setenv("TURKU_WORKBOOKS_SCHEDULE", str(WORKBOOK_FIXTURES / "schedule.yaml"))
-    monkeypatch.setenv("TURKU_WORKBOOKS_REPORTS", str(tmp_path / "reports"))
+    monkeypatch.setenv(settings.SCHEMA_ENV, str(WORKBOOK_FIXTURES / "workbooks.yaml"))
+    monkeypatch.setenv(settings.SCHEDULE_ENV, str(WORKBOOK_FIXTURES / "schedule.yaml"))
+    monkeypatch.setenv(settings.REPORTS_ENV, str(tmp_path / "reports"))
     return tmp_path / "reports"
+

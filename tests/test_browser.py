@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import runner
+from helpers import runner, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "workbooks"
@@ -31,7 +31,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def reports(tmp_path_factory):
     reports = tmp_path_factory.mktemp("browser") / "reports"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TURKU_WORKBOOKS_SCHEMA", str(FIXTURES / "workbooks.yaml"))
+        mp.setenv(settings.SCHEMA_ENV, str(FIXTURES / "workbooks.yaml"))
         spec = runner.get_set("mixed", FIXTURES / "schedule.yaml")
         outcome = runner.run_set("mixed", spec.runs, workers=2, reports_dir=reports, stream=io.StringIO(), tty=False)
     assert [r.status for r in outcome.results].count("failed") == 1  # the gallery shows a failure card too

@@ -1,5 +1,6 @@
-"""The `workbooks` command: list, run (exit codes 0/1/2), report, the Makefile wiring,
-tools/ensure-chromium. Runs use the HAND-MADE fixture workbooks in tests/fixtures/workbooks/."""
+"""The `workbooks` command: list, run (exit codes 0/1/2), report, data verify/rehash/list, the
+Makefile wiring, tools/ensure-chromium. Runs use the HAND-MADE fixture workbooks in
+tests/fixtures/workbooks/; the data commands a temporary copy of the pinned snapshot."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from helpers import cli, gallery, runner
+from helpers import cli, paths, runner, settings
+from helpers.runner import publish
+from helpers.snapshot import IntegrityError, Snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,8 +29,8 @@ def no_kernels(monkeypatch):
     def refuse(*a, **k):
         raise AssertionError("a kernel/worker was about to start for bad input")
 
-    monkeypatch.setattr(runner, "LocalExecutor", refuse)
-    monkeypatch.setattr(runner, "check_kernel", refuse)
+    monkeypatch.setattr(runner.run, "LocalExecutor", refuse)  # what run_set uses
+    monkeypatch.setattr(runner.run, "check_kernel", refuse)
 
 
 # ----------------------------------------------------------------------------- list
@@ -57,7 +61,7 @@ def test_list_json_is_machine_readable(fixture_env, capsys):
 
 
 def test_list_uses_the_project_schema_by_default(monkeypatch, capsys):
-    monkeypatch.delenv("TURKU_WORKBOOKS_SCHEMA", raising=False)
+    monkeypatch.delenv(settings.SCHEMA_ENV, raising=False)
     assert cli.main(["list", "--json"]) == 0
     books = {b["name"]: b for b in json.loads(capsys.readouterr().out)}
     assert "data_overview" in books
@@ -97,8 +101,8 @@ def test_argparse_errors_also_exit_2(capsys):
 
 
 def test_dry_run_validates_a_whole_set_without_running(monkeypatch, no_kernels, capsys, tmp_path):
-    monkeypatch.delenv("TURKU_WORKBOOKS_SCHEMA", raising=False)
-    monkeypatch.setenv("TURKU_WORKBOOKS_REPORTS", str(tmp_path / "reports"))
+    monkeypatch.delenv(settings.SCHEMA_ENV, raising=False)
+    monkeypatch.setenv(settings.REPORTS_ENV, str(tmp_path / "reports"))
     assert cli.main(["run", "--set", "regions", "--dry-run", "--schedule", str(ROOT / "reports/schedule.yaml")]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 19
@@ -114,7 +118,7 @@ def test_report_is_the_default_set(monkeypatch, fixture_env):
         return runner.SetOutcome(set_name, [], 0.0, None, None)
 
     monkeypatch.setattr(runner, "run_set", fake_run_set)
-    monkeypatch.setenv("TURKU_WORKBOOKS_SCHEDULE", str(ROOT / "reports/schedule.yaml"))
+    monkeypatch.setenv(settings.SCHEDULE_ENV, str(ROOT / "reports/schedule.yaml"))
     cli.main(["report", "-j", "3"])
     assert seen == {"set_name": "default", "n": 5, "workers": 3}
 
@@ -143,20 +147,20 @@ def test_single_runs_exit_0_or_1_and_a_failure_points_at_the_cell(fixture_env, c
 def _tree(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()
-            and p.relative_to(root).parts[0] not in (gallery.STAGING, gallery.FAILED, gallery.LOCK)}
+            and p.relative_to(root).parts[0] not in (publish.STAGING, publish.FAILED, publish.LOCK)}
 
 
 def _publish_hand_made_gallery(reports: Path) -> None:
     """A previous gallery made of hand-made files (no kernel needed)."""
-    staged = gallery.new_staging(reports, "allfail")
+    staged = publish.new_staging(reports, "allfail")
     run = {"slug": "old", "workbook": "broken", "title": "Old report", "source": "x", "parameters": [],
            "status": "ok", "elapsed_s": 1, "started_at": "2026-01-01T00:00:00+00:00",
            "finished_at": "2026-01-01T00:00:00+00:00", "attempts": 1, "snapshot_version": "old",
-           "key_figures": [], "key_figures_raw": {}, "error": None,
+           "key_figures": [], "error": None,
            "files": {"html": "old.html", "code_html": None, "ipynb": None, "log": None, "thumb": None},
            "thumb_size": None}
     (staged / "old.html").write_text("hand-made previous report")
-    gallery.publish_set(reports, staged, {"format": 1, "set": "allfail", "description": "", "generated_at":
+    publish.publish_set(reports, staged, {"format": publish.MANIFEST_FORMAT, "set": "allfail", "description": "", "generated_at":
                                           "2026-01-01T00:00:00+00:00", "elapsed_s": 1, "counts": {"ok": 1, "failed": 0},
                                           "files": {}, "runs": [run]})
 
@@ -169,7 +173,7 @@ def test_a_set_where_every_run_fails_publishes_nothing_and_keeps_the_outputs(fix
     err = capsys.readouterr().err
     assert "every run failed: nothing published" in err
     assert _tree(fixture_env) == before
-    kept = fixture_env / gallery.FAILED / "allfail"
+    kept = fixture_env / publish.FAILED / "allfail"
     assert (kept / "broken.ipynb").is_file() and (kept / "broken.code.html").is_file()
     assert "every run failed" in (kept / "run.log").read_text()
 
@@ -214,19 +218,61 @@ def test_ensure_chromium_is_quiet_success_when_installed():
     assert proc.returncode == 0 and "at /usr/bin/chromium" in proc.stdout
 
 
-def test_other_modules_add_sub_commands_through_the_hook(monkeypatch):
-    import sys
-    import types
-
-    fake = types.ModuleType("helpers.refresh")
-
-    def add_data_commands(sub):
-        sub.add_parser("data", help="hand-made stand-in for the data commands")
-
-    fake.add_data_commands = add_data_commands
-    monkeypatch.setitem(sys.modules, "helpers.refresh", fake)
+def test_the_data_commands_are_part_of_the_command():
     names = cli.build_parser()._subparsers._group_actions[0].choices
     assert {"list", "run", "report", "data"} <= set(names)
+    data = names["data"]._subparsers._group_actions[0].choices
+    assert set(data) == {"refresh", "status", "list", "verify", "rehash"}
+
+
+# ----------------------------------------------------------------------------- data verify / rehash / list
+
+
+@pytest.fixture
+def snap_copy(tmp_path):
+    dst = tmp_path / "snapshot"
+    shutil.copytree(paths.snapshot_dir(), dst)
+    return dst
+
+
+def test_data_verify_checks_every_file_and_names_a_changed_one(snap_copy, capsys):
+    assert cli.main(["data", "verify", "--snapshot", str(snap_copy)]) == 0
+    n = len(Snapshot(snap_copy).names())
+    assert f"ok: {n} resource(s) match their sha256" in capsys.readouterr().out
+    path = Snapshot(snap_copy).file_path("cluster_claims")
+    path.write_bytes(path.read_bytes().replace(b"no official statistic cited on page",
+                                               b"no official statistic cited on the page"))
+    assert cli.main(["data", "verify", "--snapshot", str(snap_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "cluster_claims" in err and "workbooks data rehash" in err
+    assert cli.main(["data", "verify", "population_municipality_2023", "--snapshot", str(snap_copy)]) == 0
+    assert "ok: 1 resource(s)" in capsys.readouterr().out
+
+
+def test_data_rehash_after_an_intentional_edit(snap_copy, capsys):
+    snap = Snapshot(snap_copy)
+    assert cli.main(["data", "rehash", "cluster_claims", "--snapshot", str(snap_copy)]) == 0
+    assert "nothing to do" in capsys.readouterr().out
+    path = snap.file_path("cluster_claims")
+    path.write_bytes(path.read_bytes().replace(b"no official statistic cited on page",
+                                               b"no official statistic cited on the page"))
+    with pytest.raises(IntegrityError):
+        snap.load("cluster_claims")
+    assert cli.main(["data", "rehash", "cluster_claims", "--snapshot", str(snap_copy)]) == 0
+    assert "cluster_claims: sha256:" in capsys.readouterr().out
+    assert snap.load("cluster_claims").set_index("id").loc["C01", "note"] == "no official statistic cited on the page"
+    assert cli.main(["data", "verify", "--snapshot", str(snap_copy)]) == 0
+    assert cli.main(["data", "rehash", "cluster_claim", "--snapshot", str(snap_copy)]) == 1
+    assert "cluster_claims" in capsys.readouterr().err  # the unknown name's closest match
+
+
+def test_data_list_pinned_shows_publisher_period_and_attribution(snap_copy, capsys):
+    assert cli.main(["data", "list", "--pinned", "--snapshot", str(snap_copy)]) == 0
+    out = capsys.readouterr().out
+    assert out.split()[:4] == ["name", "publisher", "reference_period", "attribution"]
+    assert "population_municipality_2023" in out and "Statistics Finland" in out
+    assert cli.main(["data", "list", "--pinned", "--snapshot", str(snap_copy / "nowhere")]) == 1
+    assert "datapackage.json" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""helpers.dask_executor: report sets on a Dask distributed cluster.
+"""helpers.runner.dask: report sets on a Dask distributed cluster.
 
 A real ``distributed.LocalCluster`` on loopback (two worker processes, one thread each)
 runs the HAND-MADE fixture workbooks of tests/fixtures/workbooks/ (their own
@@ -18,7 +18,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import cli, dask_executor, runner
+from helpers import cli, runner
+from helpers.runner import dask as dask_executor
 
 distributed = pytest.importorskip("distributed")
 
@@ -148,11 +149,11 @@ def test_missing_dask_is_bad_input_with_the_install_command(fixture_env, monkeyp
 
 
 def test_the_package_imports_without_dask(tmp_path):
-    """helpers.runner, helpers.cli and helpers.dask_executor import with distributed missing."""
+    """helpers.runner, helpers.cli and helpers.runner.dask import with distributed missing."""
     import subprocess
 
     code = ("import sys; sys.modules['distributed'] = None; sys.modules['dask'] = None\n"
-            "import helpers.cli, helpers.runner, helpers.dask_executor\n"
+            "import helpers.cli, helpers.runner, helpers.runner.dask\n"
             "print('ok')")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr

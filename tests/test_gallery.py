@@ -1,4 +1,5 @@
-"""helpers.gallery: escaping, report rendering, thumbnails, atomic publishing (no kernels).
+"""The gallery side of the runner (helpers.runner.render and .publish): escaping, report
+rendering, thumbnails, key figures on the cards, atomic publishing (no kernels).
 
 Manifests and notebooks here are hand-made test fixtures built in the tests, not real data.
 """
@@ -17,8 +18,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helpers import keyfigures
-from helpers import gallery, paths
+from helpers import keyfigures, paths, settings
+from helpers.runner import execute, jobs, publish, render
 
 XSS = "<script>alert('x')</script>"
 
@@ -31,28 +32,33 @@ def _png(width=300, height=200, color=(200, 30, 30)) -> bytes:
     return buf.getvalue()
 
 
+def _figure(name, text, *, label=None, headline=True, value=None):
+    return {"name": name, "value": value, "label": label or name, "unit": "", "decimals": None,
+            "headline": headline, "text": text}
+
+
 def _record(slug, *, status="ok", title="Hello", params=(("area", "MK02 Varsinais-Suomi"),), thumb=True,
-            key_figures=(("population_2023", "1 234"),), error=None):
+            key_figures=(_figure("population_2023", "1 234", label="Population 2023"),), error=None):
     files = {"html": f"{slug}.html", "code_html": f"{slug}.code.html", "ipynb": f"{slug}.ipynb",
              "log": f"{slug}.log", "thumb": f"{slug}.thumb.png" if thumb else None}
     return {
         "slug": slug, "workbook": "hello", "title": title, "source": "notebooks/hello.ipynb",
         "parameters": [list(p) for p in params], "status": status, "elapsed_s": 1.5,
         "started_at": "2026-01-02T03:04:05+00:00", "finished_at": "2026-01-02T03:04:07+00:00",
-        "attempts": 1, "snapshot_version": "2026.1", "key_figures": [list(k) for k in key_figures],
-        "key_figures_raw": {}, "error": error, "files": files, "thumb_size": [300, 200] if thumb else None,
+        "attempts": 1, "snapshot_version": "2026.1", "key_figures": [dict(k) for k in key_figures],
+        "error": error, "files": files, "thumb_size": [300, 200] if thumb else None,
     }
 
 
 def _manifest(set_name, runs, description="hand-made"):
-    return {"format": gallery.MANIFEST_FORMAT, "set": set_name, "description": description,
+    return {"format": publish.MANIFEST_FORMAT, "set": set_name, "description": description,
             "generated_at": "2026-01-02T03:04:07+00:00", "started_at": "2026-01-02T03:04:00+00:00",
-            "elapsed_s": 7.0, "workers": 1, "counts": gallery.count_runs(runs), "files": {"log": "run.log"},
+            "elapsed_s": 7.0, "workers": 1, "counts": publish.count_runs(runs), "files": {"log": "run.log"},
             "runs": runs}
 
 
 def _stage(reports: Path, set_name: str, runs: list[dict], marker: str = "v1") -> Path:
-    staged = gallery.new_staging(reports, set_name)
+    staged = publish.new_staging(reports, set_name)
     for r in runs:
         for f in r["files"].values():
             if f:
@@ -66,7 +72,7 @@ def _tree(root: Path) -> dict[str, str]:
     out = {}
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root)
-        if rel.parts[0] in (gallery.STAGING, gallery.LOCK) or p.is_dir():
+        if rel.parts[0] in (publish.STAGING, publish.LOCK) or p.is_dir():
             continue
         out[str(rel)] = hashlib.sha256(p.read_bytes()).hexdigest()
     return out
@@ -77,9 +83,9 @@ def _tree(root: Path) -> dict[str, str]:
 
 def test_gallery_escapes_every_value_from_a_run():
     err = {"cell": 3, "cell_id": "c", "exec_count": 2, "ename": "E", "evalue": XSS, "summary": f"ValueError: {XSS}"}
-    html = gallery.render_gallery([
+    html = publish.render_gallery([
         _manifest("demo", [
-            _record("a", title=XSS, params=(("title", XSS),), key_figures=((XSS, XSS),)),
+            _record("a", title=XSS, params=(("title", XSS),), key_figures=(_figure(XSS, XSS, label=XSS),)),
             _record("b", status="failed", thumb=False, error=err),
         ], description=XSS),
     ])
@@ -90,23 +96,51 @@ def test_gallery_escapes_every_value_from_a_run():
 
 
 def test_gallery_card_shows_parameters_key_figures_time_snapshot_and_source():
-    html = gallery.render_gallery([_manifest("demo", [_record("hello--MK02")])])
+    html = publish.render_gallery([_manifest("demo", [_record("hello--MK02")])])
     assert 'href="demo/hello--MK02.html"' in html
     assert 'src="demo/hello--MK02.thumb.png"' in html
-    for text in ("MK02 Varsinais-Suomi", "population_2023", "1 234", "run time 1.5 s", "snapshot 2026.1",
-                 "generated from <code>notebooks/hello.ipynb</code>", "2026-01-02 03:04 UTC"):
+    for text in ("MK02 Varsinais-Suomi", "<dt>Population 2023</dt><dd>1 234</dd>", "run time 1.5 s",
+                 "snapshot 2026.1", "generated from <code>notebooks/hello.ipynb</code>", "2026-01-02 03:04 UTC"):
         assert text in html, text
 
 
+def test_the_card_shows_every_headline_figure_first_and_the_rest_folded():
+    figures = [_figure(f"h{i}", f"H{i}") for i in range(10)] + [
+        _figure("x", "X", headline=False), _figure("y", "Y", headline=False)]
+    html = publish.render_gallery([_manifest("demo", [_record("a", key_figures=figures)])])
+    shown, folded = html.split("<details>", 1)
+    assert all(f"<dt>h{i}</dt><dd>H{i}</dd>" in shown for i in range(10))  # all ten, not the first eight
+    assert "<summary>2 more key figures</summary>" in folded
+    assert "<dt>x</dt><dd>X</dd>" in folded and "<dt>y</dt>" in folded and "<dt>x</dt>" not in shown
+    only_rest = publish.render_gallery([_manifest("demo", [_record("a", key_figures=figures[10:11])])])
+    assert "<summary>1 key figure</summary>" in only_rest and 'class="kf" aria-label' not in only_rest
+
+
+def test_a_set_published_in_manifest_format_1_keeps_its_place_in_the_gallery(tmp_path):
+    old = _manifest("old", [_record("a")])
+    old["format"] = 1
+    old["runs"][0]["key_figures"] = [["population_2023", "1 234"]]
+    old["runs"][0]["key_figures_raw"] = {"population_2023": 1234}
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "manifest.json").write_text(json.dumps(old))
+    read = publish.published_manifests(tmp_path)["old"]
+    assert read["format"] == publish.MANIFEST_FORMAT and "key_figures_raw" not in read["runs"][0]
+    assert read["runs"][0]["key_figures"] == [_figure("population_2023", "1 234")]
+    new = [_record("b")]
+    publish.publish_set(tmp_path, _stage(tmp_path, "new", new), _manifest("new", new))
+    index = (tmp_path / "index.html").read_text()
+    assert 'id="set-old"' in index and "<dt>population_2023</dt><dd>1 234</dd>" in index
+
+
 def test_gallery_links_are_relative_and_quoted():
-    html = gallery.render_gallery([_manifest("demo", [_record("odd name#1")])])
+    html = publish.render_gallery([_manifest("demo", [_record("odd name#1")])])
     hrefs = re.findall(r'(?:href|src)="([^"]+)"', html)
     assert hrefs and all(not h.startswith(("/", "http", "file:")) for h in hrefs)
     assert 'href="demo/odd%20name%231.html"' in html
 
 
 def test_sets_are_ordered_default_first_adhoc_last():
-    html = gallery.render_gallery([_manifest(n, [_record("x")]) for n in ("adhoc", "regions", "default")])
+    html = publish.render_gallery([_manifest(n, [_record("x")]) for n in ("adhoc", "regions", "default")])
     assert html.index('id="set-default"') < html.index('id="set-regions"') < html.index('id="set-adhoc"')
 
 
@@ -115,27 +149,18 @@ def test_clean_html_escapes_scripts_and_drops_handlers_but_keeps_tables():
 
     dirty = ('<p onclick="evil()">x<script>alert(1)</script><img src=x onerror=alert(2)>'
              '<a href="javascript:alert(3)">l</a><iframe src=y></iframe></p>')
-    clean = gallery.clean_html(dirty)
+    clean = render.clean_html(dirty)
     assert "<script" not in clean and "&lt;script&gt;" in clean
     assert "onclick" not in clean and "onerror" not in clean and "javascript:" not in clean
     assert "<iframe" not in clean
-    table = gallery.clean_html(pd.DataFrame({"kunta": ["Turku"], "väestö": [201863]})._repr_html_())
+    table = render.clean_html(pd.DataFrame({"kunta": ["Turku"], "väestö": [201863]})._repr_html_())
     assert "<table" in table and "<td>Turku</td>" in table and "<style" in table
 
 
 @pytest.mark.parametrize("name", ["../x", "A", ".hidden", "a/b", "", "x" * 70, "a b"])
 def test_set_names_that_could_escape_or_surprise_are_rejected(name):
     with pytest.raises(ValueError, match="set name"):
-        gallery.check_set_name(name)
-
-
-def test_format_value():
-    assert gallery.format_value(1234567) == "1\u2009234\u2009567"
-    assert gallery.format_value(-4.615) == "\u22124.62"
-    assert gallery.format_value(1234.5) == "1\u2009234"  # 0 decimals from 1000 up
-    assert gallery.format_value(None) == "no data"
-    assert gallery.format_value(True) == "yes"
-    assert gallery.format_value("KU853") == "KU853"
+        publish.check_set_name(name)
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -152,12 +177,12 @@ def _hand_made_notebook():
             new_output("display_data", data=keyfigures.bundle(keyfigures.entries({"population": 5}))),
         ]),
     ])
-    nb.metadata["kernelspec"] = {"name": "turku-workbooks", "display_name": "x", "language": "python"}
+    nb.metadata["kernelspec"] = {"name": settings.KERNEL_NAME, "display_name": "x", "language": "python"}
     return nbformat.from_dict(nb)
 
 
 def test_report_pages_are_self_contained_escaped_and_code_only_in_the_research_version():
-    renderer = gallery.ReportRenderer()
+    renderer = render.ReportRenderer()
     context = {"slug": "demo", "title": XSS, "source": "notebooks/demo.ipynb", "parameters": [("title", XSS)],
                "snapshot_version": "2026.1", "generated_at": "2026-01-02T03:04:05+00:00", "status": "ok"}
     reader, code = renderer.render(_hand_made_notebook(), context)
@@ -176,24 +201,30 @@ def test_report_pages_are_self_contained_escaped_and_code_only_in_the_research_v
 
 def test_thumbnail_is_the_first_figure_scaled_down(tmp_path):
     nb = _hand_made_notebook()
-    size = gallery.write_thumbnail(nb, tmp_path / "t.png", width=120)
+    size = render.write_thumbnail(nb, tmp_path / "t.png", width=120)
     assert size == (120, 80)
     from PIL import Image
 
     with Image.open(tmp_path / "t.png") as img:
         assert img.size == (120, 80)
-    assert gallery.write_thumbnail(new_notebook(), tmp_path / "none.png") is None
+    assert render.write_thumbnail(new_notebook(), tmp_path / "none.png") is None
 
 
-def test_key_figures_are_read_from_the_mimetype():
-    assert gallery.key_figures(_hand_made_notebook()) == {"population": 5}
+def test_key_figures_are_read_through_keyfigures_with_their_text():
+    (entry,) = execute._key_figures(_hand_made_notebook())
+    assert entry == {"name": "population", "value": 5, "label": "population", "unit": "", "decimals": None,
+                     "headline": False, "text": "5"}
+    nb = _hand_made_notebook()
+    nb.cells[1].outputs[-1]["data"][keyfigures.MIMETYPE] = {"population": 5}  # format 1: unreadable
+    assert execute._key_figures(nb) == []
 
 
 def test_snapshot_version_from_datapackage(tmp_path):
     (tmp_path / "datapackage.json").write_text(json.dumps({"name": "x", "version": "hand-made-7", "resources": []}))
-    assert gallery.snapshot_version(tmp_path) == "hand-made-7"
+    assert jobs.snapshot_version(tmp_path) == "hand-made-7"
     pinned = json.loads((paths.snapshot_dir() / "datapackage.json").read_text("utf-8"))["version"]
-    assert gallery.snapshot_version() == pinned
+    assert jobs.snapshot_version() == pinned
+    assert jobs.snapshot_version(tmp_path / "nothing-here") == "unknown"
 
 
 # ----------------------------------------------------------------------------- publishing
@@ -202,20 +233,20 @@ def test_snapshot_version_from_datapackage(tmp_path):
 def test_publish_builds_the_set_and_the_gallery(tmp_path):
     runs = [_record("a"), _record("b", status="failed", thumb=False)]
     staged = _stage(tmp_path, "demo", runs)
-    published = gallery.publish_set(tmp_path, staged, _manifest("demo", runs))
+    published = publish.publish_set(tmp_path, staged, _manifest("demo", runs))
     assert published == tmp_path / "demo"
     assert (published / "a.html").read_text() == "v1 a.html"
     assert json.loads((published / "manifest.json").read_text())["counts"] == {"ok": 1, "failed": 1}
     index = (tmp_path / "index.html").read_text()
     assert 'href="demo/a.html"' in index and 'id="demo--b"' in index
-    assert not any((tmp_path / gallery.STAGING).iterdir())  # staging cleaned up
+    assert not any((tmp_path / publish.STAGING).iterdir())  # staging cleaned up
 
 
 def test_republishing_replaces_the_set_and_keeps_other_sets(tmp_path):
-    gallery.publish_set(tmp_path, _stage(tmp_path, "one", [_record("a")]), _manifest("one", [_record("a")]))
-    gallery.publish_set(tmp_path, _stage(tmp_path, "two", [_record("b")]), _manifest("two", [_record("b")]))
+    publish.publish_set(tmp_path, _stage(tmp_path, "one", [_record("a")]), _manifest("one", [_record("a")]))
+    publish.publish_set(tmp_path, _stage(tmp_path, "two", [_record("b")]), _manifest("two", [_record("b")]))
     new = [_record("c")]
-    gallery.publish_set(tmp_path, _stage(tmp_path, "one", new, "v2"), _manifest("one", new))
+    publish.publish_set(tmp_path, _stage(tmp_path, "one", new, "v2"), _manifest("one", new))
     assert sorted(p.name for p in (tmp_path / "one").iterdir() if p.suffix != ".json") == [
         "c.code.html", "c.html", "c.ipynb", "c.log", "c.thumb.png", "run.log"]
     index = (tmp_path / "index.html").read_text()
@@ -224,16 +255,16 @@ def test_republishing_replaces_the_set_and_keeps_other_sets(tmp_path):
 
 def test_a_failure_while_publishing_leaves_the_old_gallery_byte_for_byte(tmp_path, monkeypatch):
     runs = [_record("a")]
-    gallery.publish_set(tmp_path, _stage(tmp_path, "demo", runs), _manifest("demo", runs))
+    publish.publish_set(tmp_path, _stage(tmp_path, "demo", runs), _manifest("demo", runs))
     before = _tree(tmp_path)
 
     def boom(*a, **k):
         raise RuntimeError("disk full (simulated)")
 
-    monkeypatch.setattr(gallery, "render_gallery", boom)
+    monkeypatch.setattr(publish, "render_gallery", boom)
     new = [_record("z")]
     with pytest.raises(RuntimeError, match="simulated"):
-        gallery.publish_set(tmp_path, _stage(tmp_path, "demo", new, "v2"), _manifest("demo", new))
+        publish.publish_set(tmp_path, _stage(tmp_path, "demo", new, "v2"), _manifest("demo", new))
     assert _tree(tmp_path) == before
 
 
@@ -243,16 +274,16 @@ def test_set_directories_are_swapped_in_one_step(tmp_path):
     b.mkdir()
     (a / "f").write_text("A")
     (b / "f").write_text("B")
-    if not gallery.exchange_paths(a, b):
+    if not publish.exchange_paths(a, b):
         pytest.skip("this file system cannot exchange paths atomically (the two-rename fallback is used)")
     assert (a / "f").read_text() == "B" and (b / "f").read_text() == "A"
 
 
 def test_merged_sets_keep_earlier_runs(tmp_path):
-    gallery.publish_set(tmp_path, _stage(tmp_path, "adhoc", [_record("a"), _record("b")]),
+    publish.publish_set(tmp_path, _stage(tmp_path, "adhoc", [_record("a"), _record("b")]),
                         _manifest("adhoc", [_record("a"), _record("b")]), merge=True)
     new = [_record("b", status="failed", thumb=False)]
-    gallery.publish_set(tmp_path, _stage(tmp_path, "adhoc", new, "v2"), _manifest("adhoc", new), merge=True)
+    publish.publish_set(tmp_path, _stage(tmp_path, "adhoc", new, "v2"), _manifest("adhoc", new), merge=True)
     manifest = json.loads((tmp_path / "adhoc" / "manifest.json").read_text())
     assert [(r["slug"], r["status"]) for r in manifest["runs"]] == [("a", "ok"), ("b", "failed")]
     assert manifest["counts"] == {"ok": 1, "failed": 1}
@@ -261,20 +292,20 @@ def test_merged_sets_keep_earlier_runs(tmp_path):
 
 
 def test_stale_staging_of_dead_runs_is_removed_live_ones_kept(tmp_path):
-    root = tmp_path / gallery.STAGING
+    root = tmp_path / publish.STAGING
     dead = root / "demo-999999999-abc"  # no such pid
     live = root / f"demo-{os.getppid()}-abc"
     for d in (dead, live):
         (d / "demo").mkdir(parents=True)
-    removed = gallery.remove_stale_staging(tmp_path)
+    removed = publish.remove_stale_staging(tmp_path)
     assert removed == [dead] and live.is_dir() and not dead.exists()
 
 
 def test_keep_failed_moves_outputs_aside_without_touching_the_gallery(tmp_path):
     runs = [_record("a")]
-    gallery.publish_set(tmp_path, _stage(tmp_path, "demo", runs), _manifest("demo", runs))
+    publish.publish_set(tmp_path, _stage(tmp_path, "demo", runs), _manifest("demo", runs))
     before = _tree(tmp_path)
-    kept = gallery.keep_failed(tmp_path, _stage(tmp_path, "demo", [_record("x", status="failed")], "v2"))
-    assert kept == tmp_path / gallery.FAILED / "demo" and (kept / "x.ipynb").is_file()
-    after = {k: v for k, v in _tree(tmp_path).items() if not k.startswith(gallery.FAILED)}
+    kept = publish.keep_failed(tmp_path, _stage(tmp_path, "demo", [_record("x", status="failed")], "v2"))
+    assert kept == tmp_path / publish.FAILED / "demo" and (kept / "x.ipynb").is_file()
+    after = {k: v for k, v in _tree(tmp_path).items() if not k.startswith(publish.FAILED)}
     assert after == before

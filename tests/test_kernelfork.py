@@ -1,4 +1,4 @@
-"""helpers.kernelfork: kernels forked from a per-worker zygote behave like new kernels.
+"""helpers.runner.kernelfork: kernels forked from a per-worker zygote behave like new kernels.
 
 The notebook run here is HAND-MADE in this file (a probe of the kernel's process state and
 of pandas' display defaults); it is executed once in a kernel forked from the zygote and
@@ -15,7 +15,8 @@ import nbformat
 import papermill
 import pytest
 
-from helpers import kernelfork, params, runner
+from helpers import runner, settings
+from helpers.runner import kernelfork
 
 pytestmark = pytest.mark.skipif(not kernelfork.supported(), reason="kernel forking needs Linux")
 
@@ -30,6 +31,7 @@ PROBE = [  # HAND-MADE probe cells (no data)
     "print('SIGINT:', signal.getsignal(signal.SIGINT) is signal.default_int_handler)\n"
     "print('SIGPIPE ignored:', signal.getsignal(signal.SIGPIPE) == signal.SIG_IGN)",
     "print('user names:', sorted(k for k in globals() if not k.startswith('_') and k not in ('In', 'Out', 'exit', 'quit', 'get_ipython', 'open')))",
+    "print('project modules:', sorted(m for m in sys.modules if m.split('.')[0] == 'helpers'))",
     "import pandas as pd\n"
     "print('pandas max_columns:', pd.get_option('display.max_columns'))\n"
     "pd.DataFrame({f'c{i}': [i] for i in range(30)})",
@@ -37,7 +39,7 @@ PROBE = [  # HAND-MADE probe cells (no data)
     "print('backend:', plt.get_backend())\n"
     "plt.plot([1, 2, 3])\n"
     "plt.show()",
-    "print('per-run variable:', os.environ.get('TURKU_WORKBOOKS_PROBE'))",
+    f"print('per-run variable:', os.environ.get({settings.CONTACT_ENV!r}))",
 ]
 
 
@@ -47,7 +49,7 @@ def ctx(monkeypatch, tmp_path):
 
     monkeypatch.setattr(tempfile, "tempdir", tempfile.gettempdir())
     for var in ("IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_RUNTIME_DIR", "TMPDIR", "MPLBACKEND",
-                "PYDEVD_DISABLE_FILE_VALIDATION", "PYTHONWARNINGS", params.SCHEMA_ENV):
+                "PYDEVD_DISABLE_FILE_VALIDATION", "PYTHONWARNINGS", settings.SCHEMA_ENV):
         monkeypatch.setenv(var, os.environ.get(var, ""))  # restored after the test
     monkeypatch.setenv("TWB_TEST_WORKER", str(os.getpid()))
     monkeypatch.setenv("TWB_TEST_CWD", str(tmp_path))
@@ -58,22 +60,22 @@ def ctx(monkeypatch, tmp_path):
 
 def _job(cwd: Path) -> runner.Job:
     return runner.Job(set_name="probe", slug="probe", workbook="probe", title="probe", notebook="", source="",
-                      cwd=str(cwd), parameters={}, display_parameters=(), schema_file=str(params.SCHEMA_FILE),
+                      cwd=str(cwd), parameters={}, display_parameters=(), schema_file=str(cwd / "workbooks.yaml"),
                       snapshot_version="")
 
 
 def _run_probe(ctx: runner.WorkerContext, tmp_path: Path, name: str, fork: bool, monkeypatch) -> tuple[list, bool]:
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(src) for src in PROBE]
-    nb.metadata["kernelspec"] = {"name": runner.KERNEL_NAME, "display_name": "x", "language": "python"}
+    nb.metadata["kernelspec"] = {"name": settings.KERNEL_NAME, "display_name": "x", "language": "python"}
     source = tmp_path / f"{name}.ipynb"
     nbformat.write(nb, source)
-    monkeypatch.setenv("TURKU_WORKBOOKS_PROBE", name)  # per-run settings reach a forked kernel too
+    monkeypatch.setenv(settings.CONTACT_ENV, name)  # the project's settings may differ per run, forked or not
     ctx.fork = fork
     kernel = ctx.start_kernel(_job(tmp_path))
     try:
         done = papermill.execute_notebook(str(source), str(tmp_path / f"{name}.out.ipynb"), km=kernel.km,
-                                          kernel_name=runner.KERNEL_NAME, cwd=str(tmp_path), progress_bar=False)
+                                          kernel_name=settings.KERNEL_NAME, cwd=str(tmp_path), progress_bar=False)
     finally:
         ctx.stop_kernel(kernel)
     outputs = []
@@ -94,6 +96,7 @@ def test_a_forked_kernel_behaves_like_a_new_kernel(ctx, tmp_path, monkeypatch):
     for line in ("parent is the worker: True", "parent poller target: True", "own session: True", "cwd: True",
                  "argv0: ipykernel_launcher.py", "'' on sys.path: True", "SIGINT: True", "SIGPIPE ignored: True",
                  "user names: ['os', 'signal', 'sys']",  # nothing preloaded leaks into the namespace
+                 "project modules: []",  # the zygote imports no project module (not even helpers.runner)
                  "pandas max_columns: 20",  # pandas' in-a-kernel default: pandas is not preloaded
                  "backend: module://matplotlib_inline.backend_inline", "a PNG figure"):
         assert line in text or line in forked, line
@@ -105,12 +108,12 @@ def test_a_forked_kernel_behaves_like_a_new_kernel(ctx, tmp_path, monkeypatch):
 
 
 def test_the_zygote_is_used_only_for_its_own_interpreter_and_environment(tmp_path):
-    prefix = kernelfork.kernel_prefix(runner.KERNEL_NAME)
+    prefix = kernelfork.kernel_prefix(settings.KERNEL_NAME)
     assert prefix and "-m" not in prefix
     zygote = kernelfork.Zygote(prefix, tmp_path / "zygote.log", env=dict(os.environ))
     try:
         cmd = [*prefix, "-m", "ipykernel_launcher", "-f", "conn.json", "--x=1"]
-        env = dict(os.environ, JPY_PARENT_PID="1", TURKU_WORKBOOKS_SCHEMA="/elsewhere.yaml")
+        env = dict(os.environ, JPY_PARENT_PID="1", **{settings.SCHEMA_ENV: "/elsewhere.yaml"})
         assert zygote.fits(cmd, env) == ["-f", "conn.json", "--x=1"]
         assert zygote.fits(cmd, dict(env, PYTHONPATH="/somewhere/else")) is None  # the interpreter would differ
         assert zygote.fits(cmd, dict(env, OMP_NUM_THREADS="7")) is None  # libraries read it at import
@@ -122,7 +125,7 @@ def test_the_zygote_is_used_only_for_its_own_interpreter_and_environment(tmp_pat
 
 
 def test_a_dead_zygote_means_kernels_start_the_usual_way(ctx, tmp_path):
-    zygote = ctx.zygote(runner.KERNEL_NAME)
+    zygote = ctx.zygote(settings.KERNEL_NAME)
     assert zygote is not None and zygote.alive()
     zygote.proc.kill()
     zygote.proc.wait(timeout=10)
@@ -133,4 +136,17 @@ def test_a_dead_zygote_means_kernels_start_the_usual_way(ctx, tmp_path):
         assert run_sync(kernel.km.is_alive)()
     finally:
         ctx.stop_kernel(kernel)
-    assert ctx._zygotes[runner.KERNEL_NAME] is not zygote
+    assert ctx._zygotes[settings.KERNEL_NAME] is not zygote
+
+
+def test_the_zygote_program_imports_only_the_standard_library():
+    import ast
+
+    tree = ast.parse(kernelfork.ZYGOTE_PROGRAM.read_text(encoding="utf-8"))
+    top = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    top |= {node.module.split(".")[0] for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level}
+    relative = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level]
+    assert relative == [] and "helpers" not in top
+    # what a forked kernel imports itself comes later, in _become_kernel: ipykernel
+    assert top - sys.stdlib_module_names == {"ipykernel"}

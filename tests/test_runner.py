@@ -1,5 +1,5 @@
 """helpers.runner: schedules, validation before any kernel, safe names, scrubbing, parallel
-sets with failures, crashes, kernel-start retries.
+sets with failures, crashes, kernel-start retries, key figures on the cards, the warm line.
 
 The workbooks run here are the HAND-MADE fixtures in tests/fixtures/workbooks/ (their own
 workbooks.yaml via TURKU_WORKBOOKS_SCHEMA); reports go to tmp dirs.
@@ -7,6 +7,7 @@ workbooks.yaml via TURKU_WORKBOOKS_SCHEMA); reports go to tmp dirs.
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import json
 import os
@@ -15,7 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import params, paths, regions, runner
+from helpers import keyfigures, params, paths, regions, runner, settings
+from helpers.runner import kernels
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "workbooks"
@@ -181,7 +183,7 @@ def worker_ctx(monkeypatch):
 
     monkeypatch.setattr(tempfile, "tempdir", tempfile.gettempdir())  # restored after the test
     for var in ("IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_RUNTIME_DIR", "TMPDIR", "MPLBACKEND",
-                "PYDEVD_DISABLE_FILE_VALIDATION", "PYTHONWARNINGS", params.SCHEMA_ENV):
+                "PYDEVD_DISABLE_FILE_VALIDATION", "PYTHONWARNINGS", settings.SCHEMA_ENV):
         monkeypatch.setenv(var, os.environ.get(var, ""))  # restored after the test
     ctx = runner.WorkerContext(0)
     yield ctx
@@ -222,7 +224,7 @@ def _fake_execute(failures: list[BaseException]):
 
 def test_kernel_start_failure_on_a_port_clash_is_retried(fixture_env, worker_ctx, tmp_path):
     (job,) = runner.plan([runner.RunRequest("sleepy")], "demo")
-    job = runner.dataclasses.replace(job, out_dir=str(tmp_path))
+    job = dataclasses.replace(job, out_dir=str(tmp_path))
     execute, calls = _fake_execute([RuntimeError("ZMQError: Address already in use (addr='tcp://127.0.0.1:5555')")])
     result = runner.execute_job(job, worker_ctx, execute=execute)
     assert result.ok and result.attempts == 2 and len(calls) == 2
@@ -233,11 +235,52 @@ def test_kernel_start_failure_on_a_port_clash_is_retried(fixture_env, worker_ctx
 
 def test_other_failures_are_not_retried(fixture_env, worker_ctx, tmp_path):
     (job,) = runner.plan([runner.RunRequest("sleepy")], "demo")
-    job = runner.dataclasses.replace(job, out_dir=str(tmp_path))
+    job = dataclasses.replace(job, out_dir=str(tmp_path))
     execute, calls = _fake_execute([RuntimeError("Kernel died unexpectedly"), RuntimeError("again")])
     result = runner.execute_job(job, worker_ctx, execute=execute)
     assert not result.ok and result.attempts == 1 and len(calls) == 1
     assert result.error["summary"] == "RuntimeError: Kernel died unexpectedly"
+
+
+def test_every_failure_has_the_same_error_shape(fixture_env, worker_ctx, tmp_path):
+    (job,) = runner.plan([runner.RunRequest("sleepy")], "demo")
+    job = dataclasses.replace(job, out_dir=str(tmp_path))
+    execute, _ = _fake_execute([RuntimeError("boom")])
+    failed = runner.execute_job(job, worker_ctx, execute=execute).error
+    crashed = runner.crashed_result(job, "the worker process died").error
+    assert set(failed) == set(crashed) == {"cell", "cell_id", "exec_count", "ename", "evalue", "summary"}
+    assert crashed["ename"] == "WorkerDied" and crashed["summary"] == "the worker process died"
+
+
+# ----------------------------------------------------------------------------- the warm line
+
+
+def test_the_warm_line_names_no_project_module_and_walks_the_workbook_package(tmp_path, monkeypatch):
+    assert not [m for m in kernels.WARM_LIBRARIES if m.split(".")[0] == "helpers"]
+    line = kernels.warm_line()
+    assert line.startswith("exec(") and "\n" not in line  # one command-line argument
+    # run it against a hand-made package standing in for helpers.workbooks
+    pkg = tmp_path / "twb_fake_workbooks"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("LOADED = True\n")
+    (pkg / "broken.py").write_text("raise RuntimeError('a module that fails is skipped')\n")
+    (pkg / "sub" / "__init__.py").write_text("")
+    (pkg / "sub" / "b.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(kernels, "WORKBOOK_PACKAGE", "twb_fake_workbooks")
+    monkeypatch.setattr(kernels, "WARM_LIBRARIES", ("json", "no_such_library_xyz"))
+    import sys
+
+    for name in [m for m in sys.modules if m.startswith("twb_fake_workbooks")]:
+        monkeypatch.delitem(sys.modules, name)
+    namespace = {}
+    eval(compile(kernels.warm_line(), "<warm>", "eval"), namespace)
+    assert {"twb_fake_workbooks.a", "twb_fake_workbooks.sub.b"} <= set(sys.modules)
+    assert "twb_fake_workbooks.broken" not in sys.modules
+    assert set(namespace) == {"__builtins__"}  # the notebook's namespace is left alone
+    monkeypatch.setattr(kernels, "WORKBOOK_PACKAGE", "no_such_package_xyz")
+    eval(compile(kernels.warm_line(), "<warm>", "eval"), {})  # a missing package: nothing to warm
 
 
 # ----------------------------------------------------------------------------- real runs (kernels)
@@ -249,8 +292,8 @@ def mixed(tmp_path_factory):
     workbook that fails on purpose) run with 2 workers into a fresh reports dir."""
     reports = tmp_path_factory.mktemp("mixed") / "reports"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TURKU_WORKBOOKS_SCHEMA", str(FIXTURES / "workbooks.yaml"))
-        mp.setenv("TURKU_WORKBOOKS_REPORTS", str(reports))
+        mp.setenv(settings.SCHEMA_ENV, str(FIXTURES / "workbooks.yaml"))
+        mp.setenv(settings.REPORTS_ENV, str(reports))
         mp.setenv("TURKU_TEST_SECRET_TOKEN", SECRET)
         spec = runner.get_set("mixed", FIXTURES / "schedule.yaml")
         import io
@@ -297,9 +340,19 @@ def test_the_failure_points_at_the_failing_cell(mixed):
 def test_cards_carry_key_figures_thumbnails_and_the_snapshot_version(mixed):
     outcome, reports, _ = mixed
     hello = next(r for r in outcome.results if r.job.slug == "hello--KU853")
-    figures = {k: hello.key_figures_raw[k] for k in ("repeat", "area_code", "ratio")}
-    assert figures == {"repeat": 2, "area_code": "KU853", "ratio": 1234.5}
-    assert ["area_code", "KU853"] in hello.record()["key_figures"]
+    figures = keyfigures.as_dict(hello.key_figures)
+    assert {k: figures[k] for k in ("repeat", "area_code", "ratio")} == {"repeat": 2, "area_code": "KU853", "ratio": 1234.5}
+    entries = hello.record()["key_figures"]  # the manifest: ordered entries, headline first, with text
+    assert [(e["name"], e["label"], e["text"], e["headline"]) for e in entries[:3]] == [
+        ("repeat", "Repeats", "2 times", True), ("area_code", "Area code", "KU853", True),
+        ("ratio", "Ratio", keyfigures.format_value(1234.5, decimals=1), True)]
+    assert [e["name"] for e in entries[3:]] == ["ipython_dir_owner", "mpl_dir_owner", "history_enabled"]
+    assert not any(e["headline"] for e in entries[3:]) and entries[5]["text"] == "no"
+    card = (reports / "index.html").read_text()
+    section = card[card.index('id="mixed--hello--KU853"'):]
+    section = section[:section.index("</article>")]
+    assert section.index("<dt>Repeats</dt><dd>2 times</dd>") < section.index("<details><summary>3 more key figures")
+    assert "<dt>history enabled</dt><dd>no</dd>" in section.split("<details>", 1)[1]  # label: the name
     assert hello.thumb_size and hello.thumb_size[0] > 0
     version = json.loads((paths.snapshot_dir() / "datapackage.json").read_text("utf-8"))["version"]
     assert hello.job.snapshot_version == version
@@ -311,10 +364,11 @@ def test_cards_carry_key_figures_thumbnails_and_the_snapshot_version(mixed):
 def test_parallel_kernels_have_private_dirs_and_no_history(mixed):
     outcome, _, _ = mixed
     hellos = [r for r in outcome.results if r.job.workbook == "hello"]
-    owners = {r.key_figures_raw["ipython_dir_owner"] for r in hellos}
+    figures = [keyfigures.as_dict(r.key_figures) for r in hellos]
+    owners = {f["ipython_dir_owner"] for f in figures}
     assert len(owners) == 2 and all(o.startswith("turku-workbooks-w") for o in owners)  # one per worker
-    assert all(r.key_figures_raw["mpl_dir_owner"] == r.key_figures_raw["ipython_dir_owner"] for r in hellos)
-    assert all(r.key_figures_raw["history_enabled"] is False for r in hellos)
+    assert all(f["mpl_dir_owner"] == f["ipython_dir_owner"] for f in figures)
+    assert all(f["history_enabled"] is False for f in figures)
 
 
 @pytest.mark.slow
@@ -373,7 +427,7 @@ def test_a_worker_that_dies_fails_its_run_and_the_next_run_still_happens(fixture
 @pytest.mark.slow
 def test_end_to_end_the_real_data_overview_workbook(monkeypatch, tmp_path):
     """The project's own data_overview workbook through the runner, on the pinned snapshot."""
-    monkeypatch.delenv("TURKU_WORKBOOKS_SCHEMA", raising=False)
+    monkeypatch.delenv(settings.SCHEMA_ENV, raising=False)
     reports = tmp_path / "reports"
     import io
 
@@ -382,7 +436,7 @@ def test_end_to_end_the_real_data_overview_workbook(monkeypatch, tmp_path):
     (result,) = outcome.results
     assert result.ok, result.describe_error()
     assert result.job.source == "notebooks/data_overview.ipynb"
-    figures = result.key_figures_raw
+    figures = keyfigures.as_dict(result.key_figures)
     assert figures["municipalities_2026"] == 308 and figures["regions"] == 19
     assert figures["varsinais_suomi_municipalities"] == 27
     version = json.loads((paths.snapshot_dir() / "datapackage.json").read_text("utf-8"))["version"]

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import gallery, runner
+from helpers import runner, settings
+from helpers.runner import publish
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "workbooks"
@@ -26,22 +27,22 @@ WORKBOOKS = Path(sys.executable).parent / "workbooks"
 def _tree(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()
-            and p.relative_to(root).parts[0] not in (gallery.STAGING, gallery.LOCK)}
+            and p.relative_to(root).parts[0] not in (publish.STAGING, publish.LOCK)}
 
 
 def _previous_gallery(reports: Path) -> None:
     """Hand-made published sets 'slow' and 'other' (no kernels needed)."""
     for set_name in ("slow", "other"):
-        staged = gallery.new_staging(reports, set_name)
+        staged = publish.new_staging(reports, set_name)
         (staged / "old.html").write_text(f"hand-made previous report of {set_name}")
         run = {"slug": "old", "workbook": "sleepy", "title": "Old", "source": "x", "parameters": [],
                "status": "ok", "elapsed_s": 1, "started_at": "2026-01-01T00:00:00+00:00",
                "finished_at": "2026-01-01T00:00:00+00:00", "attempts": 1, "snapshot_version": "old",
-               "key_figures": [], "key_figures_raw": {}, "error": None,
+               "key_figures": [], "error": None,
                "files": {"html": "old.html", "code_html": None, "ipynb": None, "log": None, "thumb": None},
                "thumb_size": None}
-        gallery.publish_set(reports, staged, {
-            "format": 1, "set": set_name, "description": "", "generated_at": "2026-01-01T00:00:00+00:00",
+        publish.publish_set(reports, staged, {
+            "format": publish.MANIFEST_FORMAT, "set": set_name, "description": "", "generated_at": "2026-01-01T00:00:00+00:00",
             "elapsed_s": 1, "counts": {"ok": 1, "failed": 0}, "files": {}, "runs": [run]})
 
 
@@ -65,15 +66,15 @@ def test_sigkill_mid_run_leaves_the_old_gallery_intact_and_no_processes_behind(t
     before = _tree(reports)
     assert "index.html" in before and "slow/old.html" in before
     marker = f"TURKU_TEST_MARKER={uuid.uuid4().hex}"
-    env = dict(os.environ, TURKU_WORKBOOKS_SCHEMA=str(FIXTURES / "workbooks.yaml"),
-               TURKU_WORKBOOKS_SCHEDULE=str(FIXTURES / "schedule.yaml"),
-               TURKU_WORKBOOKS_REPORTS=str(reports), TURKU_TEST_MARKER=marker.split("=", 1)[1])
+    env = dict(os.environ, TURKU_TEST_MARKER=marker.split("=", 1)[1], **{
+        settings.SCHEMA_ENV: str(FIXTURES / "workbooks.yaml"), settings.SCHEDULE_ENV: str(FIXTURES / "schedule.yaml"),
+        settings.REPORTS_ENV: str(reports)})
     proc = subprocess.Popen([str(WORKBOOKS), "run", "--set", "slow", "-j", "2"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.time() + 60
         while time.time() < deadline:  # wait until both kernels are inside their sleep
-            logs = list((reports / gallery.STAGING).glob("slow-*/slow/sleepy*.log"))
+            logs = list((reports / publish.STAGING).glob("slow-*/slow/sleepy*.log"))
             # cell 5 = the sleep (parameters, injected parameters, validation, markdown, sleep)
             if len(logs) == 2 and all("Executing Cell 5" in p.read_text(errors="replace") for p in logs):
                 break
@@ -93,9 +94,9 @@ def test_sigkill_mid_run_leaves_the_old_gallery_intact_and_no_processes_behind(t
         time.sleep(0.2)
     assert _processes_with(marker) == []
     # the next run clears the killed run's staging directory
-    assert list((reports / gallery.STAGING).glob("slow-*"))
-    gallery.new_staging(reports, "other")
-    assert not list((reports / gallery.STAGING).glob("slow-*"))
+    assert list((reports / publish.STAGING).glob("slow-*"))
+    publish.new_staging(reports, "other")
+    assert not list((reports / publish.STAGING).glob("slow-*"))
 
 
 # ----------------------------------------------------------------------------- progress output

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import papermill as pm
 
+from helpers.settings import KERNEL_NAME
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 PINNED = ROOT / "data" / "snapshot"
 FIXTURES = ROOT / "tests" / "fixtures"
-KERNEL = "turku-workbooks"
+KERNEL = KERNEL_NAME
 
 
 def execute_workbook(workbook: str, out: Path, **parameters) -> Path:

@@ -5,11 +5,16 @@
     workbooks run --set NAME [-j N]                 a set from reports/schedule.yaml -> reports/NAME/
     workbooks run --set NAME --executor dask --scheduler ADDRESS     the same on a Dask cluster
     workbooks report [-j N]                         = workbooks run --set default (make report)
+    workbooks data refresh [DATASET ...]            pull catalog datasets and pin them (helpers.refresh)
+    workbooks data status                           pinned resources: age, whether their sha256 verifies
+    workbooks data list [--pinned]                  the catalog's datasets (--pinned: the snapshot's resources)
+    workbooks data verify [RESOURCE ...]            check pinned files against their sha256
+    workbooks data rehash [RESOURCE ...]            recompute bytes and sha256 after an intentional edit
 
-Exit codes: 0 success, 1 a run failed (or the machine cannot run workbooks), 2 bad input
-(unknown workbook / parameter / set, bad value; --executor dask without dask installed or
-with an unreachable --scheduler) — detected before any kernel starts.
-Other modules add sub-commands through hooks (``helpers.refresh.add_data_commands``).
+Exit codes: 0 success, 1 a run failed (or the machine cannot run workbooks; a dataset failed
+to refresh; a file does not verify), 2 bad input (unknown workbook / parameter / set / dataset,
+bad value; --executor dask without dask installed or with an unreachable --scheduler) —
+detected before any kernel starts.
 """
 
 from __future__ import annotations
@@ -22,9 +27,7 @@ import signal
 import sys
 from pathlib import Path
 
-from . import __version__
-
-KERNEL_NAME = "turku-workbooks"
+from . import __version__, settings
 
 
 # ----------------------------------------------------------------------------- list
@@ -131,7 +134,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             executor = None
             if args.executor == "dask":
                 runner.plan(requests, set_name, timeout=args.timeout)  # bad input before connecting
-                from .dask_executor import DaskExecutor
+                from .runner.dask import DaskExecutor
 
                 executor = stack.enter_context(DaskExecutor(args.scheduler))
             outcome = runner.run_set(
@@ -192,8 +195,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="parallel worker processes (default 1)")
-    p.add_argument("--schedule", help="schedule file (default: reports/schedule.yaml or $TURKU_WORKBOOKS_SCHEDULE)")
-    p.add_argument("--reports", help="reports directory (default: reports/ or $TURKU_WORKBOOKS_REPORTS)")
+    p.add_argument("--schedule", help=f"schedule file (default: reports/schedule.yaml or ${settings.SCHEDULE_ENV})")
+    p.add_argument("--reports", help=f"reports directory (default: reports/ or ${settings.REPORTS_ENV})")
     p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                    help="fail a run when one cell takes longer than this (default: no limit)")
     p.add_argument("--executor", choices=("local", "dask"), default="local",
@@ -201,6 +204,143 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
                         "report on the Dask cluster at --scheduler (docs/scheduling.md)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
+
+
+# ----------------------------------------------------------------------------- data
+
+
+def _add_data_commands(sub) -> None:
+    """``workbooks data {refresh,status,list,verify,rehash}``."""
+    data = sub.add_parser("data", help="refresh live datasets into the snapshot; show, verify, rehash it")
+    data.set_defaults(func=lambda args: (data.print_help(), 0)[1])
+    actions = data.add_subparsers(dest="data_command", metavar="ACTION")
+
+    def snapshot_option(p):
+        p.add_argument("--snapshot", metavar="DIR",
+                       help=f"snapshot directory (default: data/snapshot or ${settings.SNAPSHOT_ENV})")
+
+    def catalog_option(p):
+        p.add_argument("--catalog", metavar="FILE", help="catalog file (default: the package's catalog.yaml)")
+
+    r = actions.add_parser("refresh", help="pull catalog datasets and pin them (all by default)")
+    r.add_argument("datasets", nargs="*", metavar="DATASET", help="catalog dataset names")
+    snapshot_option(r)
+    catalog_option(r)
+    r.add_argument("--dry-run", action="store_true", help="pull and check, pin nothing")
+    r.add_argument("--include-unverified", action="store_true",
+                   help="also try Sotkanet entries whose exact title is not verified")
+    r.add_argument("--no-cache", action="store_true", help="do not use the HTTP cache")
+    r.add_argument("--cache", metavar="FILE", help="SQLite cache file (default: data/cache/http_cache.sqlite)")
+    r.add_argument("--statfin-url", help=f"StatFin PxWeb v1 base URL (env {settings.STATFIN_URL_ENV})")
+    r.add_argument("--sotkanet-url", help=f"Sotkanet REST 1.1 base URL (env {settings.SOTKANET_URL_ENV})")
+    r.add_argument("--geostat-url", help=f"geo.stat.fi WFS URL (env {settings.GEOSTAT_URL_ENV})")
+    r.set_defaults(func=_cmd_data_refresh)
+
+    s = actions.add_parser("status", help="pinned resources: age and whether their hash verifies")
+    snapshot_option(s)
+    catalog_option(s)
+    s.set_defaults(func=_cmd_data_status)
+
+    ls = actions.add_parser("list", help="the catalog's datasets (--pinned: the snapshot's resources)")
+    catalog_option(ls)
+    ls.add_argument("--pinned", action="store_true",
+                    help="list the pinned resources with publisher, period and attribution instead")
+    snapshot_option(ls)
+    ls.set_defaults(func=_cmd_data_list)
+
+    v = actions.add_parser("verify", help="check pinned files against the sha256 in datapackage.json")
+    v.add_argument("resources", nargs="*", metavar="RESOURCE", help="resources to check (default: all)")
+    snapshot_option(v)
+    v.set_defaults(func=_cmd_data_verify)
+
+    h = actions.add_parser("rehash", help="recompute bytes and sha256 after an intentional edit of a pinned file")
+    h.add_argument("resources", nargs="*", metavar="RESOURCE", help="resources to rehash (default: all)")
+    snapshot_option(h)
+    h.set_defaults(func=_cmd_data_rehash)
+
+
+def _catalog(args):
+    from . import catalog
+
+    return catalog.load_catalog(args.catalog) if getattr(args, "catalog", None) else catalog.load_catalog()
+
+
+def _print_table(table, colwidth: int) -> None:
+    import pandas as pd
+
+    with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", colwidth):
+        print(table.to_string(index=False))
+
+
+def _cmd_data_refresh(args: argparse.Namespace) -> int:
+    from . import catalog, refresh
+
+    try:
+        cat = _catalog(args)
+        for n in args.datasets:
+            cat.get(n)
+    except catalog.CatalogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    clients = refresh.Clients.create(statfin_url=args.statfin_url, sotkanet_url=args.sotkanet_url,
+                                     geostat_url=args.geostat_url, cache=not args.no_cache,
+                                     cache_path=args.cache)
+    results = refresh.refresh(args.datasets, snapshot=args.snapshot, catalog=cat, clients=clients,
+                              include_unverified=args.include_unverified, dry_run=args.dry_run)
+    failed = [r for r in results if not r.ok]
+    done = sum(1 for r in results if r.ok and not r.skipped)
+    skipped = sum(1 for r in results if r.skipped)
+    print(f"{done} pulled, {skipped} skipped, {len(failed)} failed")
+    for r in failed:
+        print(f"  FAILED {r.dataset}: {r.message}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _cmd_data_status(args: argparse.Namespace) -> int:
+    from . import refresh
+
+    table = refresh.status(args.snapshot, _catalog(args))
+    _print_table(table, 60)
+    return 1 if table["hash"].str.startswith("FAILED").any() else 0
+
+
+def _cmd_data_list(args: argparse.Namespace) -> int:
+    if args.pinned:
+        return _with_snapshot(args, lambda snap: _print_table(
+            snap.resources()[["name", "publisher", "reference_period", "attribution"]], 80))
+    _print_table(_catalog(args).to_frame()[["name", "source", "resource", "query", "verified"]], 80)
+    return 0
+
+
+def _cmd_data_verify(args: argparse.Namespace) -> int:
+    def verify(snap) -> None:
+        checked = [n for name in (args.resources or [None]) for n in snap.verify(name)]
+        print(f"ok: {len(checked)} resource(s) match their sha256 in {snap.manifest_path}")
+
+    return _with_snapshot(args, verify)
+
+
+def _cmd_data_rehash(args: argparse.Namespace) -> int:
+    def rehash(snap) -> None:
+        changed = snap.rehash(args.resources or None)
+        if not changed:
+            print("nothing to do: every listed file already matches the manifest")
+        for name, (old, new) in changed.items():
+            print(f"{name}: {old} -> {new}")
+
+    return _with_snapshot(args, rehash)
+
+
+def _with_snapshot(args: argparse.Namespace, action) -> int:
+    """``action(Snapshot)``; a snapshot error (unknown name, bad hash, no manifest) exits 1."""
+    from .snapshot import Snapshot, SnapshotError
+
+    try:
+        action(Snapshot(args.snapshot))
+    except SnapshotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 # ----------------------------------------------------------------------------- parser
@@ -238,22 +378,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(p)
     p.set_defaults(func=_cmd_report)
 
-    for hook in _command_hooks():
-        hook(sub)
+    _add_data_commands(sub)
     return parser
-
-
-def _command_hooks():
-    """Sub-commands contributed by other modules, when they exist."""
-    hooks = []
-    try:
-        from .refresh import add_data_commands
-    except ModuleNotFoundError as exc:  # the module is not there (yet); any other error is real
-        if exc.name != f"{__package__}.refresh":
-            raise
-    else:
-        hooks.append(add_data_commands)
-    return hooks
 
 
 def main(argv: list[str] | None = None) -> int:

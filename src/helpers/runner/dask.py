@@ -3,19 +3,19 @@
     workbooks run --set regions --executor dask --scheduler tcp://10.0.0.5:8786
 
 :class:`DaskExecutor` implements the runner's executor interface (``run(jobs)`` yields a
-:class:`helpers.runner.RunResult` per job as it finishes). Each report is one Dask task
-that calls :func:`helpers.runner.execute_job` on a worker, in a temporary output directory
-of that worker, and returns the files it produced (executed notebook, both HTML pages,
-thumbnail, log) as bytes in its result. The client writes them into the set's staging
-directory, so publishing stays the local, atomic step it is with the local executor, and
-workers need no shared file system.
+:class:`~helpers.runner.execute.RunResult` per job as it finishes). Each report is one Dask
+task that calls :func:`~helpers.runner.execute.execute_job` on a worker, in a temporary
+output directory of that worker, and returns the files it produced (executed notebook, both
+HTML pages, thumbnail, log) as bytes in its result. The client writes them into the set's
+staging directory, so publishing stays the local, atomic step it is with the local executor,
+and workers need no shared file system.
 
 What a worker needs (see docs/scheduling.md, "Distributed runs with Dask"): the project
-installed from the same commit (``pip install -e '.[dask]'``), the ``turku-workbooks``
-kernel registered, and the same pinned snapshot. Every task checks the last two that
-can silently differ — the workbook notebook and the snapshot manifest — against the
-client's by SHA-256 and fails the run with a clear message when they differ, so a report
-is never published from other code or data than the client's.
+installed from the same commit (``pip install -e '.[dask]'``), the project's kernel
+registered, and the same pinned snapshot. Every task checks the last two that can silently
+differ — the workbook notebook and the snapshot manifest — against the client's by SHA-256
+and fails the run with a clear message when they differ, so a report is never published
+from other code or data than the client's.
 
 One worker process runs one report at a time (the runner's per-worker state — private
 Jupyter/IPython/matplotlib directories, the kernel zygote, the pre-started kernel — is per
@@ -37,17 +37,21 @@ import uuid
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from . import paths, runner
+from .. import paths
+from .base import RunnerInputError, RunnerSetupError
+from .execute import RunResult, crashed_result, execute_job
+from .kernels import WorkerContext
+from .jobs import Job
 
 INSTALL_HINT = "pip install -e '.[dask]' (dask and distributed)"
 CONNECT_TIMEOUT_S = 10.0
 
 
-class DaskUnavailableError(runner.RunnerInputError):
+class DaskUnavailableError(RunnerInputError):
     """--executor dask without dask/distributed installed (exit code 2)."""
 
 
-class SchedulerUnreachableError(runner.RunnerInputError):
+class SchedulerUnreachableError(RunnerInputError):
     """The scheduler address is malformed or nothing answers there (exit code 2)."""
 
 
@@ -83,18 +87,18 @@ def _local(spec: dict[str, str], root: Path) -> str:
 # ============================================================================ the worker side
 
 _lock = threading.Lock()
-_context: runner.WorkerContext | None = None
+_context: WorkerContext | None = None
 _thread: concurrent.futures.ThreadPoolExecutor | None = None
 
 
-def _worker_context() -> runner.WorkerContext:
+def _worker_context() -> WorkerContext:
     """One runner context per worker process, made on its first report (fds are not
     redirected: kernel output goes to the run's log anyway, Dask's own log stays Dask's)."""
     global _context
     if _context is None:
         import atexit
 
-        _context = runner.WorkerContext(os.getpid(), redirect_fds=False)
+        _context = WorkerContext(os.getpid(), redirect_fds=False)
         atexit.register(_context.close)
     return _context
 
@@ -114,7 +118,7 @@ def run_remote(payload: dict[str, Any]) -> dict[str, Any]:
     return _on_worker_thread(_run_remote, payload)
 
 
-def _mismatch(payload: dict[str, Any], job: runner.Job) -> str | None:
+def _mismatch(payload: dict[str, Any], job: Job) -> str | None:
     if _sha256(Path(job.notebook)) != payload["notebook_sha256"]:
         return (f"the worker's {job.source} differs from the client's (or is missing): workers must "
                 "run the project from the same commit as the client")
@@ -128,7 +132,7 @@ def _mismatch(payload: dict[str, Any], job: runner.Job) -> str | None:
 
 def _run_remote(payload: dict[str, Any]) -> dict[str, Any]:
     root = paths.project_root()
-    client_job: runner.Job = payload["job"]
+    client_job: Job = payload["job"]
     out = Path(tempfile.mkdtemp(prefix="turku-workbooks-dask-"))
     try:
         job = dataclasses.replace(
@@ -136,11 +140,10 @@ def _run_remote(payload: dict[str, Any]) -> dict[str, Any]:
             schema_file=_local(payload["schema_file"], root), out_dir=str(out), reports_dir="",
         )
         problem = _mismatch(payload, job)
-        if problem is not None:
-            result = runner.crashed_result(job, problem)  # writes the reason into the run's log
-            result.error.update(ename="WorkerMismatch")
+        if problem is not None:  # the reason goes into the run's log
+            result = crashed_result(job, problem, ename="WorkerMismatch")
         else:
-            result = runner.execute_job(job, _worker_context())
+            result = execute_job(job, _worker_context())
         files = {}
         for name in result.files.values():
             if name and (out / name).is_file():
@@ -179,7 +182,7 @@ class DaskExecutor:
                 self.client.wait_for_workers(1, timeout=timeout)
             except (TimeoutError, OSError):
                 self.close()
-                raise runner.RunnerSetupError(
+                raise RunnerSetupError(
                     f"the Dask scheduler at {scheduler!r} has no workers (waited {timeout:g} s); start "
                     "them with `dask worker ADDRESS --nthreads 1` (docs/scheduling.md)") from None
             nthreads = self.client.nthreads()
@@ -197,7 +200,7 @@ class DaskExecutor:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _payload(self, job: runner.Job, snapshot_sha: str | None) -> dict[str, Any]:
+    def _payload(self, job: Job, snapshot_sha: str | None) -> dict[str, Any]:
         root = paths.project_root()
         return {
             "job": job,
@@ -209,7 +212,7 @@ class DaskExecutor:
             "snapshot_sha256": None if "snapshot" in job.parameters else snapshot_sha,
         }
 
-    def run(self, jobs: Sequence[runner.Job]) -> Iterator[runner.RunResult]:
+    def run(self, jobs: Sequence[Job]) -> Iterator[RunResult]:
         jobs = list(jobs)
         if not jobs:
             return
@@ -228,7 +231,7 @@ class DaskExecutor:
                 try:
                     remote = future.result()
                 except Exception as exc:  # noqa: BLE001 - a lost worker, a task error
-                    yield runner.crashed_result(job, f"the Dask task failed: {type(exc).__name__}: {exc}")
+                    yield crashed_result(job, f"the Dask task failed: {type(exc).__name__}: {exc}")
                     continue
                 yield self._materialise(job, remote)
         finally:
@@ -240,13 +243,13 @@ class DaskExecutor:
                     pass
 
     @staticmethod
-    def _materialise(job: runner.Job, remote: dict[str, Any]) -> runner.RunResult:
+    def _materialise(job: Job, remote: dict[str, Any]) -> RunResult:
         """Write the files a task returned into the client's staging directory."""
         out = Path(job.out_dir)
-        result: runner.RunResult = remote["result"]
+        result: RunResult = remote["result"]
         bad = [n for n in remote["files"] if Path(n).name != n or not n.startswith(job.slug + ".")]
         if bad or result.job.slug != job.slug:
-            return runner.crashed_result(job, f"the Dask task returned files it should not have: {bad!r}")
+            return crashed_result(job, f"the Dask task returned files it should not have: {bad!r}")
         for name, data in remote["files"].items():
             (out / name).write_bytes(data)
         files = {k: (v if v in remote["files"] else None) for k, v in result.files.items()}

@@ -1,0 +1,275 @@
+"""One worker's state: private directories, the report renderer, and its kernels.
+
+Parallel runs do not collide (papermill#239, #511): every worker has its own IPYTHONDIR,
+MPLCONFIGDIR, JUPYTER_RUNTIME_DIR and TMPDIR (kernel connection files) in a temporary
+directory, removed when the worker closes (and by the parent if the worker is killed);
+kernels run with IPython history off.
+
+The runner starts kernels itself (papermill gets the running kernel): each is forked from
+the worker's kernel zygote (:mod:`helpers.runner.kernelfork`) when it can be, and with
+``prewarm`` on the kernel for the *next* run is started — and the workbooks' imports done in
+it (:func:`warm_line`) — while the current run executes, so a run no longer waits for a
+kernel to boot and import pandas/geopandas/matplotlib. A kernel's own stdout/stderr go to
+a file that is appended to the log of the run that used it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import signal
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from .. import settings
+from . import kernelfork
+from .jobs import Job, slugify
+from .render import ReportRenderer
+from .scrub import Scrubber
+
+log = logging.getLogger(__name__)
+
+#: third-party modules the next kernel imports while the current report runs: what every
+#: workbook imports and their slow lazy imports (mapclassify: scipy.stats, scikit-learn) —
+#: whatever the kernel zygote has not imported already. Then every module of
+#: :data:`WORKBOOK_PACKAGE` (found with ``pkgutil`` inside the kernel, never named here).
+#: Only sys.modules is warmed: the notebook's namespace stays empty, so a notebook that
+#: forgets an import still fails.
+WARM_LIBRARIES = ("numpy", "pandas", "geopandas", "matplotlib.pyplot", "mapclassify", "IPython.display")
+#: the package of the workbooks' own modules (one per notebook, plus shared sections)
+WORKBOOK_PACKAGE = "helpers.workbooks"
+KERNEL_ARGS = ("--HistoryManager.enabled=False", "--HistoryManager.hist_file=:memory:")
+_WARM_CODE = """\
+import importlib, pkgutil
+for m in {libraries!r}:
+    try: importlib.import_module(m)
+    except Exception: pass
+try: pkg = importlib.import_module({package!r})
+except Exception: pkg = None
+for info in pkgutil.walk_packages(getattr(pkg, "__path__", []), {package!r} + ".", onerror=lambda name: None):
+    try: importlib.import_module(info.name)
+    except Exception: pass
+"""
+
+
+def warm_line() -> str:
+    """One IPython startup line that imports :data:`WARM_LIBRARIES` and every submodule of
+    :data:`WORKBOOK_PACKAGE` (if the package exists) into a throw-away namespace; a module
+    that fails to import is skipped. Startup lines run with store_history=False, so the
+    notebook's execution counts still start at 1."""
+    code = _WARM_CODE.format(libraries=tuple(WARM_LIBRARIES), package=WORKBOOK_PACKAGE)
+    return f"exec({code!r}, {{}})"
+
+
+@dataclass
+class Kernel:
+    key: tuple
+    km: Any  # a kernelfork.kernel_manager_class() instance
+    out_path: Path
+    out: Any  # the file the kernel's stdout/stderr go to
+    warm: bool
+
+
+class WorkerContext:
+    """Per-worker state. A warm kernel is used only by a run with the same kernel name,
+    working directory and schema (its environment is fixed at start)."""
+
+    def __init__(self, worker_id: int = 0, tmp: str | os.PathLike | None = None, *,
+                 prewarm: bool | None = None, fork: bool | None = None, redirect_fds: bool = True):
+        self.worker_id = worker_id
+        self.prewarm = settings.flag(settings.PREWARM_ENV, True) if prewarm is None else bool(prewarm)
+        self.fork = settings.flag(settings.FORK_ENV, True) if fork is None else bool(fork)
+        self.redirect_fds = redirect_fds
+        self._warm: Kernel | None = None
+        self._zygotes: dict[str, Any] = {}
+        self._zygote_starts = 0
+        self._kernels_started = 0
+        self.tmp = Path(tmp) if tmp else Path(tempfile.mkdtemp(prefix=f"turku-workbooks-w{worker_id}-"))
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        self.system_tmp = tempfile.gettempdir()
+        # TMPDIR too: nbclient writes kernel connection files with tempfile, and kernels
+        # inherit it, so whatever a run leaves behind goes when the worker's dir goes
+        for var, sub in (("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "matplotlib"),
+                         ("JUPYTER_RUNTIME_DIR", "runtime"), ("TMPDIR", "tmp")):
+            d = self.tmp / sub
+            d.mkdir()
+            os.environ[var] = str(d)
+        tempfile.tempdir = None  # re-read TMPDIR
+        profile = self.tmp / "ipython" / "profile_default"
+        profile.mkdir(parents=True)
+        (profile / "ipython_kernel_config.py").write_text(
+            "c.HistoryManager.enabled = False\nc.HistoryManager.hist_file = ':memory:'\n", encoding="utf-8"
+        )
+        _seed_matplotlib_cache(self.tmp / "matplotlib")
+        os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+        os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        os.environ.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
+        import nbformat  # noqa: F401  (imported once per worker)
+        import papermill  # noqa: F401
+
+        self.renderer = ReportRenderer()
+
+    def scrubber_for(self, job: Job) -> Scrubber:
+        extra = {str(self.tmp): "<tmp>", self.system_tmp: "<tmp>"}
+        if job.reports_dir:
+            extra[job.reports_dir] = "<reports>"
+        return Scrubber.for_this_machine(extra)
+
+    def close(self, *, graceful: bool = True) -> None:
+        """Stop the pre-started kernel and the zygotes, remove the private dir.
+        ``graceful=False`` (from a signal handler, maybe inside the kernel client's event
+        loop): only kill processes, never wait on the event loop."""
+        if self._warm is not None:
+            with contextlib.suppress(Exception):
+                if graceful:
+                    self.stop_kernel(self._warm)
+                else:
+                    os.kill(self._warm.km.provisioner.pid, signal.SIGKILL)
+            self._warm = None
+        for zygote in self._zygotes.values():
+            if zygote is not None:
+                zygote.close()
+        self._zygotes.clear()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # ------------------------------------------------------------------ kernels
+
+    @staticmethod
+    def kernel_key(job: Job) -> tuple:
+        return (job.kernel_name, job.cwd, job.schema_file)
+
+    def zygote(self, kernel_name: str) -> kernelfork.Zygote | None:
+        """This worker's kernel zygote for ``kernel_name`` (started on first use), or None."""
+        if not self.fork or not kernelfork.supported():
+            return None
+        if kernel_name in self._zygotes:
+            zygote = self._zygotes[kernel_name]
+            if zygote is None or zygote.alive():
+                return zygote  # None: this kernel cannot be forked (or its zygote kept dying)
+            zygote.close()
+            log.warning("the kernel zygote for %s died; starting another", kernel_name)
+        self._zygote_starts += 1
+        zygote = None
+        if self._zygote_starts <= 3:
+            try:
+                prefix = kernelfork.kernel_prefix(kernel_name)
+                if prefix:
+                    zygote = kernelfork.Zygote(prefix, self.tmp / f"zygote-{slugify(kernel_name)}.log")
+            except Exception as exc:  # noqa: BLE001 - kernels are then started the usual way
+                log.warning("no kernel zygote for %s: %s", kernel_name, exc)
+        self._zygotes[kernel_name] = zygote
+        return zygote
+
+    def start_kernel(self, job: Job, *, warm: bool = False) -> Kernel:
+        """Launch a kernel for ``job`` (returns at once; it boots in the background)."""
+        from jupyter_core.utils import run_sync
+
+        self._kernels_started += 1
+        out_path = self.tmp / f"kernel-{self._kernels_started}.out"
+        out = open(out_path, "wb")
+        km = kernelfork.kernel_manager_class()(kernel_name=job.kernel_name, zygote=self.zygote(job.kernel_name),
+                                               out_path=str(out_path))
+        extra = list(KERNEL_ARGS) + ([f"--IPKernelApp.exec_lines={warm_line()}"] if warm else [])
+        try:
+            run_sync(km.start_kernel)(extra_arguments=extra, cwd=job.cwd, stdout=out, stderr=out)
+        except BaseException:
+            out.close()
+            raise
+        return Kernel(self.kernel_key(job), km, out_path, out, warm)
+
+    def kernel_for(self, job: Job, *, allow_warm: bool = True) -> Kernel:
+        """The pre-started kernel if it fits ``job`` and is alive, else a new one."""
+        from jupyter_core.utils import run_sync
+
+        warm, self._warm = self._warm, None
+        if warm is not None:
+            alive = False
+            with contextlib.suppress(Exception):
+                alive = run_sync(warm.km.is_alive)()
+            if allow_warm and alive and warm.key == self.kernel_key(job):
+                return warm
+            self.stop_kernel(warm)
+        return self.start_kernel(job)
+
+    def prestart(self, job: Job) -> None:
+        """Start the kernel for the next run (assumed to be like ``job``) now."""
+        if self.prewarm and self._warm is None:
+            try:
+                self._warm = self.start_kernel(job, warm=True)
+            except Exception as exc:  # noqa: BLE001 - the next run starts its own kernel
+                log.warning("could not pre-start the next kernel: %s", exc)
+
+    def stop_kernel(self, kernel: Kernel, log_fh: TextIO | None = None) -> None:
+        """Kill the kernel at once (every output is in hand by then; the polite shutdown
+        intermittently cost ~3.5 s), close its clients, append its output to ``log_fh``."""
+        from jupyter_core.utils import run_sync
+
+        kernel.km.close_clients()
+        with contextlib.suppress(Exception):
+            run_sync(kernel.km.shutdown_kernel)(now=True)
+        with contextlib.suppress(Exception):
+            run_sync(kernel.km.cleanup_resources)()
+        with contextlib.suppress(Exception):
+            kernel.out.close()
+        if log_fh is not None:
+            with contextlib.suppress(OSError):
+                text = kernel.out_path.read_text(encoding="utf-8", errors="replace")
+                if text.strip():
+                    log_fh.write(text if text.endswith("\n") else text + "\n")
+        with contextlib.suppress(OSError):
+            kernel.out_path.unlink()
+
+    # ------------------------------------------------------------------ the run's log
+
+    @contextlib.contextmanager
+    def capture(self, log_path: Path):
+        """Send this run's output — papermill's log, kernel stderr, warnings — to its log."""
+        fh = open(log_path, "a", encoding="utf-8", buffering=1)
+        handler = logging.StreamHandler(fh)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
+        # (the runner's modules log to children of the helpers.runner logger)
+        loggers = [logging.getLogger("papermill"), logging.getLogger("traitlets"), logging.getLogger(__package__)]
+        saved_levels = [lg.level for lg in loggers]
+        for lg in loggers:
+            lg.addHandler(handler)
+            lg.setLevel(logging.INFO)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        saved_fds = [os.dup(1), os.dup(2)] if self.redirect_fds else []
+        if saved_fds:
+            os.dup2(fh.fileno(), 1)
+            os.dup2(fh.fileno(), 2)
+        try:
+            yield fh
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            if saved_fds:
+                os.dup2(saved_fds[0], 1)
+                os.dup2(saved_fds[1], 2)
+            for fd in saved_fds:
+                os.close(fd)
+            for lg, level in zip(loggers, saved_levels):
+                lg.removeHandler(handler)
+                lg.setLevel(level)
+            fh.close()
+
+
+def _seed_matplotlib_cache(dest: Path) -> None:
+    """Copy the user's matplotlib font cache so a fresh MPLCONFIGDIR starts warm."""
+    src = os.environ.get("MPLCONFIGDIR")
+    candidates = [Path(src)] if src else []
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    candidates.append(Path(xdg) / "matplotlib")
+    for directory in candidates:
+        try:
+            for f in directory.glob("fontlist-*.json"):
+                shutil.copy2(f, dest / f.name)
+                return
+        except OSError:
+            continue

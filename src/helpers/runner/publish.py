@@ -1,0 +1,344 @@
+"""Publishing a set: its manifest, the gallery (``reports/index.html``), one atomic swap.
+
+Runs in the parent process, once per set, after every run of the set has come back:
+
+    staged set dir (reports/.staging/<set>-<pid>-<rnd>/<set>/, built by the runs)
+      ──► manifest.json written into it (merged with the earlier runs for ad-hoc sets)
+      ──► index.html rendered from every published set's manifest (templates/gallery.html.j2)
+      ──► reports/<set>/ exchanged with the staged dir in one renameat2(RENAME_EXCHANGE)
+      ──► index.html replaced (os.replace); the old set deleted
+
+Publishing is atomic: everything of a run is written below ``reports/.staging/``; the
+published tree is touched only by :func:`publish_set`, under a lock file (two sets
+publishing at once do not race), and where the kernel or file system cannot exchange two
+paths, two renames are used instead. A run that fails or is killed before that point leaves
+the published gallery byte for byte as it was; its staging directory is removed by the next
+run (:func:`remove_stale_staging`). A set where every run failed is not published at all
+(:func:`keep_failed` moves its outputs to ``reports/.failed/<set>/``).
+
+Every value in the gallery reaches HTML through Jinja autoescaping.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import datetime as _dt
+import errno
+import fcntl
+import json
+import os
+import re
+import shutil
+import tempfile
+import urllib.parse
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .base import SET_NAME_RE, check_set_name, now_iso
+from .render import TEMPLATES_DIR
+
+GALLERY_TEMPLATE = "gallery.html.j2"
+MANIFEST = "manifest.json"
+STAGING = ".staging"
+FAILED = ".failed"
+LOCK = ".publish.lock"
+#: 2: key figures are the entries of helpers.keyfigures (+ ``text``); 1 (pairs of name and
+#: text) is still read, so sets published before keep their place in the gallery
+MANIFEST_FORMAT = 2
+_OLD_CARD_FIGURES = 8
+
+
+class PublishError(RuntimeError):
+    """The set could not be published; the previous gallery is unchanged."""
+
+
+# ============================================================================ manifests
+
+
+def set_manifest(set_name: str, runs: list[dict], *, description: str = "", started_at: str,
+                 elapsed_s: float, workers: int) -> dict:
+    """The manifest of a finished set; ``runs`` are the runs' records (``RunResult.record()``)."""
+    return {
+        "format": MANIFEST_FORMAT,
+        "set": set_name,
+        "description": description,
+        "generated_at": now_iso(),
+        "started_at": started_at,
+        "elapsed_s": round(elapsed_s, 2),
+        "workers": workers,
+        "counts": count_runs(runs),
+        "files": {"log": "run.log"},
+        "runs": runs,
+    }
+
+
+def count_runs(runs: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    runs = list(runs)
+    ok = sum(1 for r in runs if r.get("status") == "ok")
+    return {"ok": ok, "failed": len(runs) - ok}
+
+
+def read_manifest(set_dir: Path) -> dict | None:
+    path = Path(set_dir) / MANIFEST
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    if data.get("format") == 1:
+        return _from_format_1(data)
+    return data if data.get("format") == MANIFEST_FORMAT else None
+
+
+def _from_format_1(data: dict) -> dict:
+    """A format-1 manifest read as format 2: its ``[name, text]`` pairs become entries (the
+    first eight shown on the card, as they were)."""
+    runs = []
+    for run in data.get("runs", []):
+        run = {k: v for k, v in run.items() if k != "key_figures_raw"}
+        run["key_figures"] = [
+            {"name": str(name), "value": None, "label": str(name), "unit": "", "decimals": None,
+             "headline": i < _OLD_CARD_FIGURES, "text": str(text)}
+            for i, (name, text) in enumerate(run.get("key_figures") or [])
+        ]
+        runs.append(run)
+    return dict(data, format=MANIFEST_FORMAT, runs=runs)
+
+
+def published_manifests(reports_dir: Path) -> dict[str, dict]:
+    """Manifests of every set currently published under ``reports_dir``."""
+    found = {}
+    if not Path(reports_dir).is_dir():
+        return found
+    for child in sorted(Path(reports_dir).iterdir()):
+        if child.name.startswith(".") or not child.is_dir() or not SET_NAME_RE.match(child.name):
+            continue
+        manifest = read_manifest(child)
+        if manifest is not None and manifest.get("set") == child.name:
+            found[child.name] = manifest
+    return found
+
+
+# ============================================================================ the gallery
+
+
+def render_gallery(manifests: Iterable[Mapping[str, Any]], *, generated_at: str | None = None) -> str:
+    """``reports/index.html``: one section per set, one card per report."""
+    sets = sorted(manifests, key=lambda m: _set_order(m["set"]))
+    versions = sorted({r.get("snapshot_version", "unknown") for m in sets for r in m.get("runs", [])})
+    return _jinja_env().get_template(GALLERY_TEMPLATE).render(
+        sets=sets,
+        versions=versions,
+        generated_at=generated_at or now_iso(),
+    )
+
+
+def _set_order(name: str) -> tuple:
+    return (name != "default", name == "adhoc", name)
+
+
+def _jinja_env():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["href"] = lambda value: urllib.parse.quote(str(value))
+    env.filters["seconds"] = format_seconds
+    env.filters["when"] = format_when
+    return env
+
+
+def format_when(value: Any) -> str:
+    """ISO timestamp -> "2026-11-27 19:31 UTC" (unparseable values unchanged)."""
+    try:
+        t = _dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if t.tzinfo is not None:
+        t = t.astimezone(_dt.timezone.utc)
+    return t.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def format_seconds(value: Any) -> str:
+    try:
+        s = float(value)
+    except (TypeError, ValueError):
+        return ""
+    if s < 60:
+        return f"{s:.1f} s"
+    m, s = divmod(round(s), 60)
+    return f"{m} min {s:02d} s" if m < 60 else f"{m // 60} h {m % 60:02d} min"
+
+
+# ============================================================================ staging and swap
+
+
+def new_staging(reports_dir: Path, set_name: str) -> Path:
+    """A fresh staging directory ``reports/.staging/<set>-<pid>-<random>/<set>/`` (returned)."""
+    check_set_name(set_name)
+    root = Path(reports_dir) / STAGING
+    root.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(reports_dir)
+    box = Path(tempfile.mkdtemp(prefix=f"{set_name}-{os.getpid()}-", dir=root))
+    staged = box / set_name
+    staged.mkdir()
+    return staged
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_staging(reports_dir: Path) -> list[Path]:
+    """Delete staging directories left by runs whose process is gone (killed runs)."""
+    removed = []
+    root = Path(reports_dir) / STAGING
+    if not root.is_dir():
+        return removed
+    for box in root.iterdir():
+        m = re.match(r"^[a-z0-9_-]+?-(\d+)-", box.name)
+        if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
+            shutil.rmtree(box, ignore_errors=True)
+            removed.append(box)
+    return removed
+
+
+def discard_staging(staged_set_dir: Path) -> None:
+    shutil.rmtree(Path(staged_set_dir).parent, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def publish_lock(reports_dir: Path):
+    Path(reports_dir).mkdir(parents=True, exist_ok=True)
+    with open(Path(reports_dir) / LOCK, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange_paths(a: Path, b: Path) -> bool:
+    """Atomically swap two existing paths (Linux ``renameat2(RENAME_EXCHANGE)``).
+
+    False when the platform or file system cannot; other errors raise OSError."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    rc = renameat2(_AT_FDCWD, os.fsencode(str(a)), _AT_FDCWD, os.fsencode(str(b)), _RENAME_EXCHANGE)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap_in(staged: Path, target: Path) -> Path | None:
+    """Put ``staged`` at ``target``; return where the old ``target`` now is (to delete)."""
+    if not target.exists() and not target.is_symlink():
+        os.rename(staged, target)
+        return None
+    if exchange_paths(staged, target):
+        return staged  # the staged path now holds the old set
+    trash = staged.parent / (staged.name + ".old")
+    os.rename(target, trash)
+    os.rename(staged, target)
+    return trash
+
+
+def _merge_previous(staged: Path, previous: Mapping[str, Any] | None, published_dir: Path,
+                    runs: list[dict]) -> list[dict]:
+    """For merged sets (ad-hoc runs): keep earlier reports the new runs do not replace."""
+    if not previous:
+        return runs
+    new_slugs = {r["slug"] for r in runs}
+    kept = []
+    for old in previous.get("runs", []):
+        if old.get("slug") in new_slugs:
+            continue
+        files = [f for f in (old.get("files") or {}).values() if f]
+        if not all((published_dir / f).is_file() for f in files):
+            continue
+        for f in files:
+            src, dst = published_dir / f, staged / f
+            try:
+                os.link(src, dst)
+            except OSError:
+                shutil.copy2(src, dst)
+        kept.append(old)
+    return kept + runs
+
+
+def publish_set(reports_dir: Path, staged: Path, manifest: dict, *, merge: bool = False) -> Path:
+    """Publish the set staged in ``staged`` (``.../<set>/``) as ``reports_dir/<set>/`` and
+    rebuild ``reports_dir/index.html``. Returns the published directory.
+
+    With ``merge`` (ad-hoc single runs) the set's earlier reports are kept unless a new run
+    has the same name. Any error before the swap leaves the published tree unchanged.
+    """
+    reports_dir = Path(reports_dir)
+    set_name = check_set_name(manifest["set"])
+    staged = Path(staged)
+    if staged.name != set_name:
+        raise PublishError(f"staged directory {staged.name!r} does not match set {set_name!r}")
+    target = reports_dir / set_name
+    with publish_lock(reports_dir):
+        others = published_manifests(reports_dir)
+        if merge:
+            manifest = dict(manifest)
+            manifest["runs"] = _merge_previous(staged, others.get(set_name), target, list(manifest["runs"]))
+            manifest["counts"] = count_runs(manifest["runs"])
+        _write_atomic(staged / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode())
+        others[set_name] = manifest
+        index_tmp = staged.parent / "index.html"
+        index_tmp.write_text(render_gallery(others.values()), encoding="utf-8")
+        old = _swap_in(staged, target)
+        os.replace(index_tmp, reports_dir / "index.html")
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    discard_staging(staged)
+    return target
+
+
+def keep_failed(reports_dir: Path, staged: Path) -> Path:
+    """Nothing succeeded: move the staged outputs to ``reports/.failed/<set>/`` for
+    inspection (replacing an older one) without touching the published gallery."""
+    dest_root = Path(reports_dir) / FAILED
+    dest_root.mkdir(parents=True, exist_ok=True)
+    dest = dest_root / Path(staged).name
+    old = None
+    if dest.exists():
+        old = dest_root / f".{dest.name}.old-{os.getpid()}"
+        os.rename(dest, old)
+    os.rename(staged, dest)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    discard_staging(staged)
+    return dest
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
