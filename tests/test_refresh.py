@@ -1,4 +1,4 @@
-"""`workbooks data refresh|status|list` against the local replay server and a temporary copy of
+"""`workbooks data refresh|status|list` (helpers.refresh behind helpers.cli) against the local replay server and a temporary copy of
 the pinned snapshot (data/snapshot itself is never written).
 
 The test catalog below is HAND-MADE scaffolding. Real recorded responses are pinned where the
@@ -9,6 +9,7 @@ temporary snapshot copy.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -17,9 +18,9 @@ import textwrap
 import pytest
 
 from helpers import paths
-from helpers.catalog import load_catalog
+from helpers.catalog import Catalog, load_catalog
 from helpers.cli import main
-from helpers.refresh import Clients, refresh, status
+from helpers.refresh import Clients, RefreshError, licence, refresh, status
 from helpers.snapshot import Snapshot
 from replay import (  # noqa: F401  (pytest fixtures)
     SOTKANET_ROOT,
@@ -88,6 +89,7 @@ CATALOG = textwrap.dedent("""\
         source: geostat
         layer: {kind: kunta, scale: 4500k, year: 2021, fallback_years: 3}
         expect: {values: {kunta: ["019"]}}
+        licence: CC0-1.0  # not the geostat default: each dataset's own licence is pinned
         resource: test_municipalities_2019
         workbooks: [region_profile]
         attribution: "Source: Statistics Finland, municipal boundaries (geo.stat.fi)"
@@ -178,6 +180,40 @@ def test_refresh_pins_geometry_in_epsg3067(snap_dir, cat_file, clients):
     assert gdf.crs.to_epsg() == 3067
     assert gdf["kunta"].tolist() == ["005", "009", "010", "016", "018", "019"]
     assert Snapshot(snap_dir).resource("test_municipalities_2019")["reference_period"] == "2019 division"
+
+
+# --------------------------------------------------------------------------- licences
+
+def test_each_resource_is_pinned_with_its_datasets_own_licence(snap_dir, cat_file, clients):
+    results, lines = run(["pop_finland", "sotkanet_pop", "munis_2019"], snap_dir, cat_file, clients)
+    assert all(r.ok for r in results), lines
+    snap = Snapshot(snap_dir)
+    (pop,) = snap.resource("test_population_finland")["licenses"]
+    assert pop == {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+                   "title": "Creative Commons Attribution 4.0 International"}
+    (geo,) = snap.resource("test_municipalities_2019")["licenses"]
+    assert geo["name"] == "CC0-1.0" and "Zero" in geo["title"]
+    (thl,) = snap.resource("test_sotkanet_population")["licenses"]
+    assert thl["name"] == "CC-BY-4.0" and "producer is named in the attribution" in thl["title"]
+
+
+def test_a_dataset_without_a_licence_is_refused_before_anything_is_pulled(snap_dir, cat_file, clients, server):
+    ds = dataclasses.replace(load_catalog(cat_file).get("pop_finland"), licence="")
+    with pytest.raises(RefreshError, match="names no licence"):
+        licence(ds)
+    before = digest(snap_dir)
+    calls = len(server.calls())  # every request the replay server has seen
+    lines = []
+    (result,) = refresh(["pop_finland"], snapshot=snap_dir, catalog=Catalog({"pop_finland": ds}),
+                        clients=clients, out=lines.append)
+    assert not result.ok and "names no licence" in result.message
+    assert len(server.calls()) == calls  # not one request
+    assert digest(snap_dir) == before
+
+
+def test_an_unknown_licence_id_is_kept_as_given():
+    ds = dataclasses.replace(load_catalog().get("population_11re"), licence="Tulli-open-data")
+    assert licence(ds) == {"name": "Tulli-open-data"}
 
 
 def test_unverified_titles_are_skipped_unless_named(snap_dir, cat_file, clients):

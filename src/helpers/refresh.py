@@ -1,4 +1,4 @@
-"""Pull the catalog's live datasets and pin them in the snapshot (``workbooks data ...``).
+"""Pull the catalog's live datasets and pin them in the snapshot (behind ``workbooks data``).
 
 ``workbooks data refresh [DATASET ...]`` pulls each dataset of ``catalog.yaml`` through the live
 clients (cache, pacing, retries), checks it (schema, not empty, the expected roles and codes),
@@ -15,14 +15,18 @@ indicator id, request bodies / parameters) and the catalog dataset it came from.
 ``workbooks data status`` lists the pinned resources with their age and whether their sha256
 still verifies; ``workbooks data list`` lists the catalog.
 
+Every pinned resource carries its dataset's own licence from ``catalog.yaml`` (``licence``:
+an SPDX id such as ``CC-BY-4.0``, expanded to the licence's title and URL when it is one of
+:data:`LICENCES`); a dataset without one is refused before anything is pulled.
+
 Mirrors: every client's base URL can be changed with ``--statfin-url`` / ``--sotkanet-url`` /
 ``--geostat-url`` or ``TURKU_WORKBOOKS_STATFIN_URL`` / ``_SOTKANET_URL`` / ``_GEOSTAT_URL``.
+The command line itself is in :mod:`helpers.cli`.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import traceback
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -31,13 +35,19 @@ from typing import Any, Callable, Iterable, Mapping
 import pandas as pd
 
 from . import catalog as catalog_mod
+from . import settings
 from .catalog import Catalog, Dataset
 
-STATFIN_URL_ENV = "TURKU_WORKBOOKS_STATFIN_URL"
-SOTKANET_URL_ENV = "TURKU_WORKBOOKS_SOTKANET_URL"
-GEOSTAT_URL_ENV = "TURKU_WORKBOOKS_GEOSTAT_URL"
-CC_BY = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
-         "title": "Creative Commons Attribution 4.0 International"}
+STATFIN_URL_ENV = settings.STATFIN_URL_ENV
+SOTKANET_URL_ENV = settings.SOTKANET_URL_ENV
+GEOSTAT_URL_ENV = settings.GEOSTAT_URL_ENV
+#: titles and URLs of the licences catalog datasets name by SPDX id
+LICENCES = {
+    "CC-BY-4.0": {"path": "https://creativecommons.org/licenses/by/4.0/",
+                  "title": "Creative Commons Attribution 4.0 International"},
+    "CC0-1.0": {"path": "https://creativecommons.org/publicdomain/zero/1.0/",
+                "title": "Creative Commons Zero v1.0 Universal"},
+}
 
 
 class RefreshError(RuntimeError):
@@ -63,11 +73,11 @@ class Clients:
             return HttpClient(cache=cache, cache_path=cache_path, clock=clock, **kw)
 
         return cls(
-            statfin=statfin.StatFin(statfin_url or os.environ.get(STATFIN_URL_ENV) or statfin.DEFAULT_BASE_URL,
+            statfin=statfin.StatFin(statfin_url or settings.get(STATFIN_URL_ENV) or statfin.DEFAULT_BASE_URL,
                                     http=http(rate_limit=statfin.RATE_LIMIT)),
-            sotkanet=sotkanet.Sotkanet(sotkanet_url or os.environ.get(SOTKANET_URL_ENV) or sotkanet.DEFAULT_BASE_URL,
+            sotkanet=sotkanet.Sotkanet(sotkanet_url or settings.get(SOTKANET_URL_ENV) or sotkanet.DEFAULT_BASE_URL,
                                        http=http()),
-            geostat=geostat.GeoStat(geostat_url or os.environ.get(GEOSTAT_URL_ENV) or geostat.DEFAULT_BASE_URL,
+            geostat=geostat.GeoStat(geostat_url or settings.get(GEOSTAT_URL_ENV) or geostat.DEFAULT_BASE_URL,
                                     http=http()),
         )
 
@@ -102,8 +112,22 @@ def _period(values: Iterable[Any]) -> str:
     return vals[0] if len(vals) == 1 else f"{vals[0]}-{vals[-1]}"
 
 
+def licence(ds: Dataset, note: str = "") -> dict:
+    """The manifest's ``licenses`` entry for a dataset: its catalog ``licence`` (an SPDX id),
+    with title and URL for the licences in :data:`LICENCES`; ``note`` is added to the title."""
+    name = (ds.licence or "").strip() if isinstance(ds.licence, str) else ""
+    if not name:
+        raise RefreshError(f"dataset {ds.name!r} names no licence in the catalog; add 'licence: <SPDX id>' "
+                           f"(e.g. CC-BY-4.0) — nothing is pinned without one")
+    entry = {"name": name, **LICENCES.get(name, {})}
+    if note:
+        entry["title"] = f"{entry.get('title', name)} ({note})"
+    return entry
+
+
 def pull(ds: Dataset, clients: Clients) -> Pulled:
     """Fetch one catalog dataset and return the frame to pin with its manifest metadata."""
+    licence(ds)  # refused before anything is pulled
     fn = {"statfin": _pull_statfin, "sotkanet": _pull_sotkanet, "geostat": _pull_geostat}[ds.source]
     return fn(ds, clients)
 
@@ -180,7 +204,7 @@ def _pull_statfin(ds: Dataset, clients: Clients) -> Pulled:
                         f"cell empty or marked it '..') and 'value_status' (the publisher's marker)."),
         "sources": [{"title": f"Statistics Finland StatFin, table {tid}: {frame.attrs.get('label') or ''}".strip(),
                      "path": frame.attrs.get("url"), "publisher": ds.publisher}],
-        "licenses": [CC_BY],
+        "licenses": [licence(ds)],
         "publisher": ds.publisher,
         "attribution": attribution,
         "table_id": tid,
@@ -241,8 +265,7 @@ def _pull_sotkanet(ds: Dataset, clients: Clients) -> Pulled:
                         f"values are absent or NaN, never 0."),
         "sources": [{"title": f"THL Sotkanet indicator {ind}: {title}", "path": sk.url("json"),
                      "publisher": f"{ds.publisher}; indicator producer: {org_fi or 'not stated'}"}],
-        "licenses": [dict(CC_BY, title=CC_BY["title"] + " (THL open data; the indicator producer "
-                                                       "is named in the attribution)")],
+        "licenses": [licence(ds, "THL open data; the indicator producer is named in the attribution")],
         "publisher": ds.publisher,
         "attribution": attribution,
         "table_id": f"Sotkanet indicator {ind}",
@@ -281,7 +304,7 @@ def _pull_geostat(ds: Dataset, clients: Clients) -> Pulled:
                         f"GeoJSON output in EPSG:3067 (stored as EPSG:4326 GeoJSON by the snapshot)."),
         "sources": [{"title": f"geo.stat.fi WFS layer {gdf.attrs.get('layer')}", "path": gdf.attrs.get("url"),
                      "publisher": ds.publisher}],
-        "licenses": [CC_BY],
+        "licenses": [licence(ds)],
         "publisher": ds.publisher,
         "attribution": ds.attribution if str(used) in ds.attribution else f"{ds.attribution}, {used}",
         "table_id": gdf.attrs.get("layer"),
@@ -372,7 +395,7 @@ def refresh(names: Iterable[str] | None = None, *, snapshot=None, catalog: Catal
         except Exception as exc:  # one dataset's failure must not stop the others
             msg = f"{type(exc).__name__}: {exc}"
             out(f"{prefix}: FAILED - {msg} (pinned resource {ds.resource!r} left unchanged)")
-            if os.environ.get("TURKU_WORKBOOKS_DEBUG"):
+            if settings.get(settings.DEBUG_ENV):
                 traceback.print_exc()
             results.append(Result(ds.name, ds.resource, False, msg))
     return results
@@ -412,77 +435,3 @@ def status(snapshot=None, catalog: Catalog | None = None, now: datetime | None =
             rows.append({"resource": d.resource, "retrieved_at": None, "age_days": None,
                          "hash": "not pinned yet", "source_updated": None, "dataset": d.name})
     return pd.DataFrame(rows)
-
-
-# --------------------------------------------------------------------------- CLI
-
-def add_data_commands(subparsers) -> None:
-    """Add ``workbooks data {refresh,status,list}`` to the main parser's sub-commands."""
-    data = subparsers.add_parser("data", help="refresh live datasets into the snapshot; show its status")
-    data.set_defaults(func=lambda args: (data.print_help(), 0)[1])
-    sub = data.add_subparsers(dest="data_command", metavar="ACTION")
-
-    def common(p):
-        p.add_argument("--snapshot", metavar="DIR", help="snapshot directory (default: data/snapshot)")
-        p.add_argument("--catalog", metavar="FILE", help="catalog file (default: the package's catalog.yaml)")
-
-    r = sub.add_parser("refresh", help="pull catalog datasets and pin them (all by default)")
-    r.add_argument("datasets", nargs="*", metavar="DATASET", help="catalog dataset names")
-    common(r)
-    r.add_argument("--dry-run", action="store_true", help="pull and check, pin nothing")
-    r.add_argument("--include-unverified", action="store_true",
-                   help="also try Sotkanet entries whose exact title is not verified")
-    r.add_argument("--no-cache", action="store_true", help="do not use the HTTP cache")
-    r.add_argument("--cache", metavar="FILE", help="SQLite cache file (default: data/cache/http_cache.sqlite)")
-    r.add_argument("--statfin-url", help=f"StatFin PxWeb v1 base URL (env {STATFIN_URL_ENV})")
-    r.add_argument("--sotkanet-url", help=f"Sotkanet REST 1.1 base URL (env {SOTKANET_URL_ENV})")
-    r.add_argument("--geostat-url", help=f"geo.stat.fi WFS URL (env {GEOSTAT_URL_ENV})")
-    r.set_defaults(func=_cmd_refresh)
-
-    s = sub.add_parser("status", help="pinned resources: age and whether their hash verifies")
-    common(s)
-    s.set_defaults(func=_cmd_status)
-
-    ls = sub.add_parser("list", help="the catalog's datasets")
-    ls.add_argument("--catalog", metavar="FILE", help="catalog file")
-    ls.set_defaults(func=_cmd_list)
-
-
-def _load_cat(args) -> Catalog:
-    return catalog_mod.load_catalog(args.catalog) if getattr(args, "catalog", None) else catalog_mod.load_catalog()
-
-
-def _cmd_refresh(args) -> int:
-    try:
-        cat = _load_cat(args)
-        for n in args.datasets:
-            cat.get(n)
-    except catalog_mod.CatalogError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    clients = Clients.create(statfin_url=args.statfin_url, sotkanet_url=args.sotkanet_url,
-                             geostat_url=args.geostat_url, cache=not args.no_cache,
-                             cache_path=args.cache)
-    results = refresh(args.datasets, snapshot=args.snapshot, catalog=cat, clients=clients,
-                      include_unverified=args.include_unverified, dry_run=args.dry_run)
-    failed = [r for r in results if not r.ok]
-    done = sum(1 for r in results if r.ok and not r.skipped)
-    skipped = sum(1 for r in results if r.skipped)
-    print(f"{done} pulled, {skipped} skipped, {len(failed)} failed")
-    for r in failed:
-        print(f"  FAILED {r.dataset}: {r.message}", file=sys.stderr)
-    return 1 if failed else 0
-
-
-def _cmd_status(args) -> int:
-    table = status(args.snapshot, _load_cat(args))
-    with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 60):
-        print(table.to_string(index=False))
-    return 1 if table["hash"].str.startswith("FAILED").any() else 0
-
-
-def _cmd_list(args) -> int:
-    table = _load_cat(args).to_frame()[["name", "source", "resource", "query", "verified"]]
-    with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 80):
-        print(table.to_string(index=False))
-    return 0
