@@ -37,20 +37,19 @@ If anything fails before step 4 the temporary files are removed and nothing pinn
 (the data file and ``datapackage.json`` stay byte-identical). The one remaining window is
 between the two renames in step 4: a crash there leaves the new data file next to the old
 manifest entry. That state is loud, not silent - the next load raises :class:`IntegrityError`
-for that file - and ``python -m helpers.snapshot rehash <name>`` (after checking the file) or
+for that file - and ``workbooks data rehash <name>`` (after checking the file) or
 re-running the write repairs it. Writers are not locked against each other; the manifest is
 re-read just before the renames and the write is refused if another writer changed it
 meanwhile. Run one writer at a time (``workbooks data refresh`` does).
 
 Command line
 ------------
-``python -m helpers.snapshot list|verify|rehash [names...] [--dir DIR]``; ``rehash``
-recomputes ``bytes`` and ``hash`` after an intentional edit of a pinned file.
+``workbooks data list --pinned|verify|rehash [names...] [--snapshot DIR]`` (:mod:`helpers.cli`);
+``rehash`` recomputes ``bytes`` and ``hash`` after an intentional edit of a pinned file.
 """
 
 from __future__ import annotations
 
-import argparse
 import copy
 import difflib
 import hashlib
@@ -58,7 +57,6 @@ import json
 import math
 import os
 import re
-import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -332,7 +330,7 @@ class Snapshot:
         expected = entry.get("hash")
         if not isinstance(expected, str) or not expected.startswith(HASH_PREFIX):
             raise ManifestError(f"resource {name!r} has no '{HASH_PREFIX}<hex>' hash in "
-                                f"{self.manifest_path}; run `python -m helpers.snapshot rehash "
+                                f"{self.manifest_path}; run `workbooks data rehash "
                                 f"{name}` after checking the file")
         key = (str(fpath.resolve()), st.st_mtime_ns, st.st_size, expected)
         with _VERIFIED_LOCK:
@@ -344,7 +342,7 @@ class Snapshot:
             raise IntegrityError(
                 f"snapshot file {fpath} does not match its manifest entry {name!r}: sha256 is "
                 f"{actual}, manifest says {expected}. The file was changed after pinning. If the "
-                f"edit was intentional run `python -m helpers.snapshot rehash {name}`; otherwise "
+                f"edit was intentional run `workbooks data rehash {name}`; otherwise "
                 f"restore the file from version control."
             )
         if entry.get("bytes") is not None and entry["bytes"] != len(data):
@@ -955,43 +953,3 @@ def rehash(names: Iterable[str] | None = None,
            snapshot_dir: str | os.PathLike | None = None) -> dict[str, tuple[str | None, str]]:
     """``Snapshot(snapshot_dir).rehash(names)``."""
     return Snapshot(snapshot_dir).rehash(names)
-
-
-# ---------------------------------------------------------------------------------------- CLI
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m helpers.snapshot",
-        description="Inspect, verify and re-hash the pinned snapshot (datapackage.json).")
-    parser.add_argument("--dir", help="snapshot directory (default: data/snapshot or "
-                                      "$TURKU_WORKBOOKS_SNAPSHOT)")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="list resources with publisher and attribution")
-    p = sub.add_parser("verify", help="check every file's sha256 against the manifest")
-    p.add_argument("names", nargs="*")
-    p = sub.add_parser("rehash", help="recompute bytes and sha256 after an intentional edit")
-    p.add_argument("names", nargs="*", help="resources to rehash (default: all)")
-    args = parser.parse_args(argv)
-    snap = Snapshot(args.dir)
-    try:
-        if args.command == "list":
-            table = snap.resources()[["name", "publisher", "reference_period", "attribution"]]
-            with pd.option_context("display.max_colwidth", 80, "display.width", 200):
-                print(table.to_string(index=False))
-        elif args.command == "verify":
-            names = args.names or [None]
-            checked = [n for name in names for n in snap.verify(name)]
-            print(f"ok: {len(checked)} resource(s) match their sha256 in {snap.manifest_path}")
-        elif args.command == "rehash":
-            changed = snap.rehash(args.names or None)
-            if not changed:
-                print("nothing to do: every listed file already matches the manifest")
-            for name, (old, new) in changed.items():
-                print(f"{name}: {old} -> {new}")
-    except SnapshotError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
