@@ -75,9 +75,8 @@ def _s19_missing(df: pd.DataFrame) -> dict[str, int]:
     return {ind: S19_MUNICIPALITIES - int(n) for ind, n in have.items()}
 
 
-@converter("sotkanet_municipal_2019", "exclusion/sotkanet_municipal_2019",
-           validate=lambda df: validate_sotkanet_2019(df))
-def build_sotkanet_2019(folder: Path):
+def tidy_sotkanet_2019(folder: Path):
+    """The tidy frame of build_sotkanet_2019, before the totals are checked."""
     raw = _s19_raw(folder)
     frame = pd.DataFrame({
         "indicator": raw["indicator"],
@@ -93,6 +92,13 @@ def build_sotkanet_2019(folder: Path):
     frame["value_status"] = frame["value"].isna().map({True: "missing", False: None})
     frame = frame.sort_values(["indicator", "area_code"], key=_indicator_then_text,
                               ignore_index=True)
+    return frame
+
+
+@converter("sotkanet_municipal_2019", "exclusion/sotkanet_municipal_2019",
+           validate=lambda df: validate_sotkanet_2019(df))
+def build_sotkanet_2019(folder: Path):
+    frame = tidy_sotkanet_2019(folder)
     validate_sotkanet_2019(frame)
     missing = _s19_missing(frame)
     fields = [
@@ -216,9 +222,8 @@ S19_UNITS = {
 }
 
 
-@converter("sotkanet_indicators_2019", "exclusion/sotkanet_municipal_2019",
-           validate=lambda df: validate_indicators_2019(df))
-def build_indicators_2019(folder: Path):
+def tidy_indicators_2019(folder: Path):
+    """The tidy frame of build_indicators_2019, before the totals are checked."""
     raw = _s19_raw(folder)
     listed = read_text_csv(folder / "indicators_2019.csv")
     titles = raw.drop_duplicates("indicator").set_index("indicator")
@@ -245,6 +250,13 @@ def build_indicators_2019(folder: Path):
     frame = pd.DataFrame(rows)
     frame["n_municipalities_with_value"] = frame["n_municipalities_with_value"].astype("Int64")
     frame["n_municipalities_without_value"] = frame["n_municipalities_without_value"].astype("Int64")
+    return frame
+
+
+@converter("sotkanet_indicators_2019", "exclusion/sotkanet_municipal_2019",
+           validate=lambda df: validate_indicators_2019(df))
+def build_indicators_2019(folder: Path):
+    frame = tidy_indicators_2019(folder)
     validate_indicators_2019(frame)
     fields = [
         field("indicator", "string", "Sotkanet indicator id", required=True, unique=True,
@@ -350,9 +362,8 @@ def _s13_sources() -> list[dict]:
     ]
 
 
-@converter("sotkanet_municipal_1990_2012", "exclusion/sotkanet_municipal_1990-2012",
-           validate=lambda df: validate_sotkanet_1990_2012(df))
-def build_sotkanet_1990_2012(folder: Path):
+def tidy_sotkanet_1990_2012(folder: Path):
+    """The tidy frame of build_sotkanet_1990_2012, before the totals are checked."""
     ids = read_text_csv(folder / "Sotkanet_valitut_indikaattorit_20130817.csv")
     ids["t"] = ids["indicator.title.fi"].str.split().str.join(" ")
     id_of = {}
@@ -403,6 +414,13 @@ def build_sotkanet_1990_2012(folder: Path):
                               key=lambda c: c.map(kind_order) if c.name == "area_kind" else
                               (c.astype(int) if c.name == "indicator" else c),
                               ignore_index=True)
+    return frame
+
+
+@converter("sotkanet_municipal_1990_2012", "exclusion/sotkanet_municipal_1990-2012",
+           validate=lambda df: validate_sotkanet_1990_2012(df))
+def build_sotkanet_1990_2012(folder: Path):
+    frame = tidy_sotkanet_1990_2012(folder)
     validate_sotkanet_1990_2012(frame)
     years = frame.groupby("indicator")["year"].agg(["min", "max"])
     coverage = "; ".join(f"{i} {years.at[i, 'min']}-{years.at[i, 'max']}"
@@ -571,9 +589,8 @@ def _subregion_names(raw: pd.DataFrame, member: dict[str, str]) -> dict[str, str
     return out
 
 
-@converter("tem_jobseekers_monthly_2006_2023", "exclusion/tem_jobseekers_monthly_2006-2023",
-           validate=lambda df: validate_tem_jobseekers(df))
-def build_tem_jobseekers(folder: Path, pop2023: pd.DataFrame | None = None):
+def tidy_tem_jobseekers(folder: Path, pop2023: pd.DataFrame | None = None):
+    """The tidy frame of build_tem_jobseekers, before the totals are checked."""
     measures = ["TYOTTOMATLOPUSSA", "TYOVOIMATK", "AVPAIKATLOPUSSA"]
     raw = _tem_read(folder, TEM_12R5, measures)
     ely, mk = (raw[raw["alue"] == a].set_index("month")[measures] for a in ("ELY02", "MK02"))
@@ -616,6 +633,13 @@ def build_tem_jobseekers(folder: Path, pop2023: pd.DataFrame | None = None):
     frame = frame.sort_values(["area_kind", "area_code", "month"],
                               key=lambda c: c.map(order) if c.name == "area_kind" else c,
                               ignore_index=True)
+    return frame
+
+
+@converter("tem_jobseekers_monthly_2006_2023", "exclusion/tem_jobseekers_monthly_2006-2023",
+           validate=lambda df: validate_tem_jobseekers(df))
+def build_tem_jobseekers(folder: Path, pop2023: pd.DataFrame | None = None):
+    frame = tidy_tem_jobseekers(folder, pop2023=pop2023)
     report = validate_tem_jobseekers(frame)
     n_missing = int(frame["vacancies"].isna().sum())
     fields = [
@@ -728,9 +752,8 @@ def validate_tem_jobseekers(df: pd.DataFrame) -> str:
             f"MK02 in the others")
 
 
-@converter("tem_ict_occupations_mk02_2006_2023", "exclusion/tem_jobseekers_monthly_2006-2023",
-           validate=lambda df: validate_tem_ict(df))
-def build_tem_ict(folder: Path):
+def tidy_tem_ict(folder: Path):
+    """The tidy frame of build_tem_ict, before the totals are checked."""
     raw = _tem_read(folder, TEM_12TI, ["TYOTTOMATLOPUSSA", "AVPAIKATLOPUSSA"])
     codes = sorted(raw["ammattiryhma"].unique())
     ict = [c for c in codes if c == "1330" or (len(c) == 4 and c[:2] in ("25", "35"))]
@@ -762,6 +785,13 @@ def build_tem_ict(folder: Path):
                               key=lambda c: c.map({"MK02": 0, "SSS": 1}) if c.name == "area_code"
                               else (c.replace("SSS", "0000") if c.name == "occupation_code" else c),
                               ignore_index=True)
+    return frame
+
+
+@converter("tem_ict_occupations_mk02_2006_2023", "exclusion/tem_jobseekers_monthly_2006-2023",
+           validate=lambda df: validate_tem_ict(df))
+def build_tem_ict(folder: Path):
+    frame = tidy_tem_ict(folder)
     report = validate_tem_ict(frame)
     absent = len(TEM_MONTHS) * 2 * 17 - len(frame)
     fields = [

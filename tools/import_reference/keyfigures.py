@@ -283,20 +283,27 @@ TOTALS_0616 = {("population", 2006): 5276955, ("population", 2012): 5426674,
                ("population", 2016): 5503297, ("jobs", 2008): 2377181, ("jobs", 2016): 2275679}
 
 
+def tidy_0616(folder: Path, fallback: pd.DataFrame | None = None,
+              pop2019: pd.DataFrame | None = None):
+    """The tidy frame of build_0616, before the totals are checked."""
+    raw = read_text_csv(folder / "kuntien_avainluvut_2006-2016_all_municipalities.csv")
+    col_of = {s[4]: s[0] for s in SPEC}
+    check(set(raw.columns) == set(col_of) | {"Alue", "vuosi"}, "2006-2016: unexpected columns")
+    names, region_of = _name_to_code(fallback), _regions_2020(pop2019, fallback)
+    parts = []
+    for year, g in raw.groupby("vuosi"):
+        cols = {c: (i, int(year)) for c, i in col_of.items() if (g[c] != "").any()}
+        parts.append(_tidy("2019_timeseries", g, "Alue", cols, names, region_of))
+    frame = _finish(pd.concat(parts, ignore_index=True), {})
+    return frame
+
+
 @converter("municipal_key_figures_2006_2016",
            "paavo/paavo_postcode_2012-2016_and_key_figures_2006-2016",
            validate=lambda df: validate_0616(df))
 def build_0616(folder: Path, fallback: pd.DataFrame | None = None,
                pop2019: pd.DataFrame | None = None):
-    raw = read_text_csv(folder / "kuntien_avainluvut_2006-2016_all_municipalities.csv")
-    col_of = {s[4]: s[0] for s in SPEC}
-    check(set(raw.columns) == set(col_of) | {"Alue", "vuosi"}, "2006-2016: unexpected columns")
-    names = _name_to_code(fallback)
-    parts = []
-    for year, g in raw.groupby("vuosi"):
-        cols = {c: (i, int(year)) for c, i in col_of.items() if (g[c] != "").any()}
-        parts.append(_tidy("2019_timeseries", g, "Alue", cols, names, _regions_2020(pop2019, fallback)))
-    frame = _finish(pd.concat(parts, ignore_index=True), {})
+    frame = tidy_0616(folder, fallback=fallback, pop2019=pop2019)
     validate_0616(frame)
     absent = sorted({(i, y) for i in IDS for y in range(2006, 2017)}
                     - set(zip(frame["indicator"], frame["year"])))
@@ -376,10 +383,9 @@ MOOC_REPO, MOOC_COMMIT = "fairyinabottle4/data-analysis-with-python-2021", \
     "bb09264184cd62e89402f3bff2d0d76a7a3d828e"
 
 
-@converter("municipal_key_figures_2018", "keyfigures/municipal_key_figures_2018",
-           validate=lambda df: validate_2018(df))
-def build_2018(folder: Path, fallback: pd.DataFrame | None = None,
-               pop2019: pd.DataFrame | None = None):
+def tidy_2018(folder: Path, fallback: pd.DataFrame | None = None,
+              pop2019: pd.DataFrame | None = None):
+    """The tidy frame of build_2018, before the totals are checked."""
     raw = read_text_csv(folder / "municipal.tsv", sep="\t")
     label_of = {s[5]: s[0] for s in SPEC if s[5]}
     check(list(raw.columns) == ["Region 2018"] + list(label_of), "2018: unexpected columns")
@@ -387,6 +393,14 @@ def build_2018(folder: Path, fallback: pd.DataFrame | None = None,
     frame = _tidy("2018", raw, "Region 2018", cols, _name_to_code(fallback),
                   _regions_2020(pop2019, fallback))
     frame = _finish(frame, {i: (c, None) for c, i in label_of.items()})
+    return frame
+
+
+@converter("municipal_key_figures_2018", "keyfigures/municipal_key_figures_2018",
+           validate=lambda df: validate_2018(df))
+def build_2018(folder: Path, fallback: pd.DataFrame | None = None,
+               pop2019: pd.DataFrame | None = None):
+    frame = tidy_2018(folder, fallback=fallback, pop2019=pop2019)
     report = validate_2018(frame)
     meta = {
         "path": "keyfigures/municipal_key_figures_2018.csv",
@@ -498,9 +512,8 @@ def _defs(folder: Path) -> tuple[dict[str, str], dict[str, str], dict[str, str],
             {v: k for k, v in by_en.items()}, {v: k for k, v in by_fi.items()})
 
 
-@converter("municipal_key_figures_2022", "keyfigures/municipal_key_figures_2022_edition",
-           validate=lambda df: validate_2022(df))
-def build_2022(folder: Path, fallback: pd.DataFrame | None = None):
+def tidy_2022(folder: Path, fallback: pd.DataFrame | None = None):
+    """The tidy frame of build_2022, before the totals are checked."""
     files = {k: read_text_csv(folder / f"key_figures_{k}.csv", encoding="latin-1")
              for k in ("municipalities", "regions", "subregions")}
     header = list(files["municipalities"].columns)
@@ -523,6 +536,13 @@ def build_2022(folder: Path, fallback: pd.DataFrame | None = None):
     frame = _tidy("2022", wide, "Region 2021", cols, _name_to_code(fallback), region_of)
     _, _, _, key_fi = _defs(folder)
     frame = _finish(frame, {i: (lbl, key_fi.get(i)) for lbl, i in label_of.items()})
+    return frame
+
+
+@converter("municipal_key_figures_2022", "keyfigures/municipal_key_figures_2022_edition",
+           validate=lambda df: validate_2022(df))
+def build_2022(folder: Path, fallback: pd.DataFrame | None = None):
+    frame = tidy_2022(folder, fallback=fallback)
     report = validate_2022(frame)
     meta = {
         "path": "keyfigures/municipal_key_figures_2022.csv",
@@ -606,9 +626,8 @@ def validate_2022(df: pd.DataFrame) -> str:
 
 
 # ------------------------------------------------------------------------------ indicator table
-@converter("municipal_key_figures_indicators", "keyfigures/municipal_key_figures_2022_edition",
-           validate=lambda df: validate_indicators(df))
-def build_indicators(folder: Path):
+def tidy_indicators(folder: Path):
+    """The tidy frame of build_indicators, before the totals are checked."""
     def_en, def_fi, key_en, key_fi = _defs(folder)
     rows = []
     for ind, lab22, unit, additive, c0616, lab18, _, _ in SPEC:
@@ -622,6 +641,13 @@ def build_indicators(folder: Path):
         })
     frame = pd.DataFrame(rows)
     frame["additive"] = frame["additive"].astype("boolean")
+    return frame
+
+
+@converter("municipal_key_figures_indicators", "keyfigures/municipal_key_figures_2022_edition",
+           validate=lambda df: validate_indicators(df))
+def build_indicators(folder: Path):
+    frame = tidy_indicators(folder)
     validate_indicators(frame)
     fields = [
         field("indicator", "string", "the id used in the three key-figure resources",

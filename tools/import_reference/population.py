@@ -49,9 +49,8 @@ def _geofi_source(path: str, what: str) -> dict:
                   "THL Sotkanet")
 
 
-@converter("population_municipality_2000_2023", FOLDER,
-           validate=lambda df: validate_population_series(df))
-def build_population_series(folder: Path, pop2023: pd.DataFrame | None = None):
+def tidy_population_series(folder: Path, pop2023: pd.DataFrame | None = None):
+    """The tidy frame of build_population_series, before the totals are checked."""
     raw = read_text_csv(folder / "sotkanet_127_population_by_municipality_2000-2022.csv")
     sot = pd.DataFrame({"area_code": raw["municipality_code"].str.zfill(3),
                         "year": whole_numbers(raw["year"], "year"),
@@ -87,11 +86,16 @@ def build_population_series(folder: Path, pop2023: pd.DataFrame | None = None):
     series["historical"] = series["area_code"].map(lambda c: c not in current).astype("boolean")
     series["area_name"] = series["area_code"].map(munis["name_fi"])
     series["region_code"] = series["area_code"].map(munis["region_code"])
-    have = set(series["area_code"])
-    check(current <= have, f"2026 municipalities without a series: {sorted(current - have)}")
     frame = series[["area_code", "area_name", "region_code", "year", "population",
                     "combined_from", "historical", "source"]]
     frame = frame.sort_values(["area_code", "year"], ignore_index=True)
+    return frame
+
+
+@converter("population_municipality_2000_2023", FOLDER,
+           validate=lambda df: validate_population_series(df))
+def build_population_series(folder: Path, pop2023: pd.DataFrame | None = None):
+    frame = tidy_population_series(folder, pop2023=pop2023)
     totals = validate_population_series(frame)
     hist = [f"{c} {n}" for c, n in frame.loc[frame["historical"], ["area_code", "area_name"]]
             .drop_duplicates().itertuples(index=False)]
@@ -174,6 +178,10 @@ def build_population_series(folder: Path, pop2023: pd.DataFrame | None = None):
 def validate_population_series(df: pd.DataFrame) -> str:
     unique_keys(df, ["area_code", "year"], "population_municipality_2000_2023")
     check(sorted(df["year"].unique()) == list(range(2000, 2024)), "years are not 2000-2023")
+    from helpers import regions
+
+    missing = {a.code for a in regions.municipalities()} - set(df["area_code"])
+    check(not missing, f"2026 municipalities without a series: {sorted(missing)}")
     check(df.groupby("year").size().eq(309).all(), "not 309 rows (308 + 588) every year")
     check(set(df.loc[df["historical"], "area_code"]) == {"588"}, "historical units != {588}")
     check((df["population"] > 0).all(), "a population is missing or not positive")
@@ -189,8 +197,8 @@ def validate_population_series(df: pd.DataFrame) -> str:
     return "; ".join(f"{y} {fmt_int(sums[y])}" for y in sums.index)
 
 
-@converter("population_postcode_2022", FOLDER, validate=lambda df: validate_postcode(df))
-def build_postcode(folder: Path):
+def tidy_postcode(folder: Path):
+    """The tidy frame of build_postcode, before the totals are checked."""
     raw = read_text_csv(folder / "statfi_zipcode_population_2022.csv")
     code = raw["posti_alue"]
     check(((code == "KOKO") | code.str.fullmatch(r"[0-9]{5}")).all(), "postal codes not 5 digits")
@@ -202,6 +210,12 @@ def build_postcode(folder: Path):
     })
     frame["year"] = frame["year"].astype("Int64")
     frame = frame.sort_values("area_kind", kind="stable").reset_index(drop=True)  # KOKO first
+    return frame
+
+
+@converter("population_postcode_2022", FOLDER, validate=lambda df: validate_postcode(df))
+def build_postcode(folder: Path):
+    frame = tidy_postcode(folder)
     validate_postcode(frame)
     zeros = int((frame["population"] == 0).sum())
     fields = [
