@@ -160,9 +160,10 @@ def _publish_hand_made_gallery(reports: Path) -> None:
            "files": {"html": "old.html", "code_html": None, "ipynb": None, "log": None, "thumb": None},
            "thumb_size": None}
     (staged / "old.html").write_text("hand-made previous report")
-    publish.publish_set(reports, staged, {"format": publish.MANIFEST_FORMAT, "set": "allfail", "description": "", "generated_at":
-                                          "2026-01-01T00:00:00+00:00", "elapsed_s": 1, "counts": {"ok": 1, "failed": 0},
-                                          "files": {}, "runs": [run]})
+    publish.publish_set(reports, staged, {
+        "format": publish.MANIFEST_FORMAT, "set": "allfail", "description": "",
+        "generated_at": "2026-01-01T00:00:00+00:00", "elapsed_s": 1, "counts": {"ok": 1, "failed": 0},
+        "files": {}, "runs": [run]})
 
 
 @pytest.mark.slow

@@ -341,7 +341,8 @@ def test_cards_carry_key_figures_thumbnails_and_the_snapshot_version(mixed):
     outcome, reports, _ = mixed
     hello = next(r for r in outcome.results if r.job.slug == "hello--KU853")
     figures = keyfigures.as_dict(hello.key_figures)
-    assert {k: figures[k] for k in ("repeat", "area_code", "ratio")} == {"repeat": 2, "area_code": "KU853", "ratio": 1234.5}
+    assert {k: figures[k] for k in ("repeat", "area_code", "ratio")} == {
+        "repeat": 2, "area_code": "KU853", "ratio": 1234.5}
     entries = hello.record()["key_figures"]  # the manifest: ordered entries, headline first, with text
     assert [(e["name"], e["label"], e["text"], e["headline"]) for e in entries[:3]] == [
         ("repeat", "Repeats", "2 times", True), ("area_code", "Area code", "KU853", True),

@@ -42,8 +42,8 @@ def _previous_gallery(reports: Path) -> None:
                "files": {"html": "old.html", "code_html": None, "ipynb": None, "log": None, "thumb": None},
                "thumb_size": None}
         publish.publish_set(reports, staged, {
-            "format": publish.MANIFEST_FORMAT, "set": set_name, "description": "", "generated_at": "2026-01-01T00:00:00+00:00",
-            "elapsed_s": 1, "counts": {"ok": 1, "failed": 0}, "files": {}, "runs": [run]})
+            "format": publish.MANIFEST_FORMAT, "set": set_name, "description": "",
+            "generated_at": "2026-01-01T00:00:00+00:00", "elapsed_s": 1, "counts": {"ok": 1, "failed": 0}, "files": {}, "runs": [run]})
 
 
 def _processes_with(marker: str) -> list[int]:
