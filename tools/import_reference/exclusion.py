@@ -423,6 +423,7 @@ def build_sotkanet_1990_2012(folder: Path):
     frame = tidy_sotkanet_1990_2012(folder)
     validate_sotkanet_1990_2012(frame)
     years = frame.groupby("indicator")["year"].agg(["min", "max"])
+    tarvasjoki = frame.loc[frame["area_name"] == "Tarvasjoki", "area_code"].iloc[0]
     coverage = "; ".join(f"{i} {years.at[i, 'min']}-{years.at[i, 'max']}"
                          for i in sorted(years.index, key=int))
     fields = [
@@ -435,8 +436,9 @@ def build_sotkanet_1990_2012(folder: Path):
               "(maakunta); the download has no whole-country rows", required=True,
               enum=["municipality", "subregion", "region"]),
         field("area_code", "string", "municipality: 3-digit code (2013 division, 320 "
-              "municipalities, e.g. 835 Tarvasjoki); region: 2-digit code, from the name via the "
-              "area registry (the 19 names are unchanged); subregion: empty - the source names "
+              "municipalities, e.g. " + tarvasjoki + " Tarvasjoki); region: 2-digit code, from "
+              "the name via the area registry (the 19 names are unchanged); subregion: empty - "
+              "the source names "
               "sub-regions and gives Sotkanet ids only, no official code",
               pattern=r"^([0-9]{3}|[0-9]{2})$"),
         field("area_name", "string", "area name as in the source (Finnish; Swedish for the "
@@ -489,7 +491,8 @@ def build_sotkanet_1990_2012(folder: Path):
         "caveats": [
             "2013 vintage: Sotkanet and Statistics Finland may have revised these values since.",
             "Sotkanet re-expresses history in the division of the download year: every year is "
-            "in the 2013 division (320 municipalities; Tarvasjoki 835 separate from Lieto, "
+            "in the 2013 division (320 municipalities; Tarvasjoki " + tarvasjoki + " separate "
+            "from Lieto, "
             "merged 2015). Map to today's municipalities before comparing with 2019+ data.",
             "Sub-regions have no official code here (the source names them and gives only "
             "Sotkanet-internal ids, which were left out); use the name. No whole-country rows in "
