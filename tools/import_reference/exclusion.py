@@ -498,8 +498,8 @@ def build_sotkanet_1990_2012(folder: Path):
             "Sotkanet-internal ids, which were left out); use the name. No whole-country rows in "
             "the download.",
             "Not in the download: long-term unemployment and youth unemployment. 3071 "
-            "(hard-to-employ, 2006-2011) is the nearest structural-unemployment measure; it is "
-            "not the long-term unemployment rate. 3071 has no sub-region rows; 493 covers "
+            "'Vaikeasti työllistyvät' (hard-to-employ, 2006-2011) is the nearest measure in it; "
+            "it is not the long-term unemployment rate. 3071 has no sub-region rows; 493 covers "
             "1990-2011.",
             "Checked: Σ population 31.12. of the 320 municipalities = 5 426 674 (2012), "
             "5 401 267 (2011), 5 375 276 (2010), Statistics Finland's population of Finland; "
@@ -848,8 +848,8 @@ def build_tem_ict(folder: Path):
             "Empty cells stay empty (suppressed or not available; the marker was not kept): "
             "the Σ of the 4-digit occupations of the whole table is slightly below the total "
             "(2023-10 MK02: 20 020 vs 20 210 - unknown occupation / suppression).",
-            "Jobseekers are classified by the occupation they seek; vacancies by the occupation "
-            "offered. Neither measures ICT employment.",
+            "These are jobseekers and open vacancies by occupation, not employment in the ICT "
+            "occupations.",
         ],
     }
     return frame, meta

@@ -444,8 +444,8 @@ def build_2018(folder: Path, fallback: pd.DataFrame | None = None,
             "municipal_key_figures_2006_2016 for all 310 municipalities in both files.",
             "Read from a course's exercise copy: the table is identified from its English "
             "labels, not named by the course.",
-            "HE 15/2017 vp rows are the areas of a reform that was not enacted; do not use them "
-            "as regions. Sub-regions carry no code (names only).",
+            "HE 15/2017 vp rows are the areas of the then-proposed regional reform; do not use "
+            "them as regions. Sub-regions carry no code (names only).",
             "Regions of 2018 (before the 2021 transfers of five municipalities); "
             "Varsinais-Suomi is not affected. The unemployment rate is the employment "
             "statistics' (end of year), not TEM's.",

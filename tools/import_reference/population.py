@@ -262,7 +262,7 @@ def build_postcode(folder: Path):
             "The exact Statistics Finland table and reference date are not named; the KOKO row "
             "equals the official population of 31.12.2022, which supports that date.",
             "Persons without a postal-code area are not allocated: the postal areas add up to "
-            "69 220 less than the country. Postal areas do not follow municipal boundaries.",
+            "69 220 less than the country.",
             f"{zeros} postal areas have population 0 as published (no residents); they are "
             "values, not suppressed cells.",
         ],
