@@ -389,13 +389,13 @@ def test_classify_equal_interval_and_natural_breaks():
     nb = A.classify(values, "natural_breaks", k=3)
     # Fisher-Jenks: {0, 1} {2, 3} {100} minimise within-class variance (0.25+0.25+0 ...)
     assert nb.bins == pytest.approx([1, 3, 100])
-    assert nb.labels == ["0 – 1", "1 – 3", "3 – 100"]
+    assert nb.labels == ["0 – 1", "> 1 – 3", "> 3 – 100"]
 
 
 def test_classify_thousands_separator_in_labels():
     c = A.classify(pd.Series([1000.0, 2000.0, 15000.0, 30000.0]), "equal_interval", k=2)
     # bounds 1000 + 29000/2 = 15500, 30000
-    assert c.labels == ["1\u202f000 – 15\u202f500", "15\u202f500 – 30\u202f000"]
+    assert c.labels == ["1\u202f000 – 15\u202f500", "> 15\u202f500 – 30\u202f000"]
 
 
 def test_classify_errors():
@@ -467,3 +467,16 @@ def test_largest_member_share_missing_member_makes_it_unknown():
     out = A.largest_member_share(df, member="name", value="v")
     assert out["largest"].iloc[0] is None
     assert math.isnan(out["share"].iloc[0])
+
+
+def test_classify_diverging_keeps_the_centre_as_a_boundary():
+    v = pd.Series([-1.6, -1.2, -0.9, -0.5, -0.1, 0.3, 0.8, 1.5, 2.4, 3.2, np.nan])
+    c = A.classify(v, k=5, centre=0, decimals=1)
+    assert 0.0 in c.bins and c.n_below == 2
+    assert c.labels[c.n_below - 1].endswith("– 0.0") and c.labels[c.n_below].startswith("> 0.0")
+    below = set(c.classes[v <= 0].dropna())
+    above = set(c.classes[v > 0].dropna())
+    assert below and above and below.isdisjoint(above)  # growth and decline never share a class
+    assert pd.isna(c.classes.iloc[-1]) and c.n_missing == 1
+    one_side = A.classify(pd.Series([0.5, 1.5, 2.5, 3.5]), k=3, centre=0)
+    assert one_side.n_below == 0 and one_side.centre == 0

@@ -76,10 +76,13 @@ def test_locator_map_on_real_geometry():
     fig = plotting.locator_map(
         regions_2020, vs, title="Varsinais-Suomi", source="Statistics Finland",
         context_label="regions", detail_label="municipalities", highlight="Varsinais-Suomi",
+        always_label=["Turku"],
     )
     assert plotting.figure_title(fig) == "Varsinais-Suomi"
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
-    assert "Turku" in texts and "Salo" in texts
+    assert "Turku" in texts and "Salo" in texts and "200 km" in texts  # scale bars
+    alt = plotting.alt.alt_text(fig)
+    assert alt.startswith("Locator map: Varsinais-Suomi. Left: Varsinais-Suomi filled among 19 areas. Right: 27 areas")
     legend_labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert legend_labels == ["regions", "Varsinais-Suomi", "municipalities"]
     assert any(t.get_text().startswith("Source: Statistics Finland") for t in fig.texts)

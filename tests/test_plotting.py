@@ -71,7 +71,7 @@ def test_use_style_sets_house_font_and_palette():
 
 def test_figure_factory_sizes_and_errors():
     fig, ax = P.figure("wide")
-    assert isinstance(fig, Figure) and tuple(fig.get_size_inches()) == (8.0, 4.5)
+    assert isinstance(fig, Figure) and tuple(fig.get_size_inches()) == (6.4, 4.3)
     fig, axes = P.figure((6, 3), ncols=2)
     assert len(axes) == 2
     with pytest.raises(ValueError, match="size must be one of"):
@@ -134,7 +134,7 @@ def test_bar_chart_title_source_highlight_and_missing(tmp_path):
     assert "201\u202f863" in _texts(fig)  # value label with thin-space separator
     assert ax.get_legend() is None  # one series: no legend
     w, h = _render_png(fig, tmp_path / "bar.png")
-    assert w == 1200  # 8 in at 150 dpi
+    assert w == 960  # 6.4 in at 150 dpi
 
 
 def test_bar_chart_legend_when_several_series():
@@ -192,7 +192,7 @@ def test_choropleth_legend_has_k_classes_and_no_data(squares, tmp_path):
                        decimals=0)
     labels = _legend_labels(fig)
     # equal interval over 0 … 36 (11 known values): width 9 -> 0–9, 9–18, 18–27, 27–36
-    assert labels == ["0 – 9", "9 – 18", "18 – 27", "27 – 36", "no data"]
+    assert labels == ["0 – 9", "> 9 – 18", "> 18 – 27", "> 27 – 36", "no data"]  # no shared endpoints
     leg = fig.axes[0].get_legend()
     assert leg.get_title().get_text() == "Value (units)"
     assert P.figure_title(fig) == "Hand-made squares"
@@ -249,10 +249,11 @@ def test_choropleth_labels_auto_explicit_and_off(squares):
     assert sorted(auto) == sorted(squares["name_fi"])
     fig = P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v", k=3,
                        labels=["Åbo 000", "004"])
-    assert sorted(t.get_text() for t in fig.axes[0].texts) == ["Åbo 000", "Åbo 004"]  # 004: i=1, j=1 -> "Åbo"
+    named = sorted(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "area-label")
+    assert named == ["Åbo 000", "Åbo 004"]  # 004: i=1, j=1 -> "Åbo"
     fig = P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v", k=3,
                        labels=False)
-    assert len(fig.axes[0].texts) == 0
+    assert [t.get_text() for t in fig.axes[0].texts] == ["10 km"]  # only the scale bar's label
 
 
 def test_choropleth_auto_labels_skip_areas_too_small_for_their_name(squares):
@@ -301,4 +302,43 @@ def test_returned_figure_displays_as_png_in_a_kernel():
     outs = nb.cells[0].outputs
     pngs = [o for o in outs if "image/png" in o.get("data", {})]
     assert len(pngs) == 1
-    assert pngs[0]["data"]["text/plain"] == "<Figure size 800x300 with 1 Axes>"
+    assert pngs[0]["data"]["text/plain"] == "<Figure size 640x300 with 1 Axes>"
+    meta = pngs[0]["metadata"]["image/png"]
+    assert meta["alt"].startswith("Bar chart: t. 2 bars of v: highest b (2.00), lowest a (1.00)")
+    assert meta["width"] < 700  # CSS pixels; the PNG itself has RENDER_SCALE times as many
+
+
+# ----------------------------------------------------------------------------- readers first
+
+
+def test_change_map_is_diverging_with_zero_a_class_boundary(squares):
+    change = squares.assign(change=[-1.6, -1.2, -0.9, -0.5, -0.1, 0.3, 0.8, 1.5, 2.4, 3.2, 0.0, 0.6][: len(squares)])
+    fig = P.choropleth(change, "change", title="t", source=SOURCE, legend_title="change %", centre=0, decimals=1)
+    labels = _legend_labels(fig)
+    assert any(lab.endswith("– 0.0") for lab in labels) and any(lab.startswith("> 0.0") for lab in labels)
+    faces = {p.get_label(): matplotlib.colors.to_hex(p.get_facecolor()) for p in fig.axes[0].get_legend().get_patches()}
+    red_side = [faces[lab] for lab in labels if "– 0.0" in lab or lab.startswith("−")]
+    blue_side = [faces[lab] for lab in labels if lab.startswith("> 0.0") or (lab.startswith(">") and "−" not in lab)]
+    # decline in reds (R > B), growth in blues (B > R): the two sides never look alike
+    assert all(int(c[1:3], 16) > int(c[5:7], 16) for c in red_side)
+    assert all(int(c[5:7], 16) > int(c[1:3], 16) for c in blue_side)
+
+
+def test_every_chart_has_a_real_alt_text(squares):
+    bars = P.bar_chart(pd.Series({"Turku": 4.6, "Salo": -1.2, "Aura": None}), title="Change 2019–2023",
+                       source=SOURCE, value_label="Population change", units="%", highlight="Turku", decimals=1)
+    assert P.alt.alt_text(bars) == (
+        "Bar chart: Change 2019–2023. 3 bars of population change: highest Turku (4.6 %), lowest Salo "
+        "(−1.2 %); highlighted: Turku (4.6 %); 1 no data. Source: hand-made test data.")
+    lines = P.line_chart(pd.DataFrame({"Turku": [1.0, 2.0]}, index=[2019, 2020]), title="T", source=SOURCE,
+                         y_label="Rate", units="%")
+    assert "Turku 1.00 % in 2019 and 2.00 % in 2020" in P.alt.alt_text(lines)
+    m = P.choropleth(squares, "value", title="Map title", source=SOURCE, legend_title="Value", k=3)
+    text = P.alt.alt_text(m)
+    assert text.startswith("Map: Map title.") and "3 classes from" in text and "Source:" in text
+    assert "No description" not in text
+
+
+def test_maps_have_a_scale_bar(squares):
+    fig = P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v", k=3)
+    assert any(line.get_gid() == "scale-bar" for line in fig.axes[0].lines)

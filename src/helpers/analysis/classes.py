@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -52,6 +53,8 @@ class Classification:
     value_labels: pd.Series
     missing_label: str
     n_missing: int
+    centre: float | None = None
+    n_below: int | None = None
 
     @property
     def description(self) -> str:
@@ -96,6 +99,7 @@ def classify(
     *,
     missing_label: str = "no data",
     decimals: int | None = None,
+    centre: float | None = None,
 ) -> Classification:
     """Classify values for a choropleth with mapclassify.
 
@@ -104,8 +108,17 @@ def classify(
     ``"equal_interval"`` (mapclassify.EqualInterval). Missing values (NaN, i.e. suppressed
     or not published) are left out of the fit and stay unclassified: their class is
     ``<NA>`` and their label ``missing_label`` ("no data", or e.g. "suppressed").
-    Class *j* covers ``(bins[j-1], bins[j]]``; the first class starts at the minimum.
+    Class *j* covers ``(bins[j-1], bins[j]]``; the first class starts at the minimum, so
+    labels never share an endpoint: "−1.6 – −0.5", "> −0.5 – 0.0", "> 0.0 – 0.8".
+
+    ``centre`` (e.g. 0 for a change, 1 for a location quotient) makes a *diverging*
+    classification: the values up to ``centre`` and those above it are classed separately
+    (the ``k`` classes shared between the two sides by their number of values, at least one
+    each) and ``centre`` is always a class boundary, so growth and decline never share a
+    class. ``n_below`` in the result tells how many classes lie at or below the centre.
     """
+    if centre is not None:
+        return _classify_diverging(values, scheme, k, missing_label, decimals, float(centre))
     if scheme not in CLASSIFY_SCHEMES:
         raise ValueError(f"scheme must be one of {sorted(CLASSIFY_SCHEMES)}; got {scheme!r}")
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 2 <= k <= 12:
@@ -155,10 +168,7 @@ def classify(
         yb = np.array([renumber[j] for j in yb], dtype=int)
     dec = _auto_decimals(y) if decimals is None else decimals
     lows = [float(y.min())] + bins_out[:-1]
-    labels = [
-        format_number(hi, dec) if lo == hi else f"{format_number(lo, dec)} – {format_number(hi, dec)}"
-        for lo, hi in zip(lows, bins_out)
-    ]
+    labels = _labels(lows, bins_out, dec)
     pos = np.flatnonzero(s.notna().to_numpy())  # positional: the index may repeat labels
     classes = pd.Series(pd.NA, index=s.index, dtype="Int64")
     classes.iloc[pos] = yb
@@ -174,3 +184,51 @@ def classify(
         missing_label=missing_label,
         n_missing=int(s.isna().sum()),
     )
+
+
+def _labels(lows: list[float], highs: list[float], dec: int) -> list[str]:
+    """Class labels that never share an endpoint: "a – b" for the first class, "> a – b" after it."""
+    out = []
+    for j, (lo, hi) in enumerate(zip(lows, highs)):
+        if lo == hi:
+            out.append(format_number(hi, dec))
+        else:
+            out.append(("> " if j else "") + f"{format_number(lo, dec)} – {format_number(hi, dec)}")
+    return out
+
+
+def _classify_diverging(values, scheme, k, missing_label, decimals, centre) -> Classification:
+    x = _check_numeric(values, "values")
+    if isinstance(x, float):
+        raise TypeError("values must be a Series or array of numbers, not a single number")
+    s = x if isinstance(x, pd.Series) else pd.Series(np.asarray(x).ravel())
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 2 <= k <= 12:
+        raise ValueError(f"k must be an integer from 2 to 12 (number of classes); got {k!r}")
+    known = s.dropna()
+    if known.empty:
+        raise ValueError("values has no non-missing value to classify")
+    low, high = known[known <= centre], known[known > centre]
+    if low.empty or high.empty:  # one side only: an ordinary classification, centre kept as a bound
+        side = classify(s, scheme, k, missing_label=missing_label, decimals=decimals)
+        return dataclasses.replace(side, centre=centre, n_below=side.k if high.empty else 0)
+    k_low = int(min(k - 1, max(1, round(k * len(low) / len(known)))))
+    parts = []
+    for part, kk in ((low, k_low), (high, k - k_low)):
+        kk = min(kk, part.nunique())
+        parts.append(classify(part, scheme, max(2, kk), decimals=decimals) if kk >= 2 and part.nunique() >= 2
+                     else None)
+    dec = _auto_decimals(known.to_numpy(dtype="float64")) if decimals is None else decimals
+    low_bins = parts[0].bins[:-1] + [centre] if parts[0] is not None else [centre]
+    high_bins = parts[1].bins if parts[1] is not None else [float(high.max())]
+    bins = low_bins + high_bins
+    lows = [float(known.min())] + bins[:-1]
+    labels = _labels(lows, bins, dec)
+    yb = np.searchsorted(np.asarray(bins), known.to_numpy(dtype="float64"), side="left")
+    pos = np.flatnonzero(s.notna().to_numpy())
+    classes = pd.Series(pd.NA, index=s.index, dtype="Int64")
+    classes.iloc[pos] = yb
+    value_labels = pd.Series(missing_label, index=s.index, dtype=object)
+    value_labels.iloc[pos] = [labels[j] for j in yb]
+    return Classification(scheme=scheme, k=len(bins), bins=bins, labels=labels, classes=classes,
+                          value_labels=value_labels, missing_label=missing_label,
+                          n_missing=int(s.isna().sum()), centre=centre, n_below=len(low_bins))

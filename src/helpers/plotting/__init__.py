@@ -33,8 +33,10 @@ __all__ = [
     "MISSING_COLOUR",
     "MISSING_HATCH",
     "SEQUENTIAL_CMAP",
+    "DIVERGING_CMAP",
     "MAP_CRS",
     "SIZES",
+    "WIDTH",
     "STYLE",
     "use_style",
     "figure",
@@ -53,6 +55,7 @@ from .charts import bar_chart, line_chart
 from .maps import choropleth, locator_map
 from .style import (
     BASE_COLOUR,
+    DIVERGING_CMAP,
     HIGHLIGHT_COLOUR,
     MAP_CRS,
     MISSING_COLOUR,
@@ -60,6 +63,7 @@ from .style import (
     PALETTE,
     SEQUENTIAL_CMAP,
     SIZES,
+    WIDTH,
     STYLE,
     figure,
     figure_title,

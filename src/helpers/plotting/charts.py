@@ -12,16 +12,17 @@ from matplotlib.figure import Figure
 
 from helpers.analysis import format_number
 
-from .style import (  # noqa: F401
+from . import alt
+from .style import (
     BASE_COLOUR,
     HIGHLIGHT_COLOUR,
     PALETTE,
+    WIDTH,  # noqa: F401
     _axis_label,
     _check_numeric_data,
     _legend_below,
     _require_text,
     _set_title,
-    _wrap,
     figure,
     finalise,
     thousands_formatter,
@@ -84,7 +85,7 @@ def bar_chart(
     if ax is None:
         n = len(frame)
         if size is None:
-            size = (8.0, min(12.0, max(3.0, 0.3 * n * max(1, frame.shape[1] * 0.7) + 1.6))) if horizontal else "wide"
+            size = (WIDTH, min(12.0, max(3.0, 0.32 * n * max(1, frame.shape[1] * 0.7) + 1.8))) if horizontal else "wide"
         fig, ax = figure(size)
         own = True
     else:
@@ -124,10 +125,10 @@ def bar_chart(
             anchor = (v if np.isfinite(v) else 0.0) + pad
             ha = "left" if pad >= 0 else "right"
             if horizontal:
-                ax.text(anchor, pos, text, va="center", ha=ha, fontsize=8, color=colour, style=style)
+                ax.text(anchor, pos, text, va="center", ha=ha, fontsize=9.5, color=colour, style=style)
             else:
                 ax.text(pos, anchor, text, ha="center", va="bottom" if pad >= 0 else "top",
-                        fontsize=8, color=colour, style=style, rotation=90 if not np.isfinite(v) else 0)
+                        fontsize=9.5, color=colour, style=style, rotation=90 if not np.isfinite(v) else 0)
     fmt = thousands_formatter(decimals)
     if horizontal:
         ax.set_yticks(positions, frame.index)
@@ -149,6 +150,8 @@ def bar_chart(
         else:
             _legend_below(ax, ncol=min(nser, 4))
     _set_title(fig, ax, title, own)
+    alt.set_alt(fig, alt.bar(frame, title=title, source=source, value_label=value_label, units=units,
+                             highlight=sorted(highlight_set), decimals=dec, missing_text=missing_text))
     return finalise(fig, source=source)
 
 
@@ -224,7 +227,9 @@ def line_chart(
     ax.set_ylabel(axis_label)
     if x_label:
         ax.set_xlabel(x_label)
-    if frame.shape[1] > 1:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    if frame.shape[1] > 1:  # below the plot: it survives a narrow screen
+        ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.14 if x_label else -0.08), frameon=False,
+                  ncol=2 if frame.shape[1] > 2 else frame.shape[1])
     _set_title(fig, ax, title, own)
+    alt.set_alt(fig, alt.line(frame, title=title, source=source, y_label=y_label, units=units, decimals=decimals))
     return finalise(fig, source=source)

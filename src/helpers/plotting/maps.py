@@ -13,16 +13,16 @@ from matplotlib.patches import Patch
 
 from helpers.analysis import Classification, classify
 
-from .style import (  # noqa: F401
+from . import alt
+from .style import (
+    DIVERGING_CMAP,
     HIGHLIGHT_COLOUR,
     LABEL_FONTSIZE,
     MISSING_COLOUR,
     MISSING_EDGE,
     MISSING_HATCH,
     SEQUENTIAL_CMAP,
-    _axis_label,
-    _check_numeric_data,
-    _legend_below,
+    WIDTH,  # noqa: F401
     _require_text,
     _set_title,
     _wrap,
@@ -100,9 +100,10 @@ def _match_rows(gdf, keys, label_col, arg: str) -> np.ndarray:
     return mask
 
 
-def _auto_label_mask(gdf, texts: list[str], ax, fig) -> np.ndarray:
+def _auto_label_mask(gdf, texts: list[str], ax, fig, always=None) -> np.ndarray:
     """Label an area only when its name fits inside its outline on the page and does not
-    collide with a label already placed (largest areas first)."""
+    collide with a label already placed (largest areas first); the areas in ``always`` (a
+    boolean mask) are labelled first whatever their size."""
     minx, miny, maxx, maxy = gdf.total_bounds
     pos = ax.get_position()
     ax_w = pos.width * fig.get_figwidth()
@@ -113,7 +114,8 @@ def _auto_label_mask(gdf, texts: list[str], ax, fig) -> np.ndarray:
     bounds = gdf.geometry.bounds.to_numpy()
     points = gdf.geometry.representative_point()
     areas = gdf.geometry.area.to_numpy()
-    order = np.argsort(-areas)
+    always = np.zeros(len(gdf), dtype=bool) if always is None else always
+    order = sorted(range(len(gdf)), key=lambda i: (not always[i], -areas[i]))
     placed: list[tuple[float, float, float, float]] = []
     mask = np.zeros(len(gdf), dtype=bool)
     for i in order:
@@ -123,7 +125,8 @@ def _auto_label_mask(gdf, texts: list[str], ax, fig) -> np.ndarray:
         w_in = len(text) * char_w
         bw = (bounds[i, 2] - bounds[i, 0]) * scale
         bh = (bounds[i, 3] - bounds[i, 1]) * scale
-        if w_in > bw * 0.9 or text_h > bh * 0.6 or areas[i] * scale**2 < 2.5 * w_in * text_h:
+        too_small = w_in > bw * 0.9 or text_h > bh * 0.6 or areas[i] * scale**2 < 2.5 * w_in * text_h
+        if too_small and not always[i]:
             continue
         x, y = points.iloc[i].x, points.iloc[i].y
         half_w, half_h = w_in / 2 / scale, text_h / 2 / scale
@@ -135,14 +138,15 @@ def _auto_label_mask(gdf, texts: list[str], ax, fig) -> np.ndarray:
     return mask
 
 
-def _draw_labels(ax, fig, gdf, labels, label_col: str) -> None:
-    """Write area names at representative points: ``labels`` is "auto" (only names that fit),
-    True (all) or a list of names/codes."""
+def _draw_labels(ax, fig, gdf, labels, label_col: str, always_label=()) -> None:
+    """Write area names at representative points: ``labels`` is "auto" (only names that fit,
+    plus the areas named in ``always_label``), True (all) or a list of names/codes."""
     import matplotlib.patheffects as pe
 
     texts = gdf[label_col].fillna("").astype(str).tolist()
     if labels == "auto":
-        mask = _auto_label_mask(gdf, texts, ax, fig)
+        always = _match_rows(gdf, list(always_label), label_col, "always_label") if always_label else None
+        mask = _auto_label_mask(gdf, texts, ax, fig, always)
     elif labels is True:
         mask = np.ones(len(gdf), dtype=bool)
     else:
@@ -172,7 +176,10 @@ def choropleth(
     cmap: str = SEQUENTIAL_CMAP,
     decimals: int | None = None,
     size="auto",
-    legend_loc: str = "right",
+    legend_loc: str = "below",
+    centre: float | None = None,
+    diverging_cmap: str = DIVERGING_CMAP,
+    scale_bar: bool = True,
     ax=None,
 ) -> Figure:
     """Classed choropleth map in EPSG:3067.
@@ -189,9 +196,14 @@ def choropleth(
     Names come from ``label_column`` (default: the first of name_fi, name, nimi, label).
     ``highlight``: a name or code (or a list) outlined in black and listed in the legend.
 
-    ``legend_loc``: ``"right"`` (outside the map, default), ``"below"`` (outside), or a
-    matplotlib location inside the map ("lower right", …). ``size="auto"`` makes the
-    figure 8 in wide and as tall as the map's shape needs.
+    ``legend_loc``: ``"below"`` (outside the map, default: the map keeps the full width of a
+    narrow screen), ``"right"`` (outside), or a matplotlib location inside the map ("lower
+    right", …). ``size="auto"`` makes the figure 6.4 in wide and as tall as the map needs.
+
+    ``centre`` (0 for a change, 1 for a location quotient) classes the values on each side
+    of it separately and colours them from the two halves of ``diverging_cmap`` (ColorBrewer
+    RdBu, colour-blind safe: red below the centre, blue above), so growth and decline never
+    look alike and the centre is a class boundary. ``scale_bar`` draws a kilometre scale.
 
     Raises ``ValueError`` if ``gdf`` is not in EPSG:3067 - it does not reproject (use
     ``gdf.to_crs(3067)``).
@@ -218,17 +230,22 @@ def choropleth(
         raise ValueError(f"cmap={cmap!r} is not a matplotlib colormap") from None
 
     gdf = gdf.reset_index(drop=True)
-    cls: Classification = classify(gdf[column], scheme, k, missing_label=missing_label, decimals=decimals)
-    colours = [mpl.colors.to_hex(cmap_obj(x)) for x in np.linspace(0.12, 0.95, cls.k)]
+    cls: Classification = classify(gdf[column], scheme, k, missing_label=missing_label, decimals=decimals,
+                                   centre=centre)
+    if centre is None:
+        colours = [mpl.colors.to_hex(cmap_obj(x)) for x in np.linspace(0.12, 0.95, cls.k)]
+    else:
+        colours = _diverging_colours(diverging_cmap, cls.n_below, cls.k - cls.n_below)
     hl_mask = _match_rows(gdf, highlight, label_col, "highlight") if highlight is not None else None
 
     if ax is None:
         if size == "auto":
             minx, miny, maxx, maxy = gdf.total_bounds
             aspect = (maxy - miny) / max(maxx - minx, 1e-9)
-            map_w = 8.0 - (2.3 if legend_loc == "right" else 0.4)
-            extra = 1.3 + (1.6 if legend_loc == "below" else 0.0)
-            size = (8.0, float(np.clip(map_w * aspect + extra, 4.0, 11.0)))
+            map_w = WIDTH - (2.3 if legend_loc == "right" else 0.4)
+            rows = (len(cls.labels) + 2) // 2 + 1
+            extra = 1.4 + (0.22 * rows + 0.5 if legend_loc == "below" else 0.0)
+            size = (WIDTH, float(np.clip(map_w * aspect + extra, 4.0, 11.0)))
         fig, ax = figure(size, layout="compressed")
         own = True
     else:
@@ -259,16 +276,64 @@ def choropleth(
         where = dict(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     elif legend_loc == "below":
         where = dict(loc="upper left", bbox_to_anchor=(0.0, 0.0), frameon=False,
-                     ncol=min(3, len(handles)))
+                     ncol=min(2, len(handles)))
     else:
         where = dict(loc=legend_loc, frameon=True, framealpha=0.9, edgecolor="#CCCCCC")
-    leg = ax.legend(handles=handles, title=_wrap(legend_title, fig, 9, share=0.3), alignment="left", **where)
+    share = 0.9 if legend_loc == "below" else 0.3
+    leg = ax.legend(handles=handles, title=_wrap(legend_title, fig, 10.5, share=share), alignment="left", **where)
     leg.set_gid("map-legend")
 
     if labels and label_col is not None:
         _draw_labels(ax, fig, gdf, labels, label_col)
+    if scale_bar:
+        draw_scale_bar(ax)
     _set_title(fig, ax, title, own)
+    hl = gdf.loc[hl_mask, label_col].astype(str).tolist() if (hl_mask is not None and label_col) else []
+    alt.set_alt(fig, alt.choropleth(alt.values_by_label(gdf, column, label_col), title=title, source=source,
+                                    legend_title=legend_title, labels=cls.labels, highlight=hl,
+                                    missing_label=missing_label, decimals=decimals))
     return finalise(fig, source=source)
+
+
+def _diverging_colours(cmap: str, n_below: int, n_above: int) -> list[str]:
+    """``n_below`` colours from the lower half of ``cmap`` (darkest furthest from the centre)
+    and ``n_above`` from the upper half; the neutral middle is never used, so the classes on
+    either side of the centre are told apart."""
+    try:
+        cm = mpl.colormaps[cmap]
+    except KeyError:
+        raise ValueError(f"diverging_cmap={cmap!r} is not a matplotlib colormap") from None
+    below = [mpl.colors.to_hex(cm(x)) for x in np.linspace(0.05, 0.38, max(n_below, 1))][:n_below]
+    above = [mpl.colors.to_hex(cm(x)) for x in np.linspace(0.62, 0.95, max(n_above, 1))][:n_above]
+    if n_below == 1:
+        below = [mpl.colors.to_hex(cm(0.3))]
+    if n_above == 1:
+        above = [mpl.colors.to_hex(cm(0.7))]
+    return below + above
+
+
+_NICE_KM = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500)
+
+
+def draw_scale_bar(ax, *, fraction: float = 0.22) -> None:
+    """A kilometre scale bar at the lower left of a map in EPSG:3067 (metres), about
+    ``fraction`` of the map's width, rounded to 1, 2, 5, 10, 20, 25, 50 … km."""
+    import matplotlib.patheffects as pe
+
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    width_km = (x1 - x0) / 1000 * fraction
+    km = max([n for n in _NICE_KM if n <= width_km] or [_NICE_KM[0]])
+    left, base = x0 + (x1 - x0) * 0.03, y0 + (y1 - y0) * 0.03
+    tick = (y1 - y0) * 0.012
+    ax.plot([left, left + km * 1000], [base, base], color="#222222", linewidth=2.2, solid_capstyle="butt",
+            gid="scale-bar")
+    for x in (left, left + km * 1000):
+        ax.plot([x, x], [base - tick, base + tick], color="#222222", linewidth=1.2)
+    ax.text(left + km * 500, base + tick * 1.6, f"{km} km", ha="center", va="bottom", fontsize=LABEL_FONTSIZE,
+            color="#222222", path_effects=[pe.withStroke(linewidth=2.2, foreground="white")])
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
 
 
 def locator_map(
@@ -282,6 +347,7 @@ def locator_map(
     highlight=None,
     labels="auto",
     label_column: str | None = None,
+    always_label=(),
 ) -> Figure:
     """Two-panel reference map in EPSG:3067: ``context`` areas (e.g. Finland's regions)
     on the left with ``highlight`` (names/codes) filled, and ``detail`` areas (e.g. one
@@ -289,6 +355,8 @@ def locator_map(
 
     No values are mapped (use :func:`choropleth` for that); it answers "where is it?".
     Both frames must be in EPSG:3067 (refused otherwise, as in :func:`choropleth`).
+    ``always_label`` names detail areas labelled even when their name does not fit (a
+    region's centre, say).
     """
     title = _require_text(title, "title")
     source = _require_text(source, "source")
@@ -304,7 +372,7 @@ def locator_map(
             raise ValueError(f"{name} has no areas to draw")
     context = context.reset_index(drop=True)
     detail = detail.reset_index(drop=True)
-    fig, (ax_ctx, ax_det) = figure((8.0, 6.2), ncols=2, layout="compressed",
+    fig, (ax_ctx, ax_det) = figure((WIDTH, 5.4), ncols=2, layout="compressed",
                                    gridspec_kw={"width_ratios": [1, 1.35]})
     context.plot(ax=ax_ctx, color=MISSING_COLOUR, edgecolor="white", linewidth=0.6)
     handles = [Patch(facecolor=MISSING_COLOUR, edgecolor="#BBBBBB", label=context_label)]
@@ -322,10 +390,16 @@ def locator_map(
         ax.set_aspect("equal")
     label_col = _label_column(detail, label_column)
     if labels and label_col is not None:
-        _draw_labels(ax_det, fig, detail, labels, label_col)
+        _draw_labels(ax_det, fig, detail, labels, label_col, always_label)
     # the north-west corner of a map of Finland is empty sea/Sweden: room for the legend
-    leg = ax_ctx.legend(handles=handles, loc="upper left", frameon=False, fontsize=8,
+    leg = ax_ctx.legend(handles=handles, loc="upper left", frameon=False, fontsize=9.5,
                         bbox_to_anchor=(-0.05, 1.0))
     leg.set_gid("map-legend")
+    for ax in (ax_ctx, ax_det):
+        draw_scale_bar(ax, fraction=0.3)
     _set_title(fig, ax_ctx, title, own_figure=True)
+    hl_name = ", ".join(names) if highlight is not None else None
+    detail_names = detail[label_col].astype(str).tolist() if label_col else []
+    alt.set_alt(fig, alt.locator(title=title, source=source, context_n=len(context), detail_names=detail_names,
+                                 highlight=hl_name))
     return finalise(fig, source=source)

@@ -25,29 +25,35 @@ MISSING_COLOUR = "#E0E0E0"
 MISSING_EDGE = "#8C8C8C"
 MISSING_HATCH = "////"
 SEQUENTIAL_CMAP = "YlGnBu"  # ColorBrewer, colour-blind safe
+DIVERGING_CMAP = "RdBu"  # ColorBrewer, colour-blind safe: red below the centre, blue above
 MAP_CRS = "EPSG:3067"
 SOURCE_GID = "source-line"
-TITLE_FONTSIZE = 12
-SOURCE_FONTSIZE = 8
-LABEL_FONTSIZE = 7
+TITLE_FONTSIZE = 13
+SOURCE_FONTSIZE = 9.5
+LABEL_FONTSIZE = 8.5
+#: figures are drawn 6.4 in = 640 CSS px wide, with text large enough to stay legible when a
+#: phone scales the figure to ~360 px (10 pt at 640 px is ~8 px at 360 px); the PNG has
+#: RENDER_SCALE pixels per CSS pixel so that it stays sharp on high-density screens
+WIDTH = 6.4
+RENDER_SCALE = 2
 
-#: Figure sizes in inches at 100 dpi: 8 in = 800 px, which fits a notebook / HTML page.
+#: Figure sizes in inches at 100 dpi (6.4 in = 640 CSS px).
 SIZES = {
-    "wide": (8.0, 4.5),
-    "tall": (8.0, 7.0),
-    "square": (7.0, 7.0),
-    "map": (7.0, 8.0),
+    "wide": (WIDTH, 4.3),
+    "tall": (WIDTH, 6.4),
+    "square": (WIDTH, WIDTH),
+    "map": (WIDTH, 7.6),
 }
 
 STYLE = {
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans"],
-    "font.size": 10,
+    "font.size": 11,
     "axes.titlesize": TITLE_FONTSIZE,
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
     "axes.titlepad": 10,
-    "axes.labelsize": 10,
+    "axes.labelsize": 11,
     "axes.labelcolor": "#333333",
     "axes.edgecolor": "#666666",
     "axes.spines.top": False,
@@ -59,12 +65,12 @@ STYLE = {
     "axes.formatter.use_locale": False,
     "grid.color": "#DDDDDD",
     "grid.linewidth": 0.6,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 9,
+    "xtick.labelsize": 10.5,
+    "ytick.labelsize": 10.5,
     "xtick.color": "#333333",
     "ytick.color": "#333333",
-    "legend.fontsize": 9,
-    "legend.title_fontsize": 9,
+    "legend.fontsize": 10.5,
+    "legend.title_fontsize": 10.5,
     "legend.frameon": False,
     "figure.dpi": 100,
     "figure.facecolor": "white",
@@ -88,10 +94,34 @@ def use_style() -> None:
     _register_ipython_png()
 
 
+def png_bundle(fig: Figure) -> tuple[bytes, dict]:
+    """The figure as a palette PNG with ``RENDER_SCALE`` pixels per CSS pixel, and the output
+    metadata a page needs: ``width``/``height`` in CSS pixels and the ``alt`` text
+    (:func:`helpers.plotting.alt.alt_text`)."""
+    import io
+
+    from PIL import Image
+
+    from .alt import alt_text
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100 * RENDER_SCALE, bbox_inches="tight", metadata={"Software": None})
+    with Image.open(io.BytesIO(buf.getvalue())) as img:
+        flat = img.convert("RGB")  # figures are drawn on white
+        out = io.BytesIO()
+        flat.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+            out, format="PNG", optimize=True)
+        size = flat.size
+    meta = {"width": int(round(size[0] / RENDER_SCALE)), "height": int(round(size[1] / RENDER_SCALE)),
+            "alt": alt_text(fig)}
+    return out.getvalue(), meta
+
+
 def _register_ipython_png() -> None:
-    """Make figures returned by our functions display as PNG in IPython whatever the
-    matplotlib backend (a headless run with MPLBACKEND=Agg would otherwise show only
-    ``<Figure size …>``). Does nothing outside IPython or when a formatter exists."""
+    """Make figures display as PNG in IPython whatever the matplotlib backend (a headless
+    run with MPLBACKEND=Agg would otherwise show only ``<Figure size …>``), with their alt
+    text and CSS size in the output metadata (:func:`png_bundle`). Does nothing outside
+    IPython."""
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython is a dependency
@@ -101,13 +131,11 @@ def _register_ipython_png() -> None:
         return
     formatter = ip.display_formatter.formatters["image/png"]
     try:
-        formatter.lookup_by_type(Figure)
-        return
+        if formatter.lookup_by_type(Figure) is png_bundle:
+            return
     except KeyError:
         pass
-    from IPython.core.pylabtools import print_figure
-
-    formatter.for_type(Figure, lambda fig: print_figure(fig, "png", bbox_inches="tight"))
+    formatter.for_type(Figure, png_bundle)
 
 
 # ----------------------------------------------------------------------------- basics
@@ -125,7 +153,7 @@ def figure(
 ):
     """A new house-style figure and its axes: ``fig, ax = figure("wide")``.
 
-    ``size`` is one of :data:`SIZES` (``"wide"`` 8×4.5 in, ``"tall"``, ``"square"``,
+    ``size`` is one of :data:`SIZES` (``"wide"`` 6.4×4.3 in, ``"tall"``, ``"square"``,
     ``"map"``) or ``(width, height)`` in inches. The figure uses constrained layout, an
     Agg canvas (works headless) and is not registered with pyplot. ``layout`` is
     ``"constrained"`` or ``"compressed"`` (better for maps, whose aspect is fixed).

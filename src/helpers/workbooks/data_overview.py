@@ -60,4 +60,4 @@ def locator_map(res: DataOverview):
         title=f"{vs.name_fi} ({vs.name_sv}) and its {len(res.focus_municipalities)} municipalities",
         source=provenance.source_caption([REGION_GEOMETRY, MUNI_GEOMETRY, CLASSIFICATION], res.snapshot),
         context_label="Finland's regions (2020 boundaries)", detail_label="municipalities of " + vs.name_fi,
-        highlight=vs.name_fi)
+        highlight=vs.name_fi, always_label=["Turku"])

@@ -302,7 +302,7 @@ def youth_rank_chart(res: ExclusionPrevention):
     bars = res.rates.drop(index=regions.COUNTRY_CODE).set_index("name")["outside_work_study_pct"]
     name = res.rates.loc[res.youth_code, "name"]
     return plotting.bar_chart(
-        bars, highlight=name, decimals=1, size=(8.0, 6.5),
+        bars, highlight=name, decimals=1,
         value_label="Unemployed + others outside the labour force, % of 18–24-year-olds",
         title=f"Outside both work and study, 2016: {name} is "
               f"{res.youth['rank_youth_outside_work_study_2016']} of 19 (1 = highest)",

@@ -464,7 +464,7 @@ def change_map(res: RegionProfile):
     """The region's municipalities by population change 2019–2023."""
     gdf = unit_map_frame(res.snapshot, res.region.code, res.units)
     return plotting.choropleth(
-        gdf, "change_pct", highlight=res.area.code if res.is_municipality else None, decimals=1,
+        gdf, "change_pct", highlight=res.area.code if res.is_municipality else None, decimals=1, centre=0,
         legend_title="Population change 31.12.2019–31.12.2023 (%)",
         title=f"Population change 2019–2023 in {res.region.label}'s municipalities", source=_map_source(res))
 
@@ -479,5 +479,5 @@ def rank_chart(res: RegionProfile):
         what = "Finland's 19 regions (2026 division)"
     return plotting.bar_chart(
         bars, highlight=res.area.label, value_label="Population change 31.12.2019–31.12.2023", units="%",
-        decimals=1, title=f"Population change 2019–2023: {what}", size=(8.0, max(4.5, 0.28 * len(bars) + 1.5)),
+        decimals=1, title=f"Population change 2019–2023: {what}", size=(plotting.WIDTH, max(4.5, 0.3 * len(bars) + 1.8)),
         source=provenance.source_caption([POP_2019, POP_2023], res.snapshot))
