@@ -13,6 +13,8 @@ This file therefore imports only the standard library.
 
 from __future__ import annotations
 
+# (run by path, sys.path[0] is this directory until main() removes it: the standard-library
+# modules imported here must not share a name with a module of helpers/runner/)
 import contextlib
 import json
 import os
