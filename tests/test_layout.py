@@ -39,6 +39,7 @@ LAYER_OF = {
     "helpers.plotting": "notebook",
     "helpers.provenance": "notebook",
     "helpers.keyfigures": "notebook",
+    "helpers.downloads": "notebook",
     "helpers.notebook": "notebook",
     "helpers.workbooks": "workbooks",
     "helpers.runner": "runner",
@@ -46,9 +47,10 @@ LAYER_OF = {
 }
 #: what a layer may import besides its own layer and the layers below it
 NARROWER = {
-    # the runner knows notebooks only through their parameters and their key figures: it
-    # imports core and keyfigures, never plotting, provenance, display or workbook modules
-    "runner": {"core", "helpers.keyfigures"},
+    # the runner knows notebooks only through their parameters and the two output contracts
+    # (key figures, data downloads): it imports core, keyfigures and downloads, never
+    # plotting, provenance, display or workbook modules
+    "runner": {"core", "helpers.keyfigures", "helpers.downloads"},
 }
 
 

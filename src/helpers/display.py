@@ -117,6 +117,33 @@ def markdown(text_: str):
     return Markdown(text_)
 
 
-def table(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 1, missing: str = "–", plain: tuple[str, ...] = ()):
-    """``frame`` as a Markdown table object (:func:`markdown_table`) to end a cell with."""
-    return markdown(markdown_table(frame, decimals, missing, plain))
+class Table:
+    """A table to end a cell with: Markdown for the page, plain text for nbval, and its data
+    for download (:mod:`helpers.downloads`). ``.data`` is the Markdown text."""
+
+    def __init__(self, frame: pd.DataFrame, markdown_text: str, *, name: str | None, title: str | None,
+                 source: str | None, intro: str = ""):
+        from . import downloads
+
+        self.data = (intro + "\n\n" if intro else "") + markdown_text
+        self.frame = frame
+        title = title or ", ".join(str(c) for c in frame.columns[:3])
+        self.download = downloads.payload(name or downloads.slug(title), frame, title=title, source=source)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from . import downloads
+
+        return {"text/markdown": self.data, "text/plain": self.data, downloads.MIMETYPE: self.download}
+
+    def __repr__(self) -> str:
+        return self.data
+
+
+def table(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 1, missing: str = "–", plain: tuple[str, ...] = (),
+          *, name: str | None = None, title: str | None = None, source: str | None = None, intro: str = "",
+          data: pd.DataFrame | None = None) -> Table:
+    """``frame`` as a Markdown table (:func:`markdown_table`) to end a cell with, with its data
+    for download: ``data`` (default: ``frame`` itself) saved as ``<name>.csv`` beside the
+    report, titled ``title`` and credited to ``source``. ``intro`` is Markdown shown above."""
+    return Table(frame if data is None else data, markdown_table(frame, decimals, missing, plain),
+                 name=name, title=title, source=source, intro=intro)

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from helpers.analysis import format_number
 
 _ATTR = "twb_alt"
+SOURCE_GID = "source-line"  # the gid helpers.plotting.style gives the source line
 
 
 def set_alt(fig: Figure, text: str) -> Figure:
@@ -32,11 +33,10 @@ def alt_text(fig: Figure) -> str:
     text = getattr(fig, _ATTR, None)
     if text:
         return text
-    from .style import SOURCE_GID, figure_title
-
-    title = figure_title(fig).replace("\n", " ")
-    source = next((t.get_text().replace("\n", " ") for t in fig.texts if t.get_gid() == SOURCE_GID), "")
-    return " ".join(f"Figure: {title}. {source}".split())
+    title = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    title = title or next((ax.get_title(loc="left") or ax.get_title() for ax in fig.axes), "")
+    source = next((t.get_text() for t in fig.texts if t.get_gid() == SOURCE_GID), "")
+    return " ".join(f"Figure: {title}. {source}".replace("\n", " ").split())
 
 
 def _num(v: float, decimals: int | None, unit: str | None) -> str:

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from helpers.analysis import format_number
 
+from .. import downloads
 from . import alt
 from .style import (
     BASE_COLOUR,
@@ -152,6 +153,8 @@ def bar_chart(
     _set_title(fig, ax, title, own)
     alt.set_alt(fig, alt.bar(frame, title=title, source=source, value_label=value_label, units=units,
                              highlight=sorted(highlight_set), decimals=dec, missing_text=missing_text))
+    shown = frame.rename(columns={frame.columns[0]: axis_label}) if nser == 1 else frame
+    downloads.attach(fig, shown, title=title, source=source)
     return finalise(fig, source=source)
 
 
@@ -232,4 +235,5 @@ def line_chart(
                   ncol=2 if frame.shape[1] > 2 else frame.shape[1])
     _set_title(fig, ax, title, own)
     alt.set_alt(fig, alt.line(frame, title=title, source=source, y_label=y_label, units=units, decimals=decimals))
+    downloads.attach(fig, frame.rename_axis(frame.index.name or (x_label or "x").lower()), title=title, source=source)
     return finalise(fig, source=source)

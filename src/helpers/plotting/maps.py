@@ -7,12 +7,14 @@ from collections.abc import Sequence
 
 import matplotlib as mpl
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from helpers.analysis import Classification, classify
 
+from .. import downloads
 from . import alt
 from .style import (
     DIVERGING_CMAP,
@@ -292,6 +294,9 @@ def choropleth(
     alt.set_alt(fig, alt.choropleth(alt.values_by_label(gdf, column, label_col), title=title, source=source,
                                     legend_title=legend_title, labels=cls.labels, highlight=hl,
                                     missing_label=missing_label, decimals=decimals))
+    keep = [c for c in ("code", label_col) if c and c in gdf.columns and c != column] + [column]
+    downloads.attach(fig, pd.DataFrame(gdf[keep]).assign(**{"class": cls.value_labels.to_numpy()}),
+                     title=title, source=source)
     return finalise(fig, source=source)
 
 

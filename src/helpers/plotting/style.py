@@ -92,6 +92,9 @@ def use_style() -> None:
     """
     mpl.rcParams.update(STYLE)
     _register_ipython_png()
+    from .. import downloads
+
+    downloads.register_formatter()
 
 
 def png_bundle(fig: Figure) -> tuple[bytes, dict]:
