@@ -9,7 +9,7 @@ converter is given.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -24,7 +24,8 @@ class ConversionError(ValueError):
 
 
 def check(condition: bool, message: str) -> None:
-    """Raise :class:`ConversionError` (build) / AssertionError-like failure with ``message``."""
+    """Raise :class:`ConversionError` with ``message`` unless ``condition`` holds (build and
+    validate; ``Snapshot.write_resource`` turns a failure in validate into ValidationError)."""
     if not condition:
         raise ConversionError(message)
 
@@ -139,24 +140,9 @@ def municipality_name_fi(code: str) -> str:
 # ---------------------------------------------------------------------------------- checks
 def near(a: float, b: float, tol: float, what: str) -> None:
     if not abs(float(a) - float(b)) <= tol:
-        raise AssertionError(f"{what}: {a} != {b} (tolerance {tol})")
+        raise ConversionError(f"{what}: {a} != {b} (tolerance {tol})")
 
 
 def equal(a: Any, b: Any, what: str) -> None:
     if a != b:
-        raise AssertionError(f"{what}: {a!r} != {b!r}")
-
-
-def value_of(df: pd.DataFrame, column: str = "value", **where: Any) -> float:
-    """The single value of ``column`` in the row(s) matching ``where`` (exactly one)."""
-    mask = pd.Series(True, index=df.index)
-    for key, val in where.items():
-        mask &= df[key] == val
-    rows = df.loc[mask, column]
-    if len(rows) != 1:
-        raise AssertionError(f"expected one row for {where}, found {len(rows)}")
-    return rows.iloc[0]
-
-
-def as_mapping(rows: Iterable[tuple]) -> Mapping:
-    return {r[0]: r[1:] for r in rows}
+        raise ConversionError(f"{what}: {a!r} != {b!r}")

@@ -234,7 +234,10 @@ FIELDS_SECTORS = [
 def build_sectors(folder: Path):
     raw = _read_a14(folder)
     text = (folder / "turku_ccc_action_plan_EXCERPT_moduleA1_B3.md").read_text(encoding="utf-8")
-    check("|  Total | 366,700 | 234,900 |  | 601,600  |" in text, "A-1.4 total row not in the excerpt")
+    for _, r in raw.iterrows():  # every transcribed row is the excerpt's table row
+        cells = [f"{int(r[c]):,}" if r[c] else "" for c in raw.columns[1:]]
+        line = f"|  {r['sector']} | " + " | ".join(cells) + "  |"
+        check(line in text, f"A-1.4 row not found in the excerpt: {line!r}")
     long = raw.melt(id_vars="sector", var_name="col", value_name="raw")
     df = pd.DataFrame({
         "sector": long["sector"], "sector_id": long["sector"].map(SECTOR_IDS),
@@ -735,7 +738,7 @@ def build_cdp(folder: Path):
         "schema": schema(FIELDS_CDP),
         "sources": [source(f"CDP Open Data Portal, '{t}' (data collected through the CDP-ICLEI "
                            f"Unified Reporting System)", u, "CDP (with ICLEI - Local Governments "
-                           f"for Sustainability)") for t, u in CDP_PORTAL.values()] + [
+                           "for Sustainability)") for t, u in CDP_PORTAL.values()] + [
             source(f"{OPENCLIMATE_REPO} harmonize/data/raw/CDP_citywide_emissions_<year>/ at "
                    f"commit {OPENCLIMATE_COMMIT} (downloaded from the portal 2022-11-16 per each "
                    f"README; Apache-2.0 code, CDP data)",
@@ -953,13 +956,18 @@ def _rakke_long(path: Path, first_col: str, expected_title: str):
         for t, v in zip(types, r[3:]):
             check(re.fullmatch(r"\d+", v) is not None, f"{path.name}: {r[:2]} {t}: {v!r}")
             out.append((*areas[r[1]], r[1], r[0], t, int(v)))
-    munis = {a[1] for a in areas.values() if a[0] == "municipality"}
-    check(munis == set(known), f"{path.name}: municipalities differ from the 310 of the 2020 "
-          f"division: {sorted(munis ^ set(known))}")
     return out, title
 
 
+def _check_2020_municipalities(df: pd.DataFrame) -> None:
+    munis = set(df.loc[df["area_kind"] == "municipality", "area_code"])
+    known = set(registry_municipalities_2020())
+    check(munis == known, f"municipalities differ from the 310 of the 2020 division: "
+          f"{sorted(munis ^ known)}")
+
+
 def validate_heating(df: pd.DataFrame) -> None:
+    _check_2020_municipalities(df)
     equal(df["area_code"].nunique(), 311, "whole country + 310 municipalities")
     check(df["buildings"].isna().all() and (df["buildings_status"] == "not_in_download").all(),
           "number of buildings is not in the file")
@@ -1087,6 +1095,7 @@ def build_heating(folder: Path):
 
 
 def validate_completion(df: pd.DataFrame) -> None:
+    _check_2020_municipalities(df)
     equal(df["area_code"].nunique(), 310, "310 municipalities (no whole-country row)")
     equal(int(df["floor_area_m2"].sum()), 494_625_956, "Σ = the whole country's floor area (116h)")
     t = df[df["area_code"] == "853"]["floor_area_m2"].sum()

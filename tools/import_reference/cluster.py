@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from . import converter
-from ._tables import (CC_BY_4, STATFIN, ConversionError, check, equal, field, github_blob,
-                      github_tree, ordered, schema, source)
+from ._tables import (CC_BY_4, check, equal, field, github_blob, github_tree, ordered, schema,
+                      source)
 
 EUROSTAT = "cluster/eurostat_employment_nuts3_2000-2017"
 MITENNA = "cluster/national_employment_tol5_2012-2016"
@@ -263,8 +263,10 @@ def _read_mitenna(path: Path) -> tuple[int, str, list[str], list[tuple]]:
     check(len(years) == 1, f"{path.name}: no single 'Statistical year' on the Information sheet")
     retrieved = next((str(t).strip() for t in info if "Report retrieved" in str(t)), "")
     check(any("Table measures: employed" in str(t) for t in info), f"{path.name}: measure is not 'employed'")
-    hi = next(i for i, r in enumerate(rows) if r[0] == "" and str(r[1] or "").startswith("01.1"))
-    header = [str(c) for c in rows[hi]]
+    hi = next((i for i, r in enumerate(rows)
+               if r and r[0] in ("", None) and len(r) > 1 and str(r[1] or "").startswith("01.1")), None)
+    check(hi is not None, f"{path.name}: no occupation header row ('01.1 …') on sheet 'Item 1'")
+    header = ["" if c is None else str(c) for c in rows[hi]]
     check(header[-2:] == ["Missing data", "Grand total"], f"{path.name}: header ends {header[-2:]}")
     return years[0], retrieved, header, rows[hi + 1:]
 
