@@ -1,0 +1,77 @@
+"""Languages of the reports: Finnish, Swedish and English (core).
+
+Every text a reader sees is written in English in the code, marked for translation:
+
+    from helpers.i18n import _, N_
+
+    _("Population of {region}'s municipalities").format(region=name)   # translated now
+    TITLE = N_("Population change")                                     # marked; translate with _() when used
+
+English is the source language (the msgid); the Finnish and Swedish catalogues are gettext
+``.po`` files in ``src/helpers/locale/<lang>/LC_MESSAGES/turku_workbooks.po``, read with
+Babel. A message without a translation falls back to English, and
+``tests/test_i18n.py`` fails when a marked message has none in a published language.
+
+The language of a run is set once (:func:`set_language`, by ``helpers.notebook.start`` from
+the ``lang`` parameter) and read with :func:`language`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import gettext
+from functools import lru_cache
+from pathlib import Path
+
+LANGUAGES = ("fi", "sv", "en")
+SOURCE_LANGUAGE = "en"
+DOMAIN = "turku_workbooks"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("turku_workbooks_language", default=SOURCE_LANGUAGE)
+
+
+def check_language(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang={lang!r} is not a report language; valid: {', '.join(LANGUAGES)}")
+    return lang
+
+
+def set_language(lang: str) -> None:
+    _current.set(check_language(lang))
+
+
+def language() -> str:
+    return _current.get()
+
+
+@lru_cache(maxsize=None)
+def translations(lang: str) -> gettext.NullTranslations:
+    """The catalogue of ``lang`` (English: none needed)."""
+    check_language(lang)
+    if lang == SOURCE_LANGUAGE:
+        return gettext.NullTranslations()
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po.is_file():
+        return gettext.NullTranslations()
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
+    with open(po, "rb") as fh:
+        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+    t = Translations(domain=DOMAIN)
+    for message in catalog:
+        if message.id and message.string and not message.fuzzy:
+            key = message.id if isinstance(message.id, str) else message.id[0]
+            t._catalog[key] = message.string if isinstance(message.string, str) else message.string[0]
+    return t
+
+
+def _(message: str) -> str:
+    """``message`` in the language of the run (English when no translation exists)."""
+    return translations(language()).gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for translation without translating it now (module-level constants)."""
+    return message
