@@ -716,14 +716,17 @@ def build_cdp(folder: Path):
     for col in ("population", "population_year"):
         df[col] = df[col].astype("Int64")
     df = df.sort_values(["city", "report_year", "measure"], kind="stable")
-    kemi18 = "Kemi's 2018 row has no accounting year and no emission value (nothing pinned for it)"
+    cities = sorted(df["city"].unique())
+    kemi18 = ("Kemi appears in the 2018-2021 files but reported no emission value (its 2018 row "
+              "has not even an accounting year), so it has no rows here; cities with values: "
+              + ", ".join(cities))
     meta = {
         "path": "climate/cdp_city_emissions_reported.csv",
         "title": "City-wide GHG emissions self-reported by Finnish cities to CDP-ICLEI, "
                  "questionnaires 2016-2021 (non-verified)",
         "description": (
-            "Emissions that Finnish cities (Helsinki, Espoo, Vantaa, Tampere, Turku, Lahti, "
-            "Porvoo, Kemi; varies by year) reported to CDP / ICLEI, as published on the CDP "
+            "Emissions that Finnish cities (" + ", ".join(cities) + "; varies by year) "
+            "reported to CDP / ICLEI, as published on the CDP "
             "Open Data Portal. One row per city x questionnaire (report_year) x accounting year "
             "x reported emission column; only cells with a number are rows (empty cells and "
             "'Not Applicable' are not values). Each questionnaire asked different things: "
