@@ -28,6 +28,7 @@ LAYER_OF = {
     "helpers": "core",  # the package itself (__version__)
     "helpers.paths": "core",
     "helpers.settings": "core",
+    "helpers.i18n": "core",
     "helpers.regions": "core",
     "helpers.snapshot": "core",
     "helpers.params": "core",
