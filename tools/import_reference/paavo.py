@@ -532,7 +532,7 @@ def build_postcode_areas(folder: Path):
             + "; ".join(n for n in notes if "re-joined" in n) + ". Names that the copy had "
             "decoded twice (UTF-8 read as Windows-1252, e.g. 'YlÃ¤-Savo', 'Ã…boland-Turunmaa') were decoded back ("
             + str(sum(int(n.rsplit(" in ", 1)[1].split()[0]) for n in notes if "decoded twice" in n))
-            + " lines, sub-region and region-level names only; every code still has exactly one "
+            + " lines, all in the sub-region name column; every code still has exactly one "
             "name). The result was confirmed against the names in the centre-point file "
             "(paavo_geospacial_by_city.csv, '<code>  <name> (<municipality>)'), whose X/Y were "
             "joined by postal code."),
