@@ -74,7 +74,8 @@ def test_eurostat_is_long_in_persons_with_float_artefacts_rounded():
     a = df[(df["geo"] == "FI1C1") & (df["nace"] == "A")].iloc[0]
     assert a["employed"] == 1_000.0  # 999.9999999999999 in the file
     mn = df[(df["geo"] == "FI") & (df["nace"] == "M-N")].iloc[0]
-    assert (mn["nace_eurostat"], mn["unit"], mn["geo_name"], mn["nuts_level"]) == ("M_N", "persons", "Suomi / Finland", 0)
+    assert (mn["nace_eurostat"], mn["unit"], mn["geo_name"], mn["nuts_level"]) == \
+        ("M_N", "persons", "Suomi / Finland", 0)
     y18 = df[df["year"] == 2018]
     assert y18.loc[y18["nace"] == "TOTAL", "employed"].tolist() == [2_560_000.0]
     assert y18.loc[y18["nace"] != "TOTAL", "employed"].isna().all()  # missing, not 0
@@ -85,7 +86,7 @@ def test_eurostat_is_long_in_persons_with_float_artefacts_rounded():
 
 def test_eurostat_validate_rejects_a_partial_extract():
     df, _ = cluster.build_eurostat(EUROSTAT)
-    with pytest.raises(Exception):
+    with pytest.raises(ConversionError, match="geos"):
         cluster.validate_eurostat(df)
 
 

@@ -17,8 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-from import_reference import Converter, pin  # noqa: E402
-from import_reference import paavo  # noqa: E402
+from import_reference import Converter, paavo, pin  # noqa: E402
 from import_reference._tables import ConversionError  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "reference_import"
@@ -87,7 +86,7 @@ def test_paavo_2020_refuses_a_municipality_under_the_wrong_region_row(tmp_path):
 
 def test_paavo_2020_validate_rejects_data_that_is_not_the_real_table():
     df, _ = paavo.build_paavo_2020(P2020)
-    with pytest.raises(Exception):
+    with pytest.raises(ConversionError, match="310 of the 2020 division"):
         paavo.validate_paavo_2020(df)
 
 

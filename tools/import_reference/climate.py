@@ -18,9 +18,21 @@ import numpy as np
 import pandas as pd
 
 from . import converter
-from ._tables import (CC_BY_4, STATFIN, check, equal, field, github_blob, github_tree,
-                      municipality_code, near, ordered, registry_municipalities_2020, schema,
-                      source)
+from ._tables import (
+    CC_BY_4,
+    STATFIN,
+    check,
+    equal,
+    field,
+    github_blob,
+    github_tree,
+    municipality_code,
+    near,
+    ordered,
+    registry_municipalities_2020,
+    schema,
+    source,
+)
 
 TURKU = "climate/turku_ghg_inventory_2020"
 CDP = "climate/cdp_city_reported_emissions"
@@ -574,6 +586,15 @@ def _clean_header(h: str) -> str:
     return " ".join(h.replace("\u200b", "").replace("\xa0", " ").split())
 
 
+def _cdp_text(row: pd.Series, cols: dict):
+    """opt(key): the stripped text of the row's column for ``key`` (None if empty or absent)."""
+    def opt(key: str) -> str | None:
+        col = cols.get(key)
+        value = row[col].strip() if col else ""
+        return value or None
+    return opt
+
+
 def _accounting_year(text: str) -> int | None:
     if not text:
         return None
@@ -692,10 +713,7 @@ def build_cdp(folder: Path):
                 check(re.fullmatch(r"\d+(\.\d+)?", cell) is not None,
                       f"{year} {city} {c!r}: {cell!r}")
                 check(period != "", f"{year} {city}: a value without an accounting year")
-                def opt(key):
-                    col = cols.get(key)
-                    v = r[col].strip() if col else ""
-                    return v or None
+                opt = _cdp_text(r, cols)
                 pop_year = opt("population_year")
                 rows.append({
                     "report_year": year, "account_number": r[cols["account"]],
@@ -735,7 +753,8 @@ def build_cdp(folder: Path):
             "each year's columns and protocol (e.g. Turku's scope 2 for accounting year 2015 is "
             "472,400 in the 2017 report and 656,354 in the 2019 report). Turku (account 50154): "
             "2016 report, year 2013: total 1,107,500 = scope 1 421,200 + scope 2 686,300; 2017 "
-            "report, 2015: total 840,800 vs 368,300 + 472,400 = 840,700 (100 t apart as reported); 2018 report, 2016: 412,100 / 513,500; 2019 "
+            "report, 2015: total 840,800 vs 368,300 + 472,400 = 840,700 (100 t apart as "
+            "reported); 2018 report, 2016: 412,100 / 513,500; 2019 "
             "report, 2015: 49,372 (grid generation) + 363,926 / 656,354; 2020 report, 2018: "
             "411,300 / 483,300; 2021 report, 2019: 390,100 / 353,800."),
         "schema": schema(FIELDS_CDP),

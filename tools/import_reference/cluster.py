@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import converter
-from ._tables import (CC_BY_4, check, equal, field, github_blob, github_tree, ordered, schema,
-                      source)
+from ._tables import CC_BY_4, check, equal, field, github_blob, github_tree, ordered, schema, source
 
 EUROSTAT = "cluster/eurostat_employment_nuts3_2000-2017"
 MITENNA = "cluster/national_employment_tol5_2012-2016"

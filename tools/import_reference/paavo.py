@@ -18,9 +18,21 @@ import numpy as np
 import pandas as pd
 
 from . import converter
-from ._tables import (CC_BY_4, STATFIN, ConversionError, check, equal, field, github_tree,
-                      municipality_code, ordered, region_name_fi, registry_municipalities_2020,
-                      schema, source)
+from ._tables import (
+    CC_BY_4,
+    STATFIN,
+    ConversionError,
+    check,
+    equal,
+    field,
+    github_tree,
+    municipality_code,
+    ordered,
+    region_name_fi,
+    registry_municipalities_2020,
+    schema,
+    source,
+)
 
 PAAVO_2020 = "paavo/paavo_2020_municipal"
 PAAVO_POSTCODE = "paavo/paavo_postcode_2012-2016_and_key_figures_2006-2016"
@@ -656,7 +668,7 @@ def build_postcode_vs(folder: Path):
         value_cols = [c for c in raw.columns if c not in META_COLUMNS]
         long = raw.melt(id_vars=META_COLUMNS, value_vars=value_cols, var_name="label",
                         value_name="raw")
-        mapped = long["label"].map(lambda c: _postcode_variable(group, c))
+        mapped = long["label"].map(lambda c, g=group: _postcode_variable(g, c))
         long["variable"] = mapped.str[0]
         long["category"] = mapped.str[1]
         long["group"] = group
