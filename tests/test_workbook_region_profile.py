@@ -13,13 +13,13 @@ import pytest
 
 papermill = pytest.importorskip("papermill")
 
-from helpers import provenance  # noqa: E402
-from helpers import keyfigures
+from helpers import keyfigures  # noqa: E402
 from workbook_runs import execute_workbook  # noqa: E402
 
 
 def read_figures(path):
     return keyfigures.as_dict(keyfigures.read(path))
+
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAP_DIR = ROOT / "data" / "snapshot"
@@ -55,7 +55,45 @@ def runs(tmp_path_factory):
         "MK19": read_figures(_run(tmp, "mk19", area="MK19")),
         "KU091": read_figures(_run(tmp, "ku091", area="KU091", compare_to="MK01")),
         "KU304": read_figures(_run(tmp, "ku304", area="Kustavi")),
+        "Pargas": read_figures(_run(tmp, "pargas", area="Pargas")),  # Swedish name of Parainen
+        "MK01": read_figures(_run(tmp, "mk01", area="Nyland")),  # Swedish name; Paavo has no Uusimaa row
     }
+
+
+@pytest.fixture(scope="module")
+def later():
+    """The second collection's tables, read independently (dtype=str)."""
+    read = lambda n: pd.read_csv(SNAP_DIR / f"{n}.csv", dtype=str)  # noqa: E731
+    return {"pop": read("population/population_municipality_2000_2023"), "paavo": read("paavo/paavo_2020_municipal"),
+            "k22": read("keyfigures/municipal_key_figures_2022")}
+
+
+def test_series_jobs_and_rates_of_a_swedish_named_municipality(runs, later):
+    f = runs["Pargas"]
+    assert f["area_name"] == "Parainen" and f["area_code"] == "KU445"
+    pop = later["pop"][later["pop"]["area_code"] == "445"].set_index("year")["population"].astype(int)
+    assert f["population_2000"] == pop["2000"]
+    assert f["change_2000_2023_pct"] == round(100 * (pop["2023"] - pop["2000"]) / pop["2000"], 2)
+    paavo = later["paavo"]
+    jobs = paavo[(paavo["area_code"] == "445") & (paavo["variable"] == "jobs_total")]["value"].astype(int)
+    assert f["jobs_2017"] == jobs.iloc[0]
+    k = later["k22"]
+    rate = k[(k["area_code"] == "445") & (k["area_kind"] == "municipality") & (k["indicator"] == "unemployment_rate_pct")]
+    assert f["unemployment_rate_2020_pct"] == float(rate["value"].iloc[0])
+
+
+def test_uusimaa_is_the_sum_of_its_municipalities_where_paavo_has_no_region_row(runs, later):
+    f = runs["MK01"]
+    assert f["area_code"] == "MK01"
+    paavo = later["paavo"]
+    c26 = pd.read_csv(SNAP_DIR / "area_classification_2026.csv", dtype=str)
+    members = set(c26.loc[c26["maakunta"] == "01", "kunta"])
+    jobs = paavo[paavo["area_code"].isin(members) & (paavo["area_kind"] == "municipality")
+                 & (paavo["variable"] == "jobs_total")]["value"].astype(int).sum()
+    assert f["jobs_2017"] == jobs
+    k = later["k22"]
+    rate = k[(k["area_kind"] == "region") & (k["area_code"] == "01") & (k["indicator"] == "employment_rate_pct")]
+    assert f["employment_rate_2020_pct"] == float(rate["value"].iloc[0])
 
 
 def test_lappi_region(runs, real):

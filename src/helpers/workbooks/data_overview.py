@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import display, keyfigures, plotting, provenance, regions
+from ..i18n import N_, _
 from .geometry import MUNI_GEOMETRY, REGION_GEOMETRY
 
 CLASSIFICATION = "area_classification_2026"
@@ -49,8 +50,27 @@ def compute(params, snapshot) -> DataOverview:
     return DataOverview(resources, region_map, vs, figures, snapshot=snapshot)
 
 
+def _topic(path: str) -> str:
+    folder = path.split("/")[0] if "/" in path else ""
+    return _(_TOPICS.get(folder, _TOPICS[""]))
+
+
+_TOPICS = {"": N_("areas, population, clusters"), "exclusion": N_("exclusion indicators"),
+           "keyfigures": N_("municipal key figures"), "paavo": N_("Paavo (postal areas, jobs by industry)"),
+           "population": N_("population series"), "cluster": N_("cluster employment"), "climate": N_("climate")}
+
+
 def resources_table(res: DataOverview):
-    return display.table(res.resources[["name", "title", "publisher", "reference_period", "licence", "quality"]])
+    r = res.resources
+    shown = pd.DataFrame({_("Topic"): [_topic(p) for p in r["path"]], _("Resource"): r["title"],
+                          _("Publisher"): r["publisher"], _("Period"): r["reference_period"],
+                          _("Licence"): r["licence"], _("Quality"): r["quality"],
+                          _("Suitability"): r["suitability"]}).sort_values(_("Topic"), kind="stable")
+    return display.table(shown, name="resources", title=_("Resources of the pinned snapshot"),
+                         intro=_("{n} resources. Quality and suitability are rated GREEN / AMBER / RED as in the "
+                                 "project's data log.").format(n=len(r)),
+                         data=r[["name", "title", "publisher", "table_id", "reference_period", "licence",
+                                 "quality", "suitability", "path", "hash"]])
 
 
 def locator_map(res: DataOverview):

@@ -1,4 +1,9 @@
-"""The ``region_profile`` workbook: the population profile of a region or municipality.
+"""The ``region_profile`` workbook: the profile of a region or municipality — population
+2000–2023 and its change 2019–2023 in the 2026 division, its municipalities on maps, its rank,
+jobs 2017 by industry, main activity 2017 and the unemployment and employment rates.
+
+The population units (below) are computed in :mod:`.population`; the longer series in
+:mod:`.profile_series`.
 
 Everything is computed from two pinned resources and the area registry:
 
@@ -43,156 +48,35 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import analysis, display, keyfigures, plotting, provenance, regions
-from . import geometry
+from ..i18n import N_, _
+from . import geometry, profile_series
 from .geometry import MUNI_GEOMETRY
-
-POP_2019 = "population_municipality_2019"
-POP_2023 = "population_municipality_2023"
-#: Statistics Finland's official population of Finland on 31.12.2019 / 31.12.2023
-NATIONAL_TOTAL_2019 = 5_525_292
-NATIONAL_TOTAL_2023 = 5_603_851
-
-_UNIT_COLUMNS = ["code", "name", "region_code", "unit_kind", "population_2019", "population_2023",
-                 "change", "change_pct", "note"]
-
-
-def _population(frame: pd.DataFrame, what: str) -> pd.Series:
-    """Series code -> population; codes must be unique, known to the registry and non-missing."""
-    if frame["kunta"].duplicated().any():
-        dup = sorted(frame.loc[frame["kunta"].duplicated(), "kunta"])
-        raise ValueError(f"{what}: municipality codes appear twice: {dup}")
-    for code in frame["kunta"]:
-        regions.resolve(str(code), allow_historical=True)  # raises AreaNotFoundError naming it
-    pop = pd.Series(frame["population"].to_numpy(dtype="float64"), index=frame["kunta"].astype(str))
-    if pop.isna().any():
-        raise ValueError(f"{what}: population missing for {sorted(pop[pop.isna()].index)}")
-    return pop
-
-
-def population_units(snap, *, check_totals: bool = True) -> pd.DataFrame:
-    """One row per unit of the 2026 division (see the module docstring for the method).
-
-    Columns: ``code``, ``name``, ``region_code`` (2026 region; a historical unit's own
-    region), ``unit_kind`` ("municipality" or "historical"), ``population_2019`` (on the
-    unit's 2023 area), ``population_2023``, ``change``, ``change_pct`` and ``note`` (the
-    merger added, if any). With ``check_totals`` the sums must equal the official national
-    totals for 31.12.2019 and 31.12.2023.
-    """
-    p19 = _population(snap.load(POP_2019), POP_2019)
-    p23 = _population(snap.load(POP_2023), POP_2023)
-    rows = []
-    hist = {a.code: a for a in regions.areas(include_historical=True)
-            if a.kind == "municipality" and a.historical}
-    merged_into: dict[str, list] = {}
-    for code, a in hist.items():
-        if a.successor_code:
-            merged_into.setdefault(a.successor_code, []).append(a)
-    for m in regions.municipalities():
-        v19 = p19.get(m.code, float("nan"))
-        v23 = p23.get(m.code, float("nan"))
-        notes = []
-        for pred in merged_into.get(m.code, []):
-            add = p19.get(pred.code, float("nan"))
-            v19 = v19 + add
-            notes.append(
-                f"2019 includes {pred.name_fi} {pred.code} ({analysis.format_number(add)}), "
-                f"merged into {m.name_fi} (its last day: {pred.valid_to or 'not documented'})"
-            )
-        rows.append((m.code, m.name_fi, m.region_code, "municipality", v19, v23, "; ".join(notes)))
-    for code, a in sorted(hist.items()):
-        if a.successor_code:
-            continue
-        if code not in p19.index and code not in p23.index:
-            continue
-        rows.append((code, a.name_fi, a.region_code, "historical",
-                     p19.get(code, float("nan")), p23.get(code, float("nan")),
-                     f"historical: in the {'2019 and 2023' if code in p23.index else '2019'} data, "
-                     "not in the 2026 division; successor not documented, kept as its own unit "
-                     f"in its region of the data years ({a.region_code})"))
-    out = pd.DataFrame(rows, columns=["code", "name", "region_code", "unit_kind", "population_2019",
-                                      "population_2023", "note"])
-    out["change"] = out["population_2023"] - out["population_2019"]
-    out["change_pct"] = analysis.growth(out["population_2019"], out["population_2023"])
-    out = out[_UNIT_COLUMNS]
-    # every source row must be used exactly once
-    used19 = set(out["code"]) | {a.code for v in merged_into.values() for a in v}
-    unused = sorted(set(p19.index) - used19) + sorted(set(p23.index) - set(out["code"]))
-    if unused:
-        raise ValueError(f"population codes not placed in the 2026 division: {unused}")
-    if check_totals:
-        for col, official in (("population_2019", NATIONAL_TOTAL_2019),
-                              ("population_2023", NATIONAL_TOTAL_2023)):
-            total = out[col].sum(min_count=1)
-            if total != official:
-                raise ValueError(f"{col} sums to {total:,.0f}, not the official {official:,}")
-    return out.reset_index(drop=True)
-
-
-def historical_municipalities(snap) -> pd.DataFrame:
-    """The source rows that are not a 2026 municipality on the same area, listed as published:
-    the historical municipalities and the successors whose 2019 figure was combined."""
-    p19 = _population(snap.load(POP_2019), POP_2019)
-    p23 = _population(snap.load(POP_2023), POP_2023)
-    rows = []
-    for a in regions.areas(include_historical=True):
-        if a.kind != "municipality" or not a.historical:
-            continue
-        if a.successor_code:
-            succ = regions.resolve(a.successor_code)
-            rows.append((a.code, a.name_fi, a.region_code, p19.get(a.code), p23.get(a.code),
-                         f"merged into {succ.name_fi} {succ.code} (last day {a.valid_to})",
-                         f"2019 figure added to its successor {succ.name_fi} {succ.code}"))
-            rows.append((succ.code, succ.name_fi + " (own 2019 area)", succ.region_code,
-                         p19.get(succ.code), p23.get(succ.code),
-                         f"2019 figure on its 2020 boundary, before {a.name_fi} joined",
-                         f"2019 figure combined with {a.name_fi} {a.code}'s"))
-        else:
-            rows.append((a.code, a.name_fi, a.region_code, p19.get(a.code), p23.get(a.code),
-                         "in the 2019 and 2023 data, absent from the 2026 classification; "
-                         "successor and date not documented",
-                         "kept as its own unit in its region of the data years"))
-    return pd.DataFrame(rows, columns=["code", "name", "region_code", "population_2019_published",
-                                       "population_2023_published", "status", "treatment"])
-
-
-def region_totals(units: pd.DataFrame) -> pd.DataFrame:
-    """One row per region (index: 2-digit code): name, population_2019, population_2023,
-    change, change_pct, n_units, rank_population_2023 (1 = largest), rank_change_pct
-    (1 = fastest growth)."""
-    g = units.groupby("region_code", sort=True)
-    out = pd.DataFrame({
-        "population_2019": g["population_2019"].sum(min_count=1),
-        "population_2023": g["population_2023"].sum(min_count=1),
-        "n_units": g.size(),
-    })
-    out.index.name = "region_code"
-    known = {r.code: r for r in regions.regions()}
-    extra = sorted(set(out.index) - set(known))
-    if extra:
-        raise ValueError(f"units carry unknown region codes {extra}; valid: {sorted(known)}")
-    out.insert(0, "name", [known[c].name_fi for c in out.index])
-    out["change"] = out["population_2023"] - out["population_2019"]
-    out["change_pct"] = analysis.growth(out["population_2019"], out["population_2023"])
-    out["rank_population_2023"] = analysis.rank(out["population_2023"])
-    out["rank_change_pct"] = analysis.rank(out["change_pct"])
-    return out
-
+from .population import (  # noqa: F401  (the units' computation, re-exported for the tests)
+    NATIONAL_TOTAL_2019,
+    NATIONAL_TOTAL_2023,
+    POP_2019,
+    POP_2023,
+    historical_municipalities,
+    population_units,
+    region_totals,
+)
 
 #: the figures a gallery card shows first, in this order
-HEADLINE_REGION = (
-    keyfigures.Spec("population_2023", "Population 31.12.2023", "persons"),
-    keyfigures.Spec("change_pct", "Population change 2019–2023", "%", 2),
-    keyfigures.Spec("compare_change_pct", "Change in the comparison area", "%", 2),
-    keyfigures.Spec("rank_population_among_regions", "Rank by population among the 19 regions"),
-    keyfigures.Spec("rank_change_among_regions", "Rank by change among the 19 regions"),
-    keyfigures.Spec("largest_municipality_share_pct", "Largest municipality's share", "%", 1),
+_COMMON_HEAD = (
+    keyfigures.Spec("population_2023", N_("Population 31.12.2023"), N_("persons")),
+    keyfigures.Spec("change_pct", N_("Population change 2019–2023"), "%", 2),
+    keyfigures.Spec("change_2000_2023_pct", N_("Population change 2000–2023"), "%", 1),
+    keyfigures.Spec("jobs_2017", N_("Jobs at workplaces 2017"), N_("jobs")),
+    keyfigures.Spec("unemployment_rate_2020_pct", N_("Unemployment rate 2020"), "%", 1),
+    keyfigures.Spec("employment_rate_2020_pct", N_("Employment rate 2020 (ages 20–64)"), "%", 1),
 )
-HEADLINE_MUNICIPALITY = (
-    keyfigures.Spec("population_2023", "Population 31.12.2023", "persons"),
-    keyfigures.Spec("change_pct", "Population change 2019–2023", "%", 2),
-    keyfigures.Spec("compare_change_pct", "Change in the comparison area", "%", 2),
-    keyfigures.Spec("rank_population_in_region", "Rank by population in its region"),
-    keyfigures.Spec("share_of_region_population_2023_pct", "Share of its region's population", "%", 1),
+HEADLINE_REGION = _COMMON_HEAD + (
+    keyfigures.Spec("rank_population_among_regions", N_("Rank by population among the 19 regions")),
+    keyfigures.Spec("largest_municipality_share_pct", N_("Largest municipality's share"), "%", 1),
+)
+HEADLINE_MUNICIPALITY = _COMMON_HEAD + (
+    keyfigures.Spec("rank_population_in_region", N_("Rank by population in its region")),
+    keyfigures.Spec("share_of_region_population_2023_pct", N_("Share of its region's population"), "%", 1),
 )
 
 
@@ -209,6 +93,11 @@ class RegionProfile:
     compare: dict = field(default_factory=dict)
     snapshot: object = field(default=None, repr=False)
     headline: tuple = ()
+    population: pd.DataFrame | None = None  # 2000–2023: area (and compare_to) by year
+    jobs: pd.DataFrame | None = None  # jobs 2017 by TOL section, with the country's shares
+    activity: pd.DataFrame | None = None  # main activity 2017
+    rates: profile_series.Rates | None = None
+    compare_area: regions.Area | None = None
 
     @property
     def is_municipality(self) -> bool:
@@ -304,7 +193,41 @@ def profile(area, snap, compare_to="SSS") -> RegionProfile:
 
 def compute(params, snapshot) -> RegionProfile:
     """The profile for the run's ``area`` compared with ``compare_to``."""
-    return profile(params["area"], snapshot, params["compare_to"])
+    res = profile(params["area"], snapshot, params["compare_to"])
+    area, compare = res.area, regions.resolve(params["compare_to"])
+    res.compare_area = compare
+    res.population = profile_series.population_series(snapshot, area, compare)
+    res.jobs = profile_series.jobs_by_section(snapshot, area)
+    res.activity = profile_series.main_activity(snapshot, area)
+    res.rates = profile_series.labour_rates(snapshot, area, compare)
+    res.figures.update(_series_figures(res))
+    return res
+
+
+def _series_figures(res: RegionProfile) -> dict:
+    pop = res.population.iloc[:, 0]
+    jobs = res.jobs.set_index("section")
+    top = jobs.drop(index="X", errors="ignore")["jobs"].idxmax()
+    act = res.activity.set_index("activity")["share_pct"]
+    ed = res.rates.editions
+    label = res.area.label
+
+    def rate(indicator: str, year: int):
+        row = ed[(ed["indicator"] == indicator) & (ed["year"] == year)]
+        return None if row.empty else row[label].iloc[0]
+
+    return {
+        "population_2000": int(pop.loc[2000]),
+        "change_2000_2023_pct": round(float(analysis.growth(pop.loc[2000], pop.loc[2023])), 2),
+        "jobs_2017": int(jobs["jobs"].sum()),
+        "largest_industry_2017": f"{top} {jobs.loc[top, 'industry']}",
+        "largest_industry_share_2017_pct": round(float(jobs.loc[top, "share_pct"]), 2),
+        "employed_share_2017_pct": round(float(act["employed"]), 2),
+        "unemployed_share_2017_pct": round(float(act["unemployed"]), 2),
+        "unemployment_rate_2016_pct": rate("unemployment_rate_pct", 2016),
+        "unemployment_rate_2020_pct": rate("unemployment_rate_pct", 2020),
+        "employment_rate_2020_pct": rate("employment_rate_pct", 2020),
+    }
 
 
 def unit_map_frame(snap, region_code: str, units: pd.DataFrame):
@@ -481,3 +404,109 @@ def rank_chart(res: RegionProfile):
         bars, highlight=res.area.label, value_label="Population change 31.12.2019–31.12.2023", units="%",
         decimals=1, title=f"Population change 2019–2023: {what}", size=(plotting.WIDTH, max(4.5, 0.3 * len(bars) + 1.8)),
         source=provenance.source_caption([POP_2019, POP_2023], res.snapshot))
+
+
+# ----------------------------------------------------------------------------- longer views
+
+
+def _series_source(res: RegionProfile, *resources: str) -> str:
+    return provenance.source_caption(list(resources), res.snapshot)
+
+
+def population_chart(res: RegionProfile):
+    """Population 2000–2023 of the area and the comparison area as an index, 2000 = 100."""
+    idx = profile_series.indexed(res.population, 2000)
+    return plotting.line_chart(
+        idx, title=_("Population 2000–2023, index 2000 = 100: {area} and {other}").format(
+            area=res.area.label, other=_("the whole country") if res.compare_area.kind == "country"
+            else res.compare_area.label),
+        y_label=_("Population, index 2000 = 100"), x_label=_("Year"), decimals=0, markers=False,
+        highlight=res.area.label, source=_series_source(res, profile_series.POPULATION))
+
+
+def population_table(res: RegionProfile):
+    """Population on 31.12. every fifth year and the last year, with the change since 2000."""
+    pop = res.population
+    years = [y for y in pop.index if y % 5 == 0 or y == pop.index.max()]
+    shown = pop.loc[years].astype("Int64").reset_index().rename(columns={"year": _("Year")})
+    intro = _("Population on 31 December. A region and the whole country are the sums of their "
+              "municipalities in the 2026 division (a derived figure; merged municipalities are counted "
+              "in their successor, Pertunmaa as its own unit in Etelä-Savo). 2000–2022: Statistics Finland "
+              "via THL Sotkanet (indicator 127); 2023: Statistics Finland's figures as listed in Finnish "
+              "Wikipedia's list of municipalities, checked against the official national total.")
+    return display.table(shown, name="population_2000_2023", title=_("Population 2000–2023"),
+                         source=_series_source(res, profile_series.POPULATION), intro=intro,
+                         data=pop.reset_index())
+
+
+def jobs_table(res: RegionProfile):
+    """Jobs 2017 by industry (TOL 2008 section), the area's shares against the country's."""
+    j = res.jobs
+    shown = pd.DataFrame({
+        _("Section"): j["section"], _("Industry"): j["industry"], _("Jobs 2017"): j["jobs"].astype("Int64"),
+        _("Share, %"): j["share_pct"], _("Whole country, %"): j["country_share_pct"],
+        _("Location quotient"): j["location_quotient"]})
+    intro = _("Jobs at the workplace at the end of 2017 by industry (Paavo, Statistics Finland). The whole "
+              "country is the sum of all municipalities; the location quotient is the area's share divided "
+              "by the country's (derived; above 1 = more concentrated than in Finland). Paavo leaves out jobs "
+              "without map coordinates, so its sums run slightly below the employment statistics.")
+    return display.table(shown, decimals={_("Location quotient"): 2}, name="jobs_by_industry_2017",
+                         title=_("Jobs 2017 by industry"), source=_series_source(res, profile_series.PAAVO),
+                         intro=intro, data=j)
+
+
+def jobs_chart(res: RegionProfile):
+    """The area's and the country's share of jobs by industry, 2017."""
+    j = res.jobs[~res.jobs["section"].isin(["X", "U"])]
+    frame = pd.DataFrame({res.area.label: j["share_pct"].to_numpy(),
+                          _("Whole country"): j["country_share_pct"].to_numpy()},
+                         index=[f"{s} {_(profile_series.SECTION_SHORT[s])}" for s in j["section"]])
+    return plotting.bar_chart(
+        frame, title=_("Jobs by industry 2017: {area} and the whole country").format(area=res.area.label),
+        value_label=_("Share of all jobs"), units="%", decimals=1, value_labels=False,
+        source=_series_source(res, profile_series.PAAVO))
+
+
+_ACTIVITY = {"employed": N_("Employed"), "unemployed": N_("Unemployed"), "students": N_("Students"),
+             "pensioners": N_("Pensioners"), "children_0_14": N_("Children aged 0–14"), "others": N_("Others")}
+
+
+def activity_table(res: RegionProfile):
+    """Inhabitants by main activity at the end of 2017, shares against the country's."""
+    a = res.activity
+    shown = pd.DataFrame({_("Main activity"): [_(_ACTIVITY[c]) for c in a["activity"]],
+                          _("Persons"): a["persons"].astype("Int64"), _("Share, %"): a["share_pct"],
+                          _("Whole country, %"): a["country_share_pct"]})
+    intro = _("Inhabitants at the end of 2017 by main activity (Paavo, Statistics Finland); shares of all "
+              "inhabitants (derived).")
+    return display.table(shown, name="main_activity_2017", title=_("Main activity 2017"),
+                         source=_series_source(res, profile_series.PAAVO), intro=intro, data=a)
+
+
+_RATE = {"unemployment_rate_pct": N_("Unemployment rate, %"), "employment_rate_pct": N_("Employment rate, %")}
+
+
+def rates_table(res: RegionProfile):
+    """Unemployment and employment rate from the 2018 and 2022 editions of the key figures."""
+    ed = res.rates.editions.copy()
+    ed.insert(0, _("Figure"), [_(_RATE[i]) for i in ed.pop("indicator")])
+    ed = ed.rename(columns={"edition": _("Edition"), "year": _("Year")})
+    intro = _("Statistics Finland's municipal key figures: the unemployment rate is the unemployed as a "
+              "share of the labour force (employment statistics, end of year), the employment rate the "
+              "employed as a share of the population of the same age (20–64 in the 2022 edition). The two "
+              "editions are shown side by side, not joined into one series.")
+    return display.table(ed, name="labour_rates", title=_("Unemployment and employment rate"),
+                         source=_series_source(res, profile_series.KEY_2018, profile_series.KEY_2022),
+                         intro=intro)
+
+
+def rates_chart(res: RegionProfile):
+    """The 2006–2016 series of a municipality (regions have none in that table)."""
+    if res.rates.series is None:
+        return display.markdown(_("The 2006–2016 series of the key figures is published for municipalities "
+                                  "only; for a region the table above gives the 2016 and 2020 values."))
+    s = res.rates.series.rename(columns={k: _(v) for k, v in _RATE.items()})
+    return plotting.line_chart(
+        s, title=_("Unemployment and employment rate 2006–2016: {area}").format(area=res.area.label),
+        y_label=_("Rate"), units="%", x_label=_("Year"), decimals=0,
+        source=_series_source(res, profile_series.KEY_SERIES))

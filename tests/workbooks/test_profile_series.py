@@ -1,0 +1,66 @@
+"""helpers.workbooks.areas and profile_series: municipal rows in the 2026 division, totals
+for any area, and the longer views of the region profile (values checked against sums and
+ratios computed here by hand)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from helpers import regions
+from helpers.snapshot import Snapshot
+from helpers.workbooks import areas, profile_series
+
+
+@pytest.fixture(scope="module")
+def snap():
+    return Snapshot()
+
+
+def test_units_follow_documented_mergers_and_keep_historical_units():
+    assert areas.unit_code("099") == "214" and areas.unit_region("099") == "04"  # Honkajoki -> Kankaanpää
+    assert areas.unit_code("588") == "588" and areas.unit_region("588") == "10"  # Pertunmaa stays
+    assert areas.unit_code("853") == "853" and areas.unit_region("853") == "02"
+    with pytest.raises(ValueError, match="'999'"):
+        areas.unit_code("999")
+
+
+def test_totals_sum_the_area_and_a_missing_cell_makes_the_sum_unknown():
+    frame = areas.place(pd.DataFrame({"area_code": ["099", "214", "853", "019"], "v": [1.0, 10.0, 100.0, None]}))
+    assert areas.totals(frame, regions.resolve("Kankaanpää"), ["v"])["v"].iloc[0] == 11.0
+    assert math.isnan(areas.totals(frame, regions.resolve("MK02"), ["v"])["v"].iloc[0])  # Aura is missing
+    with pytest.raises(ValueError, match="no rows for Lappi"):
+        areas.totals(frame, regions.resolve("MK19"), ["v"])
+
+
+def test_population_series_adds_up_to_the_official_national_totals(snap):
+    s = profile_series.population_series(snap, regions.resolve("MK02"), regions.country())
+    assert s.loc[2000, "Whole country"] == 5_181_115 and s.loc[2023, "Whole country"] == 5_603_851
+    assert s.loc[2019, "Varsinais-Suomi"] == 479_341 and s.loc[2023, "Varsinais-Suomi"] == 490_786
+    idx = profile_series.indexed(s, 2000)
+    assert idx.loc[2000].tolist() == [100.0, 100.0]
+    assert idx.loc[2023, "Varsinais-Suomi"] == pytest.approx(100 * 490_786 / s.loc[2000, "Varsinais-Suomi"])
+
+
+def test_jobs_by_section_shares_and_location_quotient(snap):
+    j = profile_series.jobs_by_section(snap, regions.resolve("Turku")).set_index("section")
+    assert j["jobs"].sum() == 100_128 and j.loc["J", "jobs"] == 3_952 and j.loc["C", "jobs"] == 10_191
+    assert j["country_jobs"].sum() == 2_327_730  # Σ of the 310 municipalities of Paavo 2020
+    share_j = 100 * 3_952 / 100_128
+    country_j = 100 * j.loc["J", "country_jobs"] / 2_327_730
+    assert j.loc["J", "share_pct"] == pytest.approx(share_j)
+    assert j.loc["J", "location_quotient"] == pytest.approx(share_j / country_j)
+    assert j["share_pct"].sum() == pytest.approx(100)
+
+
+def test_main_activity_and_rates(snap):
+    a = profile_series.main_activity(snap, regions.resolve("Turku")).set_index("activity")
+    assert a.loc["employed", "persons"] == 81_618 and a["persons"].sum() == 189_669  # = inhabitants 2017
+    rates = profile_series.labour_rates(snap, regions.resolve("Turku"), regions.country())
+    assert rates.series.loc[2016, "unemployment_rate_pct"] == 16.3
+    ed = rates.editions.set_index(["edition", "indicator"])
+    assert ed.loc[("2022", "unemployment_rate_pct"), "Turku"] == 15.9
+    assert ed.loc[("2022", "employment_rate_pct"), "Varsinais-Suomi"] == 69.4
+    assert profile_series.labour_rates(snap, regions.resolve("MK02"), regions.country()).series is None
