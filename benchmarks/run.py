@@ -160,7 +160,8 @@ def bench_data(results: dict) -> None:
         entry["speedup_vs_pyjstat"] = entry["pyjstat"]["median_s"] / ours["median_s"]
         # both read the same cells: same count and the same total of the known values
         entry["agree"] = bool(len(theirs_frame) == n_cells
-                              and abs(float(theirs_frame["value"].astype(float).sum()) - float(frame["value"].sum())) < 1e-6)
+                              and abs(float(theirs_frame["value"].astype(float).sum())
+                                      - float(frame["value"].sum())) < 1e-6)
     snap = snapmod.Snapshot()
 
     def load_all_cold():
@@ -196,7 +197,7 @@ def bench_workbooks(results: dict, tmp: Path) -> None:
     for name in sorted(params.workbooks()):
         out = tmp / f"wb-{name}"
         cmd = [str(BIN / "workbooks"), "run", name]
-        entry[name] = _timed(lambda: _run(cmd, env=_workbooks_env(out)), repeat=1)
+        entry[name] = _timed(lambda cmd=cmd, out=out: _run(cmd, env=_workbooks_env(out)), repeat=1)
         print(f"workbook {name}: {entry[name]['median_s']:.1f} s", flush=True)
     results["workbook"] = entry
 
@@ -238,7 +239,8 @@ def bench_batch(results: dict, tmp: Path, set_name: str, areas: list[str], varia
     for key, jobs, extra in runs:
         out = tmp / f"{key}-{set_name}"
         cmd = [str(BIN / "workbooks"), "run", "--set", set_name, "-j", str(jobs)]
-        entry[key] = _timed(lambda: _run(cmd, env=_workbooks_env(out, schedule, extra)), repeat=1)
+        entry[key] = _timed(lambda cmd=cmd, out=out, extra=extra: _run(cmd, env=_workbooks_env(out, schedule, extra)),
+                            repeat=1)
         published = len(list((out / set_name).glob("*.html"))) // 2  # reader + researcher page
         assert published == n, f"{key}: {published} of {n} reports published"
         print(f"batch {set_name}: {key} {entry[key]['median_s']:.1f} s", flush=True)
@@ -322,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown section(s) {bad}; valid: {', '.join(SECTIONS)}")
 
     results = {"meta": {
-        "when": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "machine": platform.platform(), "python": platform.python_version(),
         "cpus": os.cpu_count(), "load_at_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }}

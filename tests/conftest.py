@@ -16,6 +16,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from replay import clock, http, server  # noqa: F401  (the replay server fixtures, for every test module)
 
 from helpers import settings
 

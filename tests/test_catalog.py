@@ -7,11 +7,11 @@ import copy
 
 import pytest
 import yaml
+from replay import fixture_json
 
 from helpers import catalog, snapshot
 from helpers.catalog import CatalogError, UnknownDatasetError, load_catalog, parse_catalog
 from helpers.sources.statfin import TableMetadata, build_query
-from replay import fixture_json
 
 
 @pytest.fixture(scope="module")

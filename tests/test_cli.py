@@ -40,12 +40,12 @@ def test_list_shows_every_parameter_with_type_default_allowed_and_description(fi
     assert cli.main(["list"]) == 0
     out = capsys.readouterr().out
     assert "hello — Hello fixture  (tests/fixtures/workbooks/hello.ipynb)" in out
-    line = next(l for l in out.splitlines() if l.strip().startswith("repeat "))
+    line = next(line for line in out.splitlines() if line.strip().startswith("repeat "))
     for part in ("int", "2", "int in [1, 5]", "how many times to print the title"):
         assert part in line
-    area = next(l for l in out.splitlines() if l.strip().startswith("area ") and "greet" in l)
+    area = next(line for line in out.splitlines() if line.strip().startswith("area ") and "greet" in line)
     assert "'MK02'" in area and "region/municipality" in area
-    sig = next(l for l in out.splitlines() if l.strip().startswith("signal_number"))
+    sig = next(line for line in out.splitlines() if line.strip().startswith("signal_number"))
     assert "one of 9, 15" in sig
 
 
@@ -185,7 +185,7 @@ def test_a_set_where_every_run_fails_publishes_nothing_and_keeps_the_outputs(fix
 def _recipe(makefile: str, target: str) -> tuple[str, list[str]]:
     m = re.search(rf"^{target}:([^\n]*)\n((?:\t[^\n]*\n)+)", makefile, re.M)
     assert m, f"no {target} target"
-    return m.group(1), [l.strip() for l in m.group(2).splitlines()]
+    return m.group(1), [line.strip() for line in m.group(2).splitlines()]
 
 
 def test_makefile_report_runs_the_default_set_and_test_ensures_chromium_first():
@@ -197,8 +197,8 @@ def test_makefile_report_runs_the_default_set_and_test_ensures_chromium_first():
     assert "$(STAMP)" in deps
     assert recipe[0] == "tools/ensure-chromium"
     assert any("pytest tests" in line for line in recipe[1:])
-    ci = [l for l in (ROOT / ".ci/run").read_text().splitlines() if l.strip() and not l.startswith("#")]
-    assert ci[-1] == "make test" and not any("chromium" in l or "pytest" in l for l in ci)
+    ci = [line for line in (ROOT / ".ci/run").read_text().splitlines() if line.strip() and not line.startswith("#")]
+    assert ci[-1] == "make test" and not any("chromium" in line or "pytest" in line for line in ci)
 
 
 def test_ensure_chromium_explains_when_it_cannot_install(tmp_path):

@@ -37,8 +37,11 @@ def _figure(name, text, *, label=None, headline=True, value=None):
             "headline": headline, "text": text}
 
 
+_POPULATION_FIGURE = _figure("population_2023", "1 234", label="Population 2023")
+
+
 def _record(slug, *, status="ok", title="Hello", params=(("area", "MK02 Varsinais-Suomi"),), thumb=True,
-            key_figures=(_figure("population_2023", "1 234", label="Population 2023"),), error=None):
+            key_figures=(_POPULATION_FIGURE,), error=None):
     files = {"html": f"{slug}.html", "code_html": f"{slug}.code.html", "ipynb": f"{slug}.ipynb",
              "log": f"{slug}.log", "thumb": f"{slug}.thumb.png" if thumb else None}
     return {

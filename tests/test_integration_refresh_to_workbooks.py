@@ -13,13 +13,17 @@ import shutil
 import textwrap
 
 import pytest
+from replay import (
+    SOTKANET_ROOT,
+    STATFIN_ROOT,
+    WFS_PATH,
+)
 
 from helpers import paths
-from helpers.workbooks import business, indicators
 from helpers.catalog import load_catalog
 from helpers.refresh import Clients, refresh
 from helpers.snapshot import Snapshot
-from replay import SOTKANET_ROOT, STATFIN_ROOT, WFS_PATH, clock, server  # noqa: F401
+from helpers.workbooks import business, indicators
 
 CATALOG = textwrap.dedent("""\
     version: 1

@@ -7,14 +7,11 @@ The snapshot used here is tests/fixtures/provenance_snapshot/ - a HAND-MADE test
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helpers import display, keyfigures
 from helpers import provenance as P

@@ -16,22 +16,20 @@ import shutil
 import textwrap
 
 import pytest
+from replay import (
+    SOTKANET_ROOT,
+    STATFIN_ROOT,
+    WFS_PATH,
+    fixture_json,
+    status_reply,
+    truncated,
+)
 
 from helpers import paths
 from helpers.catalog import Catalog, load_catalog
 from helpers.cli import main
 from helpers.refresh import Clients, RefreshError, licence, refresh, status
 from helpers.snapshot import Snapshot
-from replay import (  # noqa: F401  (pytest fixtures)
-    SOTKANET_ROOT,
-    STATFIN_ROOT,
-    WFS_PATH,
-    clock,
-    fixture_json,
-    server,
-    status_reply,
-    truncated,
-)
 
 CATALOG = textwrap.dedent("""\
     version: 1

@@ -121,7 +121,7 @@ def test_progress_without_a_terminal_is_plain_log_lines():
     assert "[2/3] FAILED b (1.0 s) — at In [2], cell 3 of the executed notebook, cell id c: ValueError: bad" in lines[2]
     assert "completed 1, failed 1, remaining 1, elapsed" in lines[2]
     assert "\r" not in stream.getvalue()  # no bar redraws in a log file
-    assert log.getvalue().splitlines()[1:] == [l for l in lines[1:]]
+    assert log.getvalue().splitlines()[1:] == [line for line in lines[1:]]
 
 
 def test_progress_on_a_terminal_draws_a_bar_with_completed_failed_remaining():

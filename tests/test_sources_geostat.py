@@ -5,17 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from helpers.sources.geostat import GeoStat, GeoStatError, layer_name, parse_features
-from replay import (  # noqa: F401  (pytest fixtures)
+from replay import (
     WFS_PATH,
     ReplayServer,
-    clock,
     fixture_bytes,
-    http,
     install_geostat,
-    server,
 )
+
+from helpers.sources.geostat import GeoStat, GeoStatError, layer_name, parse_features
 
 GML = "getfeature_kunta4500k_2019_gml2_TRUNCATED_first6features.xml"
 GEOJSON = "getfeature_kunta4500k_2019_first6.DERIVED.geojson"

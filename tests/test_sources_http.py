@@ -4,10 +4,21 @@ Retry-After, timeouts, malformed bodies, User-Agent and pacing (on an injected c
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
+from replay import (
+    SOTKANET_ROOT,
+    FakeClock,
+    ReplayServer,
+    Reply,
+    html_error_page,
+    install_all,
+    slow,
+    status_reply,
+    truncated,
+)
 
 from helpers.sources import http as H
 from helpers.sources.http import (
@@ -18,20 +29,6 @@ from helpers.sources.http import (
     ResponseFormatError,
     RetryPolicy,
     SourceUnavailableError,
-)
-from replay import (  # noqa: F401  (pytest fixtures)
-    SOTKANET_ROOT,
-    FakeClock,
-    Reply,
-    ReplayServer,
-    clock,
-    html_error_page,
-    http,
-    install_all,
-    server,
-    slow,
-    status_reply,
-    truncated,
 )
 
 REGIONS = SOTKANET_ROOT + "/regions"
@@ -143,7 +140,7 @@ def test_429_honours_retry_after_then_recovers(server, http, clock):
 
 
 def test_retry_after_as_http_date():
-    now = datetime(2026, 6, 12, 10, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 6, 12, 10, 0, 0, tzinfo=UTC)
     stamp = (now + timedelta(seconds=30)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     assert H.parse_retry_after(stamp, now=now) == pytest.approx(30.0)
     assert H.parse_retry_after("12") == 12.0

@@ -5,6 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from replay import (
+    HANDMADE_INDICATORS,
+    SOTKANET_ROOT,
+    fixture_bytes,
+    fixture_json,
+    status_reply,
+)
 
 from helpers.sources.http import HttpClient
 from helpers.sources.sotkanet import (
@@ -16,16 +23,6 @@ from helpers.sources.sotkanet import (
     parse_indicators,
     parse_regions,
     resolve_title,
-)
-from replay import (  # noqa: F401  (pytest fixtures)
-    HANDMADE_INDICATORS,
-    SOTKANET_ROOT,
-    clock,
-    fixture_bytes,
-    fixture_json,
-    http,
-    server,
-    status_reply,
 )
 
 

@@ -10,6 +10,17 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+from replay import (
+    STATFIN_ROOT,
+    FakeClock,
+    ReplayServer,
+    fixture_bytes,
+    fixture_json,
+    html_error_page,
+    install_all,
+    status_reply,
+    synthetic_value,
+)
 
 from helpers.sources.statfin import (
     JsonStatError,
@@ -22,20 +33,6 @@ from helpers.sources.statfin import (
     match,
     parse_jsonstat2,
     top,
-)
-from replay import (  # noqa: F401  (pytest fixtures)
-    STATFIN_ROOT,
-    FakeClock,
-    ReplayServer,
-    clock,
-    fixture_bytes,
-    fixture_json,
-    html_error_page,
-    http,
-    install_all,
-    server,
-    status_reply,
-    synthetic_value,
 )
 
 AREA = "alue_23_20260101"

@@ -13,8 +13,9 @@ import pytest
 
 papermill = pytest.importorskip("papermill")
 
-from helpers import keyfigures  # noqa: E402
 from workbook_runs import execute_workbook  # noqa: E402
+
+from helpers import keyfigures  # noqa: E402
 
 
 def read_figures(path):

@@ -12,7 +12,8 @@ params      parameter schemas and validation for notebooks and the CLI
 provenance  the sources-and-parameters section every workbook ends with
 """
 
-from importlib.metadata import PackageNotFoundError, version as _version
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
 
 try:
     __version__ = _version("turku-workbooks")

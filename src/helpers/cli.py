@@ -29,7 +29,6 @@ from pathlib import Path
 
 from . import __version__, settings
 
-
 # ----------------------------------------------------------------------------- list
 
 

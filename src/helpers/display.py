@@ -105,7 +105,8 @@ def show_markdown(text_: str) -> None:
         display(Markdown(text_))
 
 
-def show_table(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 1, missing: str = "–", plain: tuple[str, ...] = ()) -> None:
+def show_table(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 1, missing: str = "–",
+               plain: tuple[str, ...] = ()) -> None:
     """Display ``frame`` in full as a Markdown table (:func:`markdown_table`)."""
     show_markdown(markdown_table(frame, decimals, missing, plain))
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextvars
 import gettext
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LANGUAGES = ("fi", "sv", "en")
@@ -45,7 +45,7 @@ def language() -> str:
     return _current.get()
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> gettext.NullTranslations:
     """The catalogue of ``lang`` (English: none needed)."""
     check_language(lang)

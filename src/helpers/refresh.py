@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import os
 import traceback
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from typing import Any, Callable, Iterable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
 
 import pandas as pd
 
@@ -65,7 +66,7 @@ class Clients:
     @classmethod
     def create(cls, *, statfin_url: str | None = None, sotkanet_url: str | None = None,
                geostat_url: str | None = None, cache: bool = True,
-               cache_path: str | os.PathLike | None = None, clock=None) -> "Clients":
+               cache_path: str | os.PathLike | None = None, clock=None) -> Clients:
         from .sources import geostat, sotkanet, statfin
         from .sources.http import HttpClient
 
@@ -102,7 +103,7 @@ class Result:
 # --------------------------------------------------------------------------- pulling
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _period(values: Iterable[Any]) -> str:
@@ -408,7 +409,7 @@ def status(snapshot=None, catalog: Catalog | None = None, now: datetime | None =
     snap = snapshot if isinstance(snapshot, Snapshot) else Snapshot(snapshot)
     catalog = catalog or catalog_mod.load_catalog()
     by_resource = {d.resource: d.name for d in catalog}
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     rows = []
     for name in snap.names():
         entry = snap.resource(name)

@@ -41,9 +41,9 @@ import functools
 import io
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
-from typing import Iterable, Mapping
 
 __all__ = [
     "Area",
@@ -87,7 +87,7 @@ class AreaError(ValueError):
     """Base class of the registry's errors. ``input`` is what was given, ``suggestions`` a
     list of :class:`Area` objects that would have been valid (closest first)."""
 
-    def __init__(self, message: str, *, input=None, suggestions: Iterable["Area"] = ()):
+    def __init__(self, message: str, *, input=None, suggestions: Iterable[Area] = ()):
         super().__init__(message)
         self.input = input
         self.suggestions = list(suggestions)
@@ -137,7 +137,8 @@ class Area:
             "country": self.code == COUNTRY_CODE,
         }[self.kind]
         if not ok:
-            raise ValueError(f"bad code {self.code!r} for a {self.kind} (municipality 3 digits, region 2 digits, country 'SSS')")
+            raise ValueError(f"bad code {self.code!r} for a {self.kind} "
+                             "(municipality 3 digits, region 2 digits, country 'SSS')")
         if self.kind == "municipality":
             if not (isinstance(self.region_code, str) and _REGION_CODE_RE.fullmatch(self.region_code)):
                 raise ValueError(f"municipality {self.code} needs a 2-digit region_code, got {self.region_code!r}")
@@ -253,7 +254,7 @@ class AreaRegistry:
     # ---------------------------------------------------------------- construction
     @classmethod
     def from_rows(cls, municipality_rows: Iterable[Mapping[str, str]],
-                  region_rows: Iterable[Mapping[str, str]]) -> "AreaRegistry":
+                  region_rows: Iterable[Mapping[str, str]]) -> AreaRegistry:
         """Build from rows with the columns of ``municipalities.csv`` and ``regions.csv``
         (all values strings; empty string = missing)."""
 
@@ -435,10 +436,12 @@ class AreaRegistry:
             if by_code[c] not in suggestions:
                 suggestions.append(by_code[c])
         suggestions = suggestions[:3]
-        what = f"no {shown_kind} has code {code!r}" if len(digits) <= width else f"{digits!r} is too long for a {kind} code ({width} digits)"
+        what = (f"no {shown_kind} has code {code!r}" if len(digits) <= width
+                else f"{digits!r} is too long for a {kind} code ({width} digits)")
         msg = f"unknown area {value!r} — {what}"
         if kind == "region":
-            msg += f" (region codes: {', '.join(a.code for a in self.regions())}; municipality codes have 3 digits or the prefix KU)"
+            msg += (f" (region codes: {', '.join(a.code for a in self.regions())}; "
+                    "municipality codes have 3 digits or the prefix KU)")
         if suggestions:
             msg += "; did you mean: " + _format_suggestions([(a.name_fi, a) for a in suggestions]) + "?"
         raise AreaNotFoundError(msg, input=value, suggestions=suggestions)

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from helpers import regions
-from helpers.workbooks import region_profile as profiles
 from helpers.snapshot import Snapshot
+from helpers.workbooks import region_profile as profiles
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAP_DIR = ROOT / "data" / "snapshot"

@@ -68,7 +68,7 @@ def bar_chart(
     axis_label = _axis_label(value_label, units)
     labels = [str(v) for v in frame.index]
     if len(set(labels)) != len(labels):
-        raise ValueError(f"data has repeated labels: {sorted({l for l in labels if labels.count(l) > 1})}")
+        raise ValueError(f"data has repeated labels: {sorted({lab for lab in labels if labels.count(lab) > 1})}")
     frame.index = labels
     if sort is not None:
         key = frame.iloc[:, 0]
@@ -99,7 +99,8 @@ def bar_chart(
     finite = vals_all[np.isfinite(vals_all)]
     dec = decimals
     if dec is None:
-        dec = 0 if finite.size == 0 or np.nanmax(np.abs(finite)) >= 100 else (1 if np.nanmax(np.abs(finite)) >= 10 else 2)
+        biggest = np.nanmax(np.abs(finite)) if finite.size else 0.0
+        dec = 0 if finite.size == 0 or biggest >= 100 else (1 if biggest >= 10 else 2)
     span = (np.nanmax(np.abs(finite)) if finite.size else 1.0) or 1.0
     for j, col in enumerate(frame.columns):
         offs = positions - 0.4 + height * (j + 0.5)

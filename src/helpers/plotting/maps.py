@@ -66,7 +66,8 @@ _LABEL_COLUMNS = ("name_fi", "nimi", "name", "label")  # Finnish names first
 def _label_column(gdf, label_column):
     if label_column is not None:
         if label_column not in gdf.columns:
-            raise ValueError(f"label_column={label_column!r} is not a column of gdf; the columns are {list(gdf.columns)}")
+            raise ValueError(f"label_column={label_column!r} is not a column of gdf; "
+                             f"the columns are {list(gdf.columns)}")
         return label_column
     for c in _LABEL_COLUMNS:
         if c in gdf.columns:

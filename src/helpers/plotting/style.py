@@ -172,7 +172,8 @@ def figure(
         try:
             w, h = (float(v) for v in size)
         except (TypeError, ValueError):
-            raise ValueError(f"size must be one of {sorted(SIZES)} or (width, height) in inches; got {size!r}") from None
+            raise ValueError(f"size must be one of {sorted(SIZES)} or (width, height) in inches; "
+                             f"got {size!r}") from None
         if not (0 < w <= 30 and 0 < h <= 30):
             raise ValueError(f"size (width, height) must be between 0 and 30 inches; got {size!r}")
         figsize = (w, h)

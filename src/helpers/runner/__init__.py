@@ -23,9 +23,9 @@ no notebook-side or workbook module (docs/CONTRACTS.md, "Layers").
 
 from .base import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, RunnerInputError, RunnerSetupError, check_set_name
 from .execute import Executor, RunResult, crashed_result, execute_job
+from .jobs import Job, check_kernel, display_source, notebook_dir, plan, slugify, snapshot_version
 from .kernels import WorkerContext
 from .local import LocalExecutor
-from .jobs import Job, check_kernel, display_source, notebook_dir, plan, slugify, snapshot_version
 from .progress import Progress, summary_table
 from .run import SetOutcome, Terminated, run_set
 from .schedule import ADHOC_SET, RunRequest, SetSpec, expand_values, get_set, load_schedule, parse_assignments

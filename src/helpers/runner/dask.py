@@ -34,14 +34,15 @@ import shutil
 import tempfile
 import threading
 import uuid
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from .. import paths
 from .base import RunnerInputError, RunnerSetupError
 from .execute import RunResult, crashed_result, execute_job
-from .kernels import WorkerContext
 from .jobs import Job
+from .kernels import WorkerContext
 
 INSTALL_HINT = "pip install -e '.[dask]' (dask and distributed)"
 CONNECT_TIMEOUT_S = 10.0
@@ -194,7 +195,7 @@ class DaskExecutor:
         except Exception:  # noqa: BLE001 - closing is best effort
             pass
 
-    def __enter__(self) -> "DaskExecutor":
+    def __enter__(self) -> DaskExecutor:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -19,14 +19,15 @@ import logging
 import os
 import random
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Protocol, Sequence, TextIO
+from typing import Any, Protocol, TextIO
 
 from .. import keyfigures, settings
 from .base import now_iso
-from .kernels import KERNEL_ARGS, WorkerContext
 from .jobs import Job
+from .kernels import KERNEL_ARGS, WorkerContext
 from .render import write_thumbnail
 from .scrub import ANSI, Scrubber, scrub_file
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .. import params, paths, regions, settings, snapshot
 from .base import RunnerInputError, RunnerSetupError, check_set_name

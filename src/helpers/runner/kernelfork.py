@@ -39,8 +39,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .. import settings
 from .zygote import LAUNCHER, PR_SET_CHILD_SUBREAPER, READY, prctl

@@ -23,14 +23,15 @@ import signal
 import tempfile
 import time
 from collections import deque
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from .base import RunnerInputError
 from .execute import RunResult, crashed_result, execute_job
-from .kernels import WorkerContext
 from .jobs import Job
+from .kernels import WorkerContext
 
 
 class LocalExecutor:

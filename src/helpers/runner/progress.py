@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from typing import TextIO
 
 from .execute import RunResult
 

@@ -32,8 +32,9 @@ import re
 import shutil
 import tempfile
 import urllib.parse
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .base import SET_NAME_RE, check_set_name, now_iso
 from .render import TEMPLATES_DIR
@@ -162,7 +163,7 @@ def format_when(value: Any) -> str:
     except ValueError:
         return str(value)
     if t.tzinfo is not None:
-        t = t.astimezone(_dt.timezone.utc)
+        t = t.astimezone(_dt.UTC)
     return t.strftime("%Y-%m-%d %H:%M UTC")
 
 

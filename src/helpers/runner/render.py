@@ -21,8 +21,9 @@ import base64
 import copy
 import io
 import urllib.parse
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .. import paths
 

@@ -18,15 +18,16 @@ import dataclasses
 import signal
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import TextIO
 
 from .. import paths
 from .base import EXIT_FAILED, EXIT_OK, now_iso
 from .execute import Executor, RunResult, crashed_result
-from .local import LocalExecutor
 from .jobs import check_kernel, plan
+from .local import LocalExecutor
 from .progress import Progress, summary_table
 from .publish import discard_staging, keep_failed, new_staging, publish_set, set_manifest
 from .schedule import RunRequest

@@ -14,8 +14,9 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .. import paths
 
@@ -41,7 +42,7 @@ class Scrubber:
         self._secrets = re.compile("|".join(re.escape(s) for s in secrets)) if secrets else None
 
     @classmethod
-    def for_this_machine(cls, extra: Mapping[str, str] | None = None) -> "Scrubber":
+    def for_this_machine(cls, extra: Mapping[str, str] | None = None) -> Scrubber:
         prefixes: dict[str, str] = {}
 
         def add(path: Any, label: str) -> None:

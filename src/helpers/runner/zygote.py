@@ -21,7 +21,8 @@ import os
 import signal
 import sys
 import time
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 #: imported once by the zygote. Only libraries that do not look at their surroundings when
 #: imported: pandas decides at import whether it runs in a Jupyter kernel (its

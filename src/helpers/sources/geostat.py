@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from .http import HTTPStatusError, HttpClient, ResponseFormatError, SourceError
+from .http import HttpClient, HTTPStatusError, ResponseFormatError, SourceError
 
 DEFAULT_BASE_URL = "https://geo.stat.fi/geoserver/tilastointialueet/wfs"
 KINDS = {"kunta": 3, "maakunta": 2, "hyvinvointialue": 2}  # kind -> code width

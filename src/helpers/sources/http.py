@@ -36,10 +36,11 @@ import os
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -155,8 +156,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    now = now or datetime.now(timezone.utc)
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
     return max(0.0, (when - now).total_seconds())
 
 
@@ -525,13 +526,13 @@ def _retrieved_at(response) -> str:
     created = getattr(response, "created_at", None)
     if isinstance(created, datetime):
         if created.tzinfo is None:
-            created = created.replace(tzinfo=timezone.utc)
-        return created.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            created = created.replace(tzinfo=UTC)
+        return created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     date = response.headers.get("Date")
     if date:
         try:
-            return email.utils.parsedate_to_datetime(date).astimezone(timezone.utc).strftime(
+            return email.utils.parsedate_to_datetime(date).astimezone(UTC).strftime(
                 "%Y-%m-%dT%H:%M:%SZ")
         except (TypeError, ValueError):
             pass
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

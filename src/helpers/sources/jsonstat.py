@@ -10,7 +10,8 @@ marker, e.g. ``..`` = confidential). Pinned StatFin resources have this shape
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd

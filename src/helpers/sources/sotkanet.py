@@ -21,13 +21,14 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .http import HTTPStatusError, HttpClient, ResponseFormatError, SourceError, load_json_payload
+from .http import HttpClient, HTTPStatusError, ResponseFormatError, SourceError, load_json_payload
 
 DEFAULT_BASE_URL = "https://sotkanet.fi/rest/1.1"
 GENDERS = ("total", "male", "female")

@@ -27,13 +27,15 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .http import HTTPStatusError, HttpClient, SourceError
+from .http import HttpClient, HTTPStatusError, SourceError
+
 # the json-stat2 parser lives in helpers.sources.jsonstat; importable from here as before
 from .jsonstat import MISSING_SYMBOLS, JsonStatError, parse_jsonstat2, validate_jsonstat  # noqa: F401
 
@@ -85,7 +87,7 @@ class TableMetadata:
     url: str = ""
 
     @classmethod
-    def from_json(cls, table: str, data: Mapping, url: str = "") -> "TableMetadata":
+    def from_json(cls, table: str, data: Mapping, url: str = "") -> TableMetadata:
         if not isinstance(data, Mapping) or "variables" not in data:
             raise StatFinError(
                 f"metadata of table {table!r} has no 'variables' (got "

@@ -80,7 +80,7 @@ def population_units(snap, *, check_totals: bool = True) -> pd.DataFrame:
     hist = {a.code: a for a in regions.areas(include_historical=True)
             if a.kind == "municipality" and a.historical}
     merged_into: dict[str, list] = {}
-    for code, a in hist.items():
+    for a in hist.values():
         if a.successor_code:
             merged_into.setdefault(a.successor_code, []).append(a)
     for m in regions.municipalities():

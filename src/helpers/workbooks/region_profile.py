@@ -260,7 +260,8 @@ def summary_table(prof: RegionProfile) -> pd.DataFrame:
         rows += [
             (f"Rank by population in {prof.region.label}", f"{f['rank_population_in_region']} of {n}"),
             (f"Rank by change % in {prof.region.label}", f"{f['rank_change_in_region']} of {n}"),
-            (f"Share of {prof.region.label}'s population 2023", f"{fmt(f['share_of_region_population_2023_pct'], 2)} %"),
+            (f"Share of {prof.region.label}'s population 2023",
+             f"{fmt(f['share_of_region_population_2023_pct'], 2)} %"),
         ]
     else:
         n = f["n_regions"]
@@ -402,7 +403,8 @@ def rank_chart(res: RegionProfile):
         what = "Finland's 19 regions (2026 division)"
     return plotting.bar_chart(
         bars, highlight=res.area.label, value_label="Population change 31.12.2019–31.12.2023", units="%",
-        decimals=1, title=f"Population change 2019–2023: {what}", size=(plotting.WIDTH, max(4.5, 0.3 * len(bars) + 1.8)),
+        decimals=1, title=f"Population change 2019–2023: {what}",
+        size=(plotting.WIDTH, max(4.5, 0.3 * len(bars) + 1.8)),
         source=provenance.source_caption([POP_2019, POP_2023], res.snapshot))
 
 
