@@ -300,12 +300,13 @@ def test_returned_figure_displays_as_png_in_a_kernel():
     )]
     NotebookClient(nb, timeout=120, kernel_name="python3").execute()
     outs = nb.cells[0].outputs
-    pngs = [o for o in outs if "image/png" in o.get("data", {})]
-    assert len(pngs) == 1
-    assert pngs[0]["data"]["text/plain"] == "<Figure size 640x300 with 1 Axes>"
-    meta = pngs[0]["metadata"]["image/png"]
+    figs = [o for o in outs if "image/svg+xml" in o.get("data", {})]
+    assert len(figs) == 1 and "image/png" not in figs[0]["data"]  # a chart is stored once, as SVG
+    assert figs[0]["data"]["text/plain"] == "<Figure size 640x300 with 1 Axes>"
+    meta = figs[0]["metadata"]["image/svg+xml"]
     assert meta["alt"].startswith("Bar chart: t. 2 bars of v: highest b (2.00), lowest a (1.00)")
-    assert meta["width"] < 700  # CSS pixels; the PNG itself has RENDER_SCALE times as many
+    assert 500 < meta["width"] < 700  # CSS pixels
+    assert "<dc:date>" not in figs[0]["data"]["image/svg+xml"]  # deterministic: nbval compares it
 
 
 # ----------------------------------------------------------------------------- readers first
@@ -342,3 +343,18 @@ def test_every_chart_has_a_real_alt_text(squares):
 def test_maps_have_a_scale_bar(squares):
     fig = P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v", k=3)
     assert any(line.get_gid() == "scale-bar" for line in fig.axes[0].lines)
+
+
+def test_charts_are_deterministic_svg_and_maps_are_palette_png(squares):
+    bars = P.bar_chart(pd.Series({"a": 1.0, "b": 2.0}), title="t", source=SOURCE, value_label="v")
+    first, meta = P.style.svg_bundle(bars)
+    assert P.style.png_bundle(bars) is None and first == P.style.svg_bundle(bars)[0]  # same bytes twice
+    assert meta["alt"].startswith("Bar chart: t.")
+    m = P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v", k=3)
+    png, meta = P.style.png_bundle(m)
+    assert P.style.svg_bundle(m) is None and png[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image
+    import io
+
+    with Image.open(io.BytesIO(png)) as img:
+        assert img.mode == "P" and abs(img.width - meta["width"] * P.style.RENDER_SCALE) <= 1

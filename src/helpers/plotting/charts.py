@@ -26,6 +26,7 @@ from .style import (
     _set_title,
     figure,
     finalise,
+    set_format,
     thousands_formatter,
     use_style,
 )
@@ -156,6 +157,7 @@ def bar_chart(
                              highlight=sorted(highlight_set), decimals=dec, missing_text=missing_text))
     shown = frame.rename(columns={frame.columns[0]: axis_label}) if nser == 1 else frame
     downloads.attach(fig, shown, title=title, source=source)
+    set_format(fig, "svg")
     return finalise(fig, source=source)
 
 
@@ -237,4 +239,5 @@ def line_chart(
     _set_title(fig, ax, title, own)
     alt.set_alt(fig, alt.line(frame, title=title, source=source, y_label=y_label, units=units, decimals=decimals))
     downloads.attach(fig, frame.rename_axis(frame.index.name or (x_label or "x").lower()), title=title, source=source)
+    set_format(fig, "svg")
     return finalise(fig, source=source)

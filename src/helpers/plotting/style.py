@@ -33,9 +33,9 @@ SOURCE_FONTSIZE = 9.5
 LABEL_FONTSIZE = 8.5
 #: figures are drawn 6.4 in = 640 CSS px wide, with text large enough to stay legible when a
 #: phone scales the figure to ~360 px (10 pt at 640 px is ~8 px at 360 px); the PNG has
-#: RENDER_SCALE pixels per CSS pixel so that it stays sharp on high-density screens
+#: RENDER_SCALE pixels per CSS pixel so that maps stay sharp on high-density screens
 WIDTH = 6.4
-RENDER_SCALE = 2
+RENDER_SCALE = 1.5
 
 #: Figure sizes in inches at 100 dpi (6.4 in = 640 CSS px).
 SIZES = {
@@ -97,34 +97,73 @@ def use_style() -> None:
     downloads.register_formatter()
 
 
-def png_bundle(fig: Figure) -> tuple[bytes, dict]:
-    """The figure as a palette PNG with ``RENDER_SCALE`` pixels per CSS pixel, and the output
+#: how a figure is stored in the notebook output: "svg" (vector: charts of lines, bars and
+#: text — small, sharp at any size, text stays text) or "png" (maps: thousands of polygon
+#: vertices are smaller as pixels). Chart functions choose; the default is PNG.
+_FORMAT_ATTR = "twb_format"
+PNG_COLOURS = 64  # palette size of map PNGs (flat fills; antialiased edges need few more)
+
+
+def set_format(fig: Figure, fmt: str) -> Figure:
+    if fmt not in ("svg", "png"):
+        raise ValueError(f"format must be 'svg' or 'png'; got {fmt!r}")
+    setattr(fig, _FORMAT_ATTR, fmt)
+    return fig
+
+
+def output_format(fig: Figure) -> str:
+    return getattr(fig, _FORMAT_ATTR, "png")
+
+
+def _meta(fig: Figure, width_px: float, height_px: float) -> dict:
+    from .alt import alt_text
+
+    return {"width": int(round(width_px)), "height": int(round(height_px)), "alt": alt_text(fig)}
+
+
+def png_bundle(fig: Figure) -> tuple[bytes, dict] | None:
+    """A PNG figure as a palette PNG with ``RENDER_SCALE`` pixels per CSS pixel, and the output
     metadata a page needs: ``width``/``height`` in CSS pixels and the ``alt`` text
-    (:func:`helpers.plotting.alt.alt_text`)."""
+    (:func:`helpers.plotting.alt.alt_text`). None for an SVG figure."""
+    if output_format(fig) != "png":
+        return None
     import io
 
     from PIL import Image
-
-    from .alt import alt_text
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100 * RENDER_SCALE, bbox_inches="tight", metadata={"Software": None})
     with Image.open(io.BytesIO(buf.getvalue())) as img:
         flat = img.convert("RGB")  # figures are drawn on white
         out = io.BytesIO()
-        flat.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        flat.quantize(colors=PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
             out, format="PNG", optimize=True)
         size = flat.size
-    meta = {"width": int(round(size[0] / RENDER_SCALE)), "height": int(round(size[1] / RENDER_SCALE)),
-            "alt": alt_text(fig)}
-    return out.getvalue(), meta
+    return out.getvalue(), _meta(fig, size[0] / RENDER_SCALE, size[1] / RENDER_SCALE)
+
+
+def svg_bundle(fig: Figure) -> tuple[str, dict] | None:
+    """An SVG figure as deterministic SVG text (fixed id salt, no date) with the same metadata
+    as :func:`png_bundle`. None for a PNG figure."""
+    if output_format(fig) != "svg":
+        return None
+    import io
+    import re
+
+    buf = io.BytesIO()
+    with mpl.rc_context({"svg.hashsalt": "turku-workbooks", "svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    text = buf.getvalue().decode("utf-8")
+    m = re.search(r'<svg[^>]*\swidth="([\d.]+)pt"[^>]*\sheight="([\d.]+)pt"', text)
+    w, h = (float(m.group(1)) * 100 / 72, float(m.group(2)) * 100 / 72) if m else (0, 0)
+    return text, _meta(fig, w, h)
 
 
 def _register_ipython_png() -> None:
-    """Make figures display as PNG in IPython whatever the matplotlib backend (a headless
-    run with MPLBACKEND=Agg would otherwise show only ``<Figure size …>``), with their alt
-    text and CSS size in the output metadata (:func:`png_bundle`). Does nothing outside
-    IPython."""
+    """Make figures display in IPython whatever the matplotlib backend (a headless run with
+    MPLBACKEND=Agg would otherwise show only ``<Figure size …>``): as PNG or SVG (one of the
+    two, :func:`output_format`), with their alt text and CSS size in the output metadata.
+    Does nothing outside IPython."""
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython is a dependency
@@ -132,13 +171,9 @@ def _register_ipython_png() -> None:
     ip = get_ipython()
     if ip is None:
         return
-    formatter = ip.display_formatter.formatters["image/png"]
-    try:
-        if formatter.lookup_by_type(Figure) is png_bundle:
-            return
-    except KeyError:
-        pass
-    formatter.for_type(Figure, png_bundle)
+    formatters = ip.display_formatter.formatters
+    for mime, func in (("image/png", png_bundle), ("image/svg+xml", svg_bundle)):
+        formatters[mime].for_type(Figure, func)
 
 
 # ----------------------------------------------------------------------------- basics
