@@ -54,3 +54,14 @@ def test_figures_and_tables_carry_their_data_through_a_kernel():
     assert items[1]["csv"].splitlines() == ["label,Change (%)", "Turku,4.6", "Salo,-1.2"]
     meta = downloads.csvw_metadata(items[1], "change_2019_2023.csv", "CC-BY-4.0")
     assert meta["dc:source"] == "Source: hand-made" and meta["tableSchema"]["columns"][0]["datatype"] == "string"
+
+
+def test_a_chart_source_line_carries_its_links_into_the_download():
+    from helpers import plotting, provenance
+    from helpers.snapshot import Snapshot
+
+    caption = provenance.source_caption(["population_municipality_2023"], Snapshot())
+    fig = plotting.bar_chart(pd.Series({"Turku": 1.0}), title="t", source=caption, value_label="v")
+    item = downloads.attached(fig)
+    assert item["source"] == str(caption)
+    assert {link["kind"] for link in item["links"]} == {"source", "licence"}

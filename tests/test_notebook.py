@@ -64,8 +64,8 @@ def test_finish_records_headline_first_and_shows_only_the_used_sources(monkeypat
     sources = shown[1].data
     assert sources.count("Sources and parameters") == 1
     data = sources.split("### Data")[1].split("### Caveats")[0]
-    assert "population\\_municipality\\_2023" in data
-    assert "population\\_municipality\\_2019" not in data  # not loaded, not listed
+    assert "Population by municipality, 31 December 2023" in data
+    assert "31 December 2019" not in data  # not loaded, not listed
 
 
 def test_locator_map_on_real_geometry():

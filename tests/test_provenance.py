@@ -103,16 +103,31 @@ def test_provenance_markdown_sections_and_parameters(snap):
     assert md.startswith("## Sources and parameters\n")
     for section in ("### Parameters of this run", "### Data", "### Caveats", "### Attribution"):
         assert section in md
-    assert "| area | Turku |" in md
-    assert "| year | 2023 |" in md
-    assert '| areas | \\["019", "853"\\] |' in md  # codes stay zero-padded strings
-    assert "| missing | null |" in md
+    assert "| Area | Turku |" in md  # parameters named for readers, not snake_case
+    assert "| Year | 2023 |" in md
+    assert '| Areas | \\["019", "853"\\] |' in md  # codes stay zero-padded strings
+    assert "| Missing | null |" in md
     assert "version 0.0.0-fixture" in md
     # sha256 prefix of the pinned file (sha256sum hand_made_jobs.csv: 42a2b240db39...)
     assert "42a2b240db39" in md
     assert "Made-up caveat A" in md
+    assert "hand\\_made\\_jobs" not in md  # resource ids are not shown to readers; titles are
     html = _render(md)
     assert "<table>" in html and "Turku" in html
+
+
+def test_sources_link_to_the_publisher_and_the_licence_and_credit_in_finnish():
+    snap = Snapshot()
+    md = P.provenance_markdown(["population_municipality_2023"], {"snapshot": None}, snap)
+    html = _render(md)
+    assert 'href="https://creativecommons.org/licenses/by/4.0/"' in html
+    entry = snap.resource("population_municipality_2023")
+    assert f'href="{entry["sources"][0]["path"]}"' in html
+    assert "Lähde: Tilastokeskus" in md and "| Data snapshot | the pinned snapshot |" in md
+    caption = P.source_caption(["population_municipality_2023"], snap)
+    assert caption.startswith("Source: Statistics Finland")
+    assert {link["kind"] for link in caption.links} == {"source", "licence"}
+    assert all(link["url"].startswith("https://") for link in caption.links)
 
 
 def test_provenance_markdown_escapes_parameter_values(snap):

@@ -6,7 +6,11 @@ carry their data in the notebook output as one more representation,
 ``application/vnd.turku-workbooks.data+json`` (:data:`MIMETYPE`)::
 
     {"format": 1, "name": "composite_index", "title": "…", "source": "Source: …",
+     "links": [{"text": "…", "url": "https://…", "kind": "source" | "licence"}, …],
      "columns": [{"name": "area_code", "type": "string"}, …], "csv": "area_code,…\\n…"}
+
+``links`` (the table pages and licences behind the source line, from
+:class:`helpers.provenance.Caption`) let a page link what the chart's source line names.
 
 The runner writes each one beside the report as ``<report>.data/<name>.csv`` with a W3C
 CSVW sidecar ``<name>.csv-metadata.json`` (title, source, licence, column types — codes are
@@ -76,6 +80,7 @@ def payload(name: str, data, *, title: str, source: str | None = None) -> dict:
     frame.to_csv(buf, index=False, lineterminator="\n")
     return {"format": FORMAT, "name": name, "title": " ".join(str(title).split()),
             "source": " ".join(str(source).split()) if source else None,
+            "links": [dict(link) for link in getattr(source, "links", [])],
             "columns": [{"name": c, "type": _column_type(frame[c])} for c in frame.columns],
             "csv": buf.getvalue()}
 

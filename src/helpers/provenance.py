@@ -118,10 +118,62 @@ def provenance_table(resource_names, snapshot=None) -> pd.DataFrame:
     return out.map(_text).astype(object)
 
 
+class Caption(str):
+    """A "Source: …" line that also carries its links: ``.links`` is a list of
+    ``{"text", "url", "kind"}`` (kind "source" for a table or indicator page, "licence")
+    taken from the manifest, so a page can link what a chart's source line names."""
+
+    links: list[dict]
+
+    def __new__(cls, text: str, links: list[dict] | None = None):
+        obj = super().__new__(cls, text)
+        obj.links = list(links or [])
+        return obj
+
+
+_SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$")
+
+
+def source_links(resource_names, snapshot=None) -> list[dict]:
+    """The table / indicator pages and licences of these resources (http/https only, once each)."""
+    snap = _snapshot(snapshot)
+    out: list[dict] = []
+    seen: set[str] = set()
+    for name in _names(resource_names):
+        entry = snap.resource(name)
+        items = [("source", src.get("title") or entry.get("title"), src.get("path"))
+                 for src in entry.get("sources") or []]
+        items += [("licence", lic.get("title") or lic.get("name"), lic.get("path"))
+                  for lic in entry.get("licenses") or []]
+        for kind, text, url in items:
+            if url and _SAFE_URL.match(str(url)) and url not in seen:
+                seen.add(url)
+                out.append({"text": _text(text), "url": str(url), "kind": kind})
+    return out
+
+
+#: Finnish credit lines by publisher (the publishers' own wording: "Lähde: Tilastokeskus")
+FINNISH_CREDIT = (
+    ("Statistics Finland", "Lähde: Tilastokeskus"),
+    ("THL", "Lähde: THL, Sotkanet"),
+    ("Finnish Customs", "Lähde: Tulli"),
+    ("Ministry of Economic Affairs and Employment", "Lähde: TEM, työnvälitystilasto (Tilastokeskus)"),
+    ("Eurostat", "Lähde: Eurostat"),
+    ("City of Turku", "Lähde: Turun kaupunki"),
+    ("Vipunen", "Lähde: Vipunen (aineisto: Tilastokeskus)"),
+    ("CDP", "Lähde: CDP-ICLEI, kaupunkien ilmoittamat tiedot"),
+)
+
+
+def finnish_credit(publisher: str) -> list[str]:
+    """The Finnish credit lines that belong to a manifest ``publisher`` text."""
+    return [fi for key, fi in FINNISH_CREDIT if key in str(publisher or "")]
+
+
 _LICENCE_SUFFIX = re.compile(r",\s*(CC BY(?:-[A-Z]{2})? \d\.\d)\s*\.?\s*$")
 
 
-def source_caption(resource_names, snapshot=None) -> str:
+def source_caption(resource_names, snapshot=None) -> Caption:
     """The "Source: …" line for a chart built from these resources.
 
     Joins the resources' manifest ``attribution`` lines (duplicates once) with "; ". When
@@ -157,7 +209,7 @@ def source_caption(resource_names, snapshot=None) -> str:
     ):
         common = suffixes[0].group(1)
         parts = [_LICENCE_SUFFIX.sub("", p).strip() for p in parts] + [common]
-    return "Source: " + "; ".join(parts)
+    return Caption("Source: " + "; ".join(parts), source_links(list(rows["name"]), snap))
 
 
 def _licence_names(snap, name: str) -> list[str]:
@@ -178,7 +230,9 @@ def _licence_names(snap, name: str) -> list[str]:
 # ----------------------------------------------------------------------------- markdown
 
 
-def _param_value(value) -> str:
+def _param_value(value, name: str = "") -> str:
+    if name == "snapshot" and value in (None, "None", ""):
+        return "the pinned snapshot"
     if isinstance(value, str):
         return value
     try:
@@ -231,7 +285,7 @@ def provenance_markdown(
     if params:
         out.append(_md_table(
             ["Parameter", "Value"],
-            ([escape_markdown(k), escape_markdown(_param_value(v))] for k, v in params.items()),
+            ([escape_markdown(parameter_label(k)), escape_markdown(_param_value(v, k))] for k, v in params.items()),
         ))
     else:
         out.append("This workbook has no parameters.")
@@ -244,38 +298,38 @@ def provenance_markdown(
     intro = "All figures come from the project's pinned snapshot"
     if version:
         intro += f" (version {escape_markdown(version)})"
-    intro += "; each file is checked against its sha256 before use."
+    intro += "; each file is checked against its SHA-256 checksum before use. Titles link to the publisher's page."
     out.append(intro)
     out.append("")
-    heads = [PROVENANCE_COLUMNS[c] for c in
-             ("resource", "title", "publisher", "table_id", "reference_period", "retrieved", "licence")]
-    heads.append("sha256")
+    heads = ["Data", "Publisher", "Table or indicator", "Period", "Retrieved", "Licence", "Checksum"]
     body = []
+    entries = {n: _entry(snap, n) for n in rows["name"]}
     for _, r in table.iterrows():
+        entry = entries.get(r["resource"], {})
         digest = hashes.get(r["resource"], "")
         digest = digest.split(":", 1)[-1][:12] if digest else ""
-        body.append([escape_markdown(r[c]) for c in
-                     ("resource", "title", "publisher", "table_id", "reference_period", "retrieved",
-                      "licence")] + [escape_markdown(digest)])
+        src = next((x.get("path") for x in entry.get("sources") or [] if _SAFE_URL.match(str(x.get("path", "")))), None)
+        lic = next((x for x in entry.get("licenses") or []), {})
+        licence = _md_link(r["licence"], lic.get("path")) if r["licence"] else ""
+        body.append([_md_link(r["title"], src), escape_markdown(r["publisher"]), escape_markdown(r["table_id"]),
+                     escape_markdown(r["reference_period"]), escape_markdown(r["retrieved"]), licence,
+                     escape_markdown(digest)])
     out.append(_md_table(heads, body))
     out.append("")
 
     caveats = []
     for name in rows["name"]:
-        items = None
-        if callable(getattr(snap, "resource", None)):
-            try:
-                items = snap.resource(name).get("caveats")
-            except Exception:  # a Snapshot-like object without full entries
-                items = None
+        entry = entries.get(name, {})
+        items = entry.get("caveats")
         if items is None:
             text = _text(rows.set_index("name").loc[name].get("caveats")) if "caveats" in rows else ""
             items = [text] if text else []
         if isinstance(items, str):
             items = [items]
+        title = _text(entry.get("title")) or name
         for item in items:
             if _text(item):
-                caveats.append(f"- **{escape_markdown(name)}**: {escape_markdown(item)}")
+                caveats.append(f"- **{escape_markdown(title)}**: {escape_markdown(item)}")
     if caveats:
         out.append(f"{h}# Caveats")
         out.append("")
@@ -286,8 +340,36 @@ def provenance_markdown(
     out.append("")
     for att in dict.fromkeys(a for a in table["attribution"] if a):
         out.append(f"- {escape_markdown(att)}")
+    finnish = dict.fromkeys(fi for p in table["publisher"] for fi in finnish_credit(p))
+    if finnish:
+        out.append(f"- {escape_markdown('; '.join(finnish))}")
     out.append("")
     return "\n".join(out)
+
+
+#: how a parameter is named for readers (others: its name in words)
+PARAMETER_LABELS = {"area": "Area", "compare_to": "Compared with", "snapshot": "Data snapshot",
+                    "start_year": "First year", "end_year": "Last year", "year": "Year", "scope": "Definition",
+                    "rd_start_year": "R&D: first year", "rd_end_year": "R&D: last year", "lang": "Language"}
+
+
+def parameter_label(name: str) -> str:
+    return PARAMETER_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def _entry(snap, name: str) -> dict:
+    try:
+        return snap.resource(name)
+    except Exception:  # noqa: BLE001 - a Snapshot-like object without full entries
+        return {}
+
+
+def _md_link(text, url) -> str:
+    label = escape_markdown(text)
+    if not url or not _SAFE_URL.match(str(url)):
+        return label
+    href = str(url).replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+    return f"[{label}]({href})"
 
 
 def show_provenance(resource_names, params: Mapping | None, snapshot=None, **kwargs) -> None:

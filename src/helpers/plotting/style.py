@@ -182,6 +182,8 @@ def _register_ipython_png() -> None:
 def _require_text(value, name: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{name} must be a non-empty string (every figure states it); got {value!r}")
+    if hasattr(value, "links"):  # a provenance.Caption keeps its links
+        return type(value)(value.strip(), value.links)
     return value.strip()
 
 
