@@ -1,21 +1,26 @@
-"""helpers.exclusion: 2016 youth rates (real values), Sotkanet shaping (hand-made frames),
-suppression kept as missing, composite index, fixture snapshot."""
+"""exclusion_prevention: the 2019 Sotkanet indicators, ranks and medians, the composite index
+and its sensitivity (recomputed here from the pinned CSV files with plain pandas/numpy), the
+TEM monthly series and the 1995-2011 series (real values), the 2016 youth context, Sotkanet
+shaping (hand-made frames) and the optional live section on the HAND-MADE fixture."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import catalog, regions
-from helpers.workbooks import exclusion_prevention, geometry, indicators
+from helpers import catalog, downloads, regions
 from helpers.snapshot import Snapshot
+from helpers.workbooks import exclusion_2019 as x19
+from helpers.workbooks import exclusion_prevention, exclusion_series, exclusion_youth, indicators
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAP = ROOT / "data" / "snapshot"
 FIXTURE = ROOT / "tests" / "fixtures" / "snapshot_exclusion"
+CORE = ["181", "3562", "5", "1275", "3099"]
 
 
 @pytest.fixture(scope="module")
@@ -24,67 +29,236 @@ def snap():
 
 
 @pytest.fixture(scope="module")
+def table(snap):
+    return x19.municipal_table(snap)
+
+
+@pytest.fixture(scope="module")
+def raw():
+    """The 2019 download as text, pivoted by hand: municipality x indicator."""
+    d = pd.read_csv(SNAP / "exclusion" / "sotkanet_municipal_2019.csv", dtype=str)
+    d["value"] = pd.to_numeric(d["value"])
+    return d.pivot(index="area_code", columns="indicator", values="value")
+
+
+@pytest.fixture(scope="module")
+def region_of():
+    c26 = pd.read_csv(SNAP / "area_classification_2026.csv", dtype=str)
+    return dict(zip(c26["kunta"], c26["maakunta"]))
+
+
+def hand_index(w: pd.DataFrame, cols, need: int) -> pd.Series:
+    """Composite index by hand: z = (x - mean) / population sd over the municipalities with a
+    value, mean of the available z-scores, NaN with fewer than ``need``."""
+    z = pd.DataFrame({c: (w[c] - w[c].mean()) / w[c].std(ddof=0) for c in cols})
+    return z.mean(axis=1).where(z.notna().sum(axis=1) >= need)
+
+
+# ----------------------------------------------------------------------------- 2019 indicators
+
+
+def test_municipal_table_codes_values_and_suppression(table, raw):
+    assert len(table) == 308 and table.index.is_unique
+    assert all(isinstance(c, str) and len(c) == 3 and c.isdigit() for c in table.index)
+    assert table.loc["853", "181"] == 11.2 == raw.loc["853", "181"]
+    assert table.loc["853", "name"] == "Turku" and table.loc["445", "name_sv"] == "Pargas"
+    # Aura has no row for 1275 in the download: missing, never 0
+    assert "019" not in raw["1275"].dropna().index and np.isnan(table.loc["019", "1275"])
+    assert int(table["1275"].notna().sum()) == 143 and int(table["181"].notna().sum()) == 303
+    assert (table[CORE].fillna(-1) == 0).sum().sum() == int((raw[CORE] == 0).sum().sum())  # only published zeros
+
+
+def test_ranks_are_one_for_the_highest_value(table, raw, region_of):
+    nat = x19.national_ranks(table)
+    v = raw["181"].dropna()
+    assert nat.loc["853", "181"] == int((v > v["853"]).sum()) + 1 == 51
+    assert nat.loc[v.idxmax(), "181"] == 1
+    reg = x19.region_ranks(table)
+    vs = v[[c for c in v.index if region_of[c] == "02"]]
+    assert reg.loc["853", "181"] == 1 and reg.loc["304", "181"] == int((vs > vs["304"]).sum()) + 1
+    assert pd.isna(nat.loc["019", "1275"]) and pd.isna(reg.loc["019", "1275"])
+
+
+def test_area_profile_municipality_and_region(table, raw, region_of):
+    t = x19.area_profile(table, "Turku").set_index("Indicator")
+    row = t.loc["Unemployed, % of the labour force"]
+    vs = [c for c in raw.index if region_of[c] == "02"]
+    assert row["Value"] == 11.2 and row["Rank in Finland"] == 51 and row["Municipalities ranked"] == 303
+    assert row["Median, Varsinais-Suomi"] == raw.loc[vs, "181"].median() == 6.2
+    assert row["Median, all municipalities"] == raw["181"].median()
+    r = x19.area_profile(table, "MK02", "MK19").set_index("Indicator").loc["Income support recipients aged 25–64, "
+                                                                             "% of the age group"]
+    meds = raw["5"].groupby(pd.Series(region_of)).median()
+    assert r["Median of its municipalities"] == meds["02"]
+    assert r["Rank of the median among the 19 regions"] == int((meds > meds["02"]).sum()) + 1
+    assert r["Median, Lappi"] == meds["19"]
+    assert (r["Lowest"], r["Highest"]) == (raw.loc[vs, "5"].min(), raw.loc[vs, "5"].max())
+
+
+def test_measures_and_composite_are_exclusion_indicators_only():
+    assert list(x19.COMPOSITE) == CORE
+    context = {"182", "761", "3126", "304", "179", "3195", "2343"}   # dependency, Gini, divorces, ...
+    assert not context & set(x19.COMPOSITE) and not context & {m.id for m in x19.MEASURES}
+
+
+# ----------------------------------------------------------------------------- composite index
+
+
+def test_composite_index_recomputed_by_hand(table, raw):
+    comp = x19.composite(table)
+    by_hand = hand_index(raw, CORE, 3).reindex(comp.table.index)
+    pd.testing.assert_series_equal(comp.table["composite_index"], by_hand, check_names=False, atol=1e-12)
+    t = comp.table
+    assert comp.ranked == 302 == int(by_hand.notna().sum())
+    assert sorted(comp.without_index.index) == ["035", "062", "295", "318", "438", "766"]
+    assert t.loc["304", "n_indicators"] == 3 and not np.isnan(t.loc["304", "composite_index"])  # Kustavi: 3 of 5
+    assert t.loc[t["composite_index"].idxmax(), "rank"] == 1 and t["rank"].max() == 302
+    vs = t[t["region_code"] == "02"]
+    assert vs.loc["853", "rank_in_region"] == 1 == int((vs["composite_index"] > vs.loc["853", "composite_index"]).sum()) + 1
+    z = (raw["181"] - raw["181"].mean()) / raw["181"].std(ddof=0)
+    assert t.loc["853", "z_181"] == pytest.approx(z["853"])
+
+
+def test_download_frame_columns_codes_and_ranks(table):
+    comp = x19.composite(table)
+    d = x19.download_frame(comp)
+    assert list(d.columns) == ["area_code", "area_name", "composite_index", "rank"]
+    assert len(d) == 308 and d["area_code"].is_unique
+    assert d["area_code"].map(lambda c: isinstance(c, str) and len(c) == 3 and c.isdigit()).all()
+    assert d.loc[d["rank"] == 1, "composite_index"].iloc[0] == d["composite_index"].max()
+    empty = d[d["composite_index"].isna()]
+    assert len(empty) == 6 and empty["rank"].isna().all()
+    # as the CSV beside the report: codes stay text ("035"), missing cells empty
+    p = downloads.payload("composite_index", d, title="t")
+    back = pd.read_csv(io.StringIO(p["csv"]), dtype=str, keep_default_na=False)
+    assert back.loc[back["area_code"] == "035", ["composite_index", "rank"]].iloc[0].tolist() == ["", ""]
+    assert {c["name"]: c["type"] for c in p["columns"]}["area_code"] == "string"
+
+
+def test_sensitivity_recomputed_by_hand(table, raw):
+    sens = x19.sensitivity(table, area_code="853").set_index("left_out")
+    full = hand_index(raw, CORE, 3)
+    alt = hand_index(raw, [c for c in CORE if c != "1275"], 3)
+    both = full.notna() & alt.notna()
+    rf = full[both].rank(ascending=False, method="min")
+    ra = alt[both].rank(ascending=False, method="min")
+    row = sens.loc["1275"]
+    assert row["municipalities"] == int(both.sum())
+    assert row["spearman"] == round(float(np.corrcoef(full[both].rank(), alt[both].rank())[0, 1]), 3)
+    assert row["median_abs_rank_change"] == float((rf - ra).abs().median())
+    assert row["max_abs_rank_change"] == int((rf - ra).abs().max())
+    assert row["top_kept"] == len(set(rf[rf <= 20].index) & set(ra[ra <= 20].index))
+    assert row["area_rank_full"] == int((full > full["853"]).sum()) + 1
+    assert row["area_rank"] == int((alt > alt["853"]).sum()) + 1
+    assert list(sens.index) == CORE and (sens["spearman"] < 1).all()
+
+
+def test_method_note_states_the_method(table, raw):
+    comp = x19.composite(table)
+    note = x19.method_note(comp, table)
+    for phrase in ("z-score", "equal weights", "never counted as 0", "at least **3 of the 5 indicators**",
+                   "302 of 308", "Sottunga (766)", "housing allowance"):
+        assert phrase in note
+    both = raw[["2320", "3099"]].dropna()
+    rho = np.corrcoef(both["2320"].rank(), both["3099"].rank())[0, 1]
+    assert f"only {rho:.2f}" in note
+    with pytest.raises(ValueError, match="min_indicators"):
+        x19.composite(table, CORE, 6)
+
+
+def test_area_summary_region_and_municipality(table, raw, region_of):
+    comp = x19.composite(table)
+    idx = hand_index(raw, CORE, 3)
+    s = x19.area_summary(comp, "MK02")
+    reg = pd.Series(region_of).reindex(idx.index)
+    means = idx.groupby(reg).mean()
+    assert s["composite_index_mean_of_municipalities"] == round(means["02"], 3)
+    assert s["composite_mean_rank_among_regions"] == int((means > means["02"]).sum()) + 1
+    ranks = idx.rank(ascending=False, method="min")
+    vs = [c for c in idx.index if region_of[c] == "02"]
+    top = int((ranks[vs] <= 302 // 4).sum())
+    assert s["composite_top_quarter_municipalities"] == top
+    assert s["composite_top_quarter_share_pct"] == round(100 * top / 27, 1)
+    t = x19.area_summary(comp, "Åbo")
+    assert t["composite_index"] == round(idx["853"], 3) and t["composite_rank"] == int(ranks["853"])
+
+
+# ----------------------------------------------------------------------------- series
+
+
+@pytest.fixture(scope="module")
+def tem(snap):
+    return exclusion_series.monthly(snap)
+
+
+def test_monthly_rate_is_derived_from_the_counts(tem):
+    raw = pd.read_csv(SNAP / "exclusion" / "tem_jobseekers_monthly_2006_2023.csv", dtype=str)
+    r = raw[(raw["area_code"] == "MK02") & (raw["month"] == "2023-10")].iloc[0]
+    last = exclusion_series.latest(tem, "MK02")
+    assert last == {"month": "2023-10", "unemployed": int(r["unemployed"]), "labour_force": int(r["labour_force"]),
+                    "rate_pct": round(100 * int(r["unemployed"]) / int(r["labour_force"]), 1)}
+    t19 = raw[(raw["area_code"] == "KU853") & raw["month"].str.startswith("2019")]
+    expect = 100 * t19["unemployed"].astype(int).mean() / int(t19["labour_force"].iloc[0])
+    assert exclusion_series.year_mean_rate(tem, "Turku", 2019) == round(expect, 1)
+    y = exclusion_series.yearly(tem, [regions.resolve("KU853")]).set_index("Year")
+    assert y.loc[2023, "Months"] == 10 and y.loc[2019, "Unemployment rate %, derived: Turku"] == pytest.approx(expect)
+
+
+def test_monthly_areas_outside_varsinais_suomi(tem):
+    shown, absent = exclusion_series.monthly_areas(tem, "Helsinki", "SSS")
+    assert [a.code for a in shown] == ["SSS"] and [a.code for a in absent] == ["091", "01"]
+    shown, absent = exclusion_series.monthly_areas(tem, "Pargas", "MK02")
+    assert [a.statfin_code for a in shown] == ["KU445", "MK02", "SSS"] and not absent
+
+
+def test_long_series_2013_division(snap):
+    rows = exclusion_series.long_series(snap)
+    raw = pd.read_csv(SNAP / "exclusion" / "sotkanet_municipal_1990_2012.csv", dtype=str)
+    raw = raw[raw["indicator"] == "3219"]
+    w = exclusion_series.long_wide(rows, exclusion_series.long_areas("Turku", "MK19"))
+    assert list(w.columns) == ["Turku", "Varsinais-Suomi", "Lappi"]
+    t = raw[(raw["area_kind"] == "municipality") & (raw["area_code"] == "853") & (raw["year"] == "2011")]
+    assert w.loc[2011, "Turku"] == float(t["value"].iloc[0]) and w.index.max() == 2011
+    assert "Tarvasjoki (838)" in " ".join(exclusion_series.division_notes(rows, "MK02"))
+    notes = " ".join(exclusion_series.division_notes(rows, "MK07"))
+    assert "does not include Iitti" in notes and "Nastola (532)" in notes
+    assert set(raw["area_kind"]) == {"municipality", "subregion", "region"}          # no whole country
+
+
+# ----------------------------------------------------------------------------- youth 2016 (context)
+
+
+@pytest.fixture(scope="module")
 def rates(snap):
-    return exclusion_prevention.youth_rates(snap)
-
-
-# ----------------------------------------------------------------------------- youth 2016
+    return exclusion_youth.youth_rates(snap)
 
 
 def test_youth_rates_varsinais_suomi_real_values(rates):
     vs = rates.loc["02"]
     assert vs["population_18_24"] == 41_038
     assert (vs["unemployed"], vs["other_outside_labour_force"]) == (4_113, 2_551)
-    assert vs["unemployment_rate_pct"] == 16.8                       # published
-    assert vs["unemployment_rate_computed_pct"] == pytest.approx(100 * 4_113 / (20_317 + 4_113))
-    assert vs["outside_work_study_pct"] == pytest.approx(100 * (4_113 + 2_551) / 41_038)  # 16.24 %
+    assert vs["unemployment_rate_pct"] == 16.8
+    assert vs["outside_work_study_pct"] == pytest.approx(100 * (4_113 + 2_551) / 41_038)
     assert rates.loc["SSS", "outside_work_study_pct"] == pytest.approx(100 * (48_176 + 30_872) / 455_977)
 
 
-def test_youth_ranks(rates, snap):
+def test_youth_ranks_summary_and_regions(rates, snap):
     raw = pd.read_csv(SNAP / "youth_main_activity_region_2016.csv", dtype=str)
     raw = raw[raw["maakunta"] != "SSS"]
     w = raw.pivot(index="maakunta", columns="measure", values="value").astype(float)
     ows = (w["tyottomat"] + w["muut_tyovoiman_ulkopuolella"]) / w["vaesto_18_24"]
-    assert len(rates) == 20 and pd.isna(rates.loc["SSS", "rank_outside_work_study"])
     for code in ("02", "08", "21"):
         assert rates.loc[code, "rank_outside_work_study"] == int((ows > ows[code]).sum()) + 1
-    assert rates.loc["02", "rank_outside_work_study"] == 16
-    assert rates["rank_outside_work_study"].dropna().sort_values().tolist() == list(range(1, 20))
-
-
-def test_youth_summary_and_bad_code(rates):
-    s = exclusion_prevention.youth_summary(rates, "02", "SSS")
-    assert s["youth_outside_work_study_2016_pct"] == 16.24
-    assert s["youth_compare_unemployment_rate_2016_pct"] == 18.2
+    assert exclusion_youth.youth_summary(rates, "02", "SSS")["youth_outside_work_study_2016_pct"] == 16.24
     with pytest.raises(ValueError, match="'99' is not in the 2016 youth table"):
-        exclusion_prevention.youth_summary(rates, "99")
-
-
-def test_youth_region_for_municipalities(snap):
-    assert exclusion_prevention.youth_region("Turku", snap)[0] == "02"
-    code, note = exclusion_prevention.youth_region("Iitti", snap)  # moved 08 -> 07 on 1.1.2021
+        exclusion_youth.youth_summary(rates, "99")
+    code, note = exclusion_youth.youth_region("Iitti", snap)
     assert code == "08" and "moved to Päijät-Häme (MK07) on 1.1.2021" in note
-    assert exclusion_prevention.youth_region("MK19", snap)[0] == "19"
-    with pytest.raises(ValueError, match="country"):
-        exclusion_prevention.youth_region("SSS", snap)
+    shown = exclusion_youth.youth_display(rates, ["02", "SSS", "SSS"])
+    assert len(shown) == 2 and shown["Population aged 18–24"].tolist() == [41_038, 455_977]
 
 
-def test_youth_map_frame(snap, rates):
-    gdf = exclusion_prevention.youth_map_frame(snap, rates)
-    assert len(gdf) == 19 and gdf.crs.to_epsg() == 3067
-    assert gdf.set_index("code").loc["02", "outside_work_study_pct"] == pytest.approx(100 * (4_113 + 2_551) / 41_038)
-
-
-def test_sotkanet_values_for(snap):
-    vs = exclusion_prevention.sotkanet_values_for("MK02", snap)
-    assert set(vs["area_name"]) == {"Turku"}                          # Turku is the only VS row
-    assert vs.loc[vs["indicator_id"] == 127, "value"].tolist() == [201_863]
-    assert (vs.loc[vs["indicator_id"] != 127, "indicator_title_fi"] == "(title not verified)").all()
-    assert exclusion_prevention.sotkanet_values_for("KU304", snap).empty
-
-
-# ----------------------------------------------------------------------------- Sotkanet shaping
+# ----------------------------------------------------------------------------- live Sotkanet (shaping, fixture)
 
 
 def _hand_made_data_with_regions():
@@ -105,15 +279,12 @@ def _hand_made_data_with_regions():
 def test_shape_sotkanet_maps_official_codes():
     out = indicators.shape_sotkanet(_hand_made_data_with_regions())
     got = {(k, c): v for k, c, v in zip(out["area_kind"], out["area_code"], out["value"])}
-    assert got[("municipality", "853")] == 3.5
-    assert got[("region", "02")] == 2.0                    # "2" zero-padded
-    assert got[("country", "SSS")] == 1.5
-    assert got[("wellbeing_county", "5")] == 9.9
-    assert np.isnan(got[("municipality", "019")])          # no value stays NaN, never 0
+    assert got[("municipality", "853")] == 3.5 and got[("region", "02")] == 2.0
+    assert got[("country", "SSS")] == 1.5 and got[("wellbeing_county", "5")] == 9.9
+    assert np.isnan(got[("municipality", "019")])
 
 
 def test_shape_sotkanet_with_regions_frame():
-    """The bare parse_data frame plus a /regions frame gives the same result."""
     full = _hand_made_data_with_regions()
     bare = full[["indicator", "region", "year", "gender", "value", "abs_value"]]
     regs = full[["region", "region_code", "region_category", "region_name"]].rename(
@@ -123,32 +294,11 @@ def test_shape_sotkanet_with_regions_frame():
         indicators.shape_sotkanet(bare)
     with pytest.raises(ValueError, match=r"without a /regions entry: \[999\]"):
         indicators.shape_sotkanet(bare, regs[regs["region"] != 999])
-    with pytest.raises(ValueError, match=r"lacks columns \['value'\]"):
-        indicators.shape_sotkanet(bare.drop(columns="value"))
-
-
-def test_municipal_values_marks_missing_as_suppressed():
-    shaped = indicators.shape_sotkanet(_hand_made_data_with_regions())
-    mv = indicators.municipal_values(shaped, 2020).set_index("code")
-    assert len(mv) == 308
-    assert mv.loc["853", "value"] == 3.5 and mv.loc["853", "status"] == ""
-    assert np.isnan(mv.loc["019", "value"]) and mv.loc["019", "status"] == exclusion_prevention.SUPPRESSED
-    assert np.isnan(mv.loc["304", "value"]) and mv.loc["304", "status"] == exclusion_prevention.SUPPRESSED
-    assert (mv["value"].fillna(-1) != 0).all()
 
 
 def test_indicator_set_is_in_the_catalog():
     listed = {d.name for d in catalog.datasets(source="sotkanet", workbook="exclusion_prevention")}
     assert {i.dataset for i in indicators.INDICATORS} <= listed
-    assert set(indicators.COMPOSITE) <= {i.dataset for i in indicators.INDICATORS}
-
-
-# ----------------------------------------------------------------------------- fixture snapshot
-
-
-@pytest.fixture(scope="module")
-def fixture_loaded():
-    return indicators.load_indicators(Snapshot(FIXTURE))
 
 
 def test_fixture_is_labelled_hand_made():
@@ -159,50 +309,20 @@ def test_fixture_is_labelled_hand_made():
         assert "HAND-MADE" in entry["title"] and "HAND-MADE" in entry["attribution"]
 
 
-def test_load_indicators_from_fixture(fixture_loaded):
-    loaded, missing = fixture_loaded
+def test_live_section_on_hand_made_fixture():
+    fx = Snapshot(FIXTURE)
+    loaded, missing = indicators.load_indicators(fx)
     assert sorted(loaded) == ["sotkanet_long_term_unemployed", "sotkanet_neet_17_24",
                               "sotkanet_social_assistance_18_24_long_term"]
-    assert len(missing) == len(indicators.INDICATORS) - 3
     note = indicators.missing_indicators_note(missing)
-    assert "workbooks data refresh" in note and "`sotkanet_youth_unemployed`" in note
-    sa = loaded["sotkanet_social_assistance_18_24_long_term"]
-    mv = indicators.municipal_values(sa, 2023)
-    vs = mv[mv["region_code"] == "02"]
-    assert vs["value"].isna().sum() == 8                  # 7 absent rows + Kustavi's empty value
-    assert indicators.map_year(sa, 2025) == 2023 and indicators.map_year(sa, 2018) is None
-
-
-def test_composite_index_hand_computed(fixture_loaded):
-    """Turku's index recomputed by hand from the fixture CSVs (z-scores over the
-    municipalities with a value, equal-weight mean)."""
-    loaded, _ = fixture_loaded
-    table, result = indicators.composite(loaded, 2023)
-    assert len(table) == 27
-    zs = []
-    for name in indicators.COMPOSITE:
-        if name not in loaded:
-            continue
-        raw = pd.read_csv(FIXTURE / f"{name}.csv", dtype=str)
-        raw = raw[(raw["region_category"] == "KUNTA") & (raw["year"] == "2023")]
-        v = pd.to_numeric(raw.set_index("region_code")["value"]).dropna()
-        zs.append((v["853"] - v.mean()) / v.std(ddof=0))
-    turku = table.set_index("code").loc["853"]
-    assert turku["index"] == pytest.approx(sum(zs) / len(zs))
-    assert turku["n_indicators"] == 3
-    assert table.set_index("code").loc["304", "n_indicators"] == 2   # suppressed one left out
-    assert "z-scores" in result.method and "at least 2 of the 3" in result.method
-    kf = indicators.live_key_figures(loaded, "Turku", 2023, table)
-    assert kf["composite_index_area"] == round(sum(zs) / len(zs), 3)
-    assert kf["sotkanet_social_assistance_18_24_long_term_suppressed_in_region"] == 8
-
-
-def test_trend_table(fixture_loaded):
-    loaded, _ = fixture_loaded
-    areas = indicators.trend_areas("Turku", "SSS")
-    assert [a.label for a in areas] == ["Turku", "Varsinais-Suomi", "Koko maa"]
-    t = indicators.trend_table(loaded["sotkanet_neet_17_24"], areas, 2015, 2023)
-    assert list(t.index) == [2019, 2020, 2021, 2022, 2023]            # no invented years
-    raw = pd.read_csv(FIXTURE / "sotkanet_neet_17_24.csv", dtype=str)
-    r = raw[(raw["region_category"] == "MAAKUNTA") & (raw["year"] == "2021")]
-    assert t.loc[2021, "Varsinais-Suomi"] == float(r["value"].iloc[0])
+    assert note.startswith("**Not in this snapshot:** 7 of the 10") and "youth unemployment (18–24)" in note
+    mv = indicators.municipal_values(loaded["sotkanet_social_assistance_18_24_long_term"], 2023)
+    assert mv.loc[mv["region_code"] == "02", "value"].isna().sum() == 8      # 7 absent rows + Kustavi's empty value
+    figs = exclusion_prevention.newer_years_charts(loaded, regions.resolve("Turku"), regions.resolve("SSS"), fx)
+    assert len(figs) == 3
+    data = downloads.attached(figs[0])
+    back = pd.read_csv(io.StringIO(data["csv"]))
+    assert list(back.columns) == ["year", "Turku", "Varsinais-Suomi", "Whole country"]
+    raw = pd.read_csv(FIXTURE / f"{next(iter(loaded))}.csv", dtype=str)
+    r = raw[(raw["region_code"] == "853") & (raw["year"] == "2021")]
+    assert back.set_index("year").loc[2021, "Turku"] == float(r["value"].iloc[0])

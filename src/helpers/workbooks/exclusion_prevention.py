@@ -1,254 +1,87 @@
-"""The ``exclusion_prevention`` workbook: young people outside work and study, and the
-municipal exclusion indicators (:mod:`.indicators`).
+"""The ``exclusion_prevention`` workbook: where is the risk of social exclusion highest, and
+how does the chosen area compare? Everything runs offline from the pinned snapshot.
 
-Three parts:
+Sections (each one function below, one notebook cell):
 
-1. **Young people by main activity, 2016** (``youth_main_activity_region_2016``, Statistics
-   Finland employment statistics, 19 regions of the 2016 division and the whole country).
-   :func:`youth_rates` gives, per region,
-
-   * ``unemployment_rate_pct`` - the published rate "unemployed, % of the labour force"
-     (labour force = employed + unemployed); checked against the counts;
-   * ``outside_work_study_pct`` - **unemployed + others outside the labour force, as % of
-     all 18-24-year-olds**: the table's closest measure to NEET. It leaves out pensioners
-     and conscripts / civilian servicemen (neither working nor studying, but in the table's
-     own categories), and it is *not* the official NEET rate (Eurostat's comes from the
-     Labour Force Survey and also counts people in training).
-
-   Ranks: 1 = the highest rate among the 19 regions.
-
-2. **Sotkanet values held offline** (``sotkanet_values``): :func:`sotkanet_values_for`.
-
-3. **Live Sotkanet indicators** (catalog datasets ``sotkanet_*`` listing this workbook; absent
-   from the snapshot until ``workbooks data refresh``). Their pinned format is the frame
-   :meth:`helpers.sources.sotkanet.Sotkanet.data_with_regions` returns: ``indicator, region,
-   year, gender, value, abs_value`` plus ``region_code, region_category, region_name``
-   (Sotkanet's official code and category for its internal region id).
-   :func:`shape_sotkanet` turns that into official area codes (and also accepts the bare
-   :func:`~helpers.sources.sotkanet.parse_data` frame together with a ``/regions`` frame).
-   If the refresh code pins a different layout, only :func:`shape_sotkanet` needs to change.
-   Municipalities without a published value (Sotkanet suppresses small numbers by leaving the
-   value out) are kept as rows with ``value`` NaN and ``status`` "suppressed or not
-   published" - never 0.
+1. **Municipal exclusion indicators 2019** (:mod:`.exclusion_2019`, THL Sotkanet): the area
+   against its region and the whole country, and every municipality of its region with its
+   rank in Finland and in the region (1 = the highest value = the highest risk).
+2. **Composite index of social-exclusion risk** for all municipalities (z-scores of five
+   exclusion indicators, equal weights, at least three of them), its method note, the
+   308-row table as the download ``composite_index.csv`` and a leave-one-out sensitivity check.
+3. **Maps** of the index and of unemployment 2019: the region's municipalities and Finland.
+4. **Monthly unemployment 2006-2023** (:mod:`.exclusion_series`, TEM; Varsinais-Suomi's
+   municipalities, MK02 and the whole country only): the derived rate unemployed / labour force.
+5. **Young people aged 17-24 outside education, 1995-2011** (Sotkanet 3219, 2013 division).
+6. **Context: 18-24-year-olds by main activity by region, 2016** (:mod:`.exclusion_youth`).
+7. **Newer years** (optional): live Sotkanet indicators, only when they have been pinned.
 """
 
 from __future__ import annotations
 
-import difflib
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 
 from .. import analysis, display, keyfigures, notebook, plotting, provenance, regions
+from ..i18n import N_, _
+from ..plotting import alt
+from . import exclusion_2019 as x19
+from . import exclusion_series as series
+from . import exclusion_youth as youth
 from . import geometry, indicators
 from .geometry import MUNI_GEOMETRY, REGION_GEOMETRY
-from .indicators import SUPPRESSED
 
-YOUTH = "youth_main_activity_region_2016"
-SOTKANET_VALUES = "sotkanet_values"
-
-#: measure codes of the youth table -> English column names
-YOUTH_MEASURES = {
-    "tyolliset": "employed",
-    "tyottomat": "unemployed",
-    "opiskelijat": "students",
-    "elakelaiset": "pensioners",
-    "varusmiehet_siviilipalvelusmiehet": "conscripts",
-    "muut_tyovoiman_ulkopuolella": "other_outside_labour_force",
-    "vaesto_18_24": "population_18_24",
-    "tyollisten_osuus_vaestosta": "employment_rate_pct_published",
-    "tyottomien_osuus_tyovoimasta": "unemployment_rate_pct",
-}
-_CATEGORIES = ["employed", "unemployed", "students", "pensioners", "conscripts",
-               "other_outside_labour_force"]
-
-
-
-# ----------------------------------------------------------------------------- youth 2016
-
-
-def youth_rates(snap) -> pd.DataFrame:
-    """Wide table of the youth resource, one row per area code (19 regions + "SSS").
-
-    Adds ``labour_force`` (employed + unemployed), ``outside_work_study`` (unemployed +
-    other outside the labour force), ``outside_work_study_pct`` (of the 18-24 population),
-    ``unemployment_rate_computed_pct`` and the ranks ``rank_unemployment_rate`` /
-    ``rank_outside_work_study`` among the 19 regions (1 = highest). Raises if the six
-    categories do not add up to the population or the published unemployment rate does not
-    match the counts (to its one decimal).
-    """
-    raw = snap.load(YOUTH)
-    unknown = sorted(set(raw["measure"]) - set(YOUTH_MEASURES))
-    if unknown:
-        raise ValueError(f"{YOUTH}: unknown measures {unknown}; expected {sorted(YOUTH_MEASURES)}")
-    wide = raw.pivot(index="maakunta", columns="measure", values="value").rename(columns=YOUTH_MEASURES)
-    wide = wide.astype("float64")
-    wide.index = wide.index.astype(str)
-    wide.index.name = "code"
-    names = raw.drop_duplicates("maakunta").set_index("maakunta")["alue"]
-    wide.insert(0, "name", names.reindex(wide.index).astype(str))
-    cat_sum = wide[_CATEGORIES].sum(axis=1)
-    bad = wide.index[cat_sum != wide["population_18_24"]]
-    if len(bad):
-        raise ValueError(f"{YOUTH}: the six categories do not add up to the population for {list(bad)}")
-    wide["labour_force"] = wide["employed"] + wide["unemployed"]
-    wide["unemployment_rate_computed_pct"] = analysis.share(wide["unemployed"], wide["labour_force"])
-    off = (wide["unemployment_rate_computed_pct"].round(1) - wide["unemployment_rate_pct"]).abs()
-    if (off > 0.051).any():
-        raise ValueError(f"{YOUTH}: published unemployment rate does not match the counts for "
-                         f"{list(wide.index[off > 0.051])}")
-    wide["outside_work_study"] = wide["unemployed"] + wide["other_outside_labour_force"]
-    wide["outside_work_study_pct"] = analysis.share(wide["outside_work_study"], wide["population_18_24"])
-    reg = wide.index != regions.COUNTRY_CODE
-    for col, rk in (("unemployment_rate_pct", "rank_unemployment_rate"),
-                    ("outside_work_study_pct", "rank_outside_work_study")):
-        wide[rk] = pd.Series(pd.NA, index=wide.index, dtype="Int64")
-        wide.loc[reg, rk] = analysis.rank(wide.loc[reg, col])
-    order = sorted(wide.index, key=lambda c: (c == regions.COUNTRY_CODE, c))
-    return wide.loc[order]
-
-
-def youth_region(area, snap) -> tuple[str, str]:
-    """The 2016 region whose figures describe ``area``, and a sentence saying why.
-
-    A region is itself. A municipality is placed in the region that contained it in the
-    2020 division (``maakunta_2020`` of the 2020 boundaries; no region changes between 2016
-    and 2020 are recorded in the project's sources); if that differs from its 2026 region
-    (the 2021 transfers) the sentence says so.
-    """
-    area = regions.resolve(area)
-    if area.kind == "region":
-        note = f"{area.label} (MK{area.code}) in the 2016 regional division."
-        return area.code, note
-    if area.kind != "municipality":
-        raise ValueError(f"area={area.label!r} is a {area.kind}; give a region or a municipality")
-    geo = snap.load(MUNI_GEOMETRY)
-    row = geo[geo["kunta"].astype(str) == area.code]
-    if row.empty:
-        raise ValueError(f"{area.label} ({area.code}) is not in {MUNI_GEOMETRY}; its 2016 region is unknown")
-    old = str(row["maakunta_2020"].iloc[0])
-    old_name = regions.resolve("MK" + old).label  # its 2020 region (may differ from region_of)
-    note = (f"{area.label} is a municipality: the 2016 table has regions only, so the figures "
-            f"shown are those of its region {old_name} (MK{old}).")
-    if old != area.region_code:
-        new_name = regions.region_of(area).label
-        note += (f" {area.label} moved to {new_name} (MK{area.region_code}) on 1.1.2021; in 2016 "
-                 f"it belonged to {old_name}, whose 2016 figures include it.")
-    return old, note
-
-
-def youth_summary(rates: pd.DataFrame, code: str, compare: str = regions.COUNTRY_CODE) -> dict:
-    """Key figures for one region of :func:`youth_rates` (plain JSON-safe values)."""
-    if code not in rates.index:
-        close = difflib.get_close_matches(code, list(rates.index), n=3)
-        raise ValueError(f"region code {code!r} is not in the 2016 youth table; codes: {list(rates.index)}"
-                         + (f"; closest {close}" if close else ""))
-    r = rates.loc[code]
-    out = {
-        "youth_region": f"MK{code} {r['name']}",
-        "youth_population_18_24_2016": int(r["population_18_24"]),
-        "youth_unemployed_2016": int(r["unemployed"]),
-        "youth_other_outside_labour_force_2016": int(r["other_outside_labour_force"]),
-        "youth_unemployment_rate_2016_pct": float(r["unemployment_rate_pct"]),
-        "youth_outside_work_study_2016_pct": round(float(r["outside_work_study_pct"]), 2),
-        "rank_youth_unemployment_rate_2016": int(r["rank_unemployment_rate"]),
-        "rank_youth_outside_work_study_2016": int(r["rank_outside_work_study"]),
-        "n_regions_2016": int((rates.index != regions.COUNTRY_CODE).sum()),
-    }
-    if compare in rates.index:
-        c = rates.loc[compare]
-        cname = "Koko maa" if compare == regions.COUNTRY_CODE else f"MK{compare} {c['name']}"
-        out.update({
-            "youth_compare_area": cname,
-            "youth_compare_unemployment_rate_2016_pct": float(c["unemployment_rate_pct"]),
-            "youth_compare_outside_work_study_2016_pct": round(float(c["outside_work_study_pct"]), 2),
-        })
-    return out
-
-
-def youth_display(rates: pd.DataFrame, codes) -> pd.DataFrame:
-    """Readable rows of :func:`youth_rates` for the given area codes (repeats dropped)."""
-    fmt = analysis.format_number
-    t = rates.loc[list(dict.fromkeys(codes))]
-    out = pd.DataFrame({
-        "Area": t["name"],
-        "18–24-year-olds": [fmt(v) for v in t["population_18_24"]],
-        "Employed": [fmt(v) for v in t["employed"]],
-        "Students": [fmt(v) for v in t["students"]],
-        "Unemployed": [fmt(v) for v in t["unemployed"]],
-        "Others outside the labour force": [fmt(v) for v in t["other_outside_labour_force"]],
-        "Unemployment rate %": [fmt(v, 1) for v in t["unemployment_rate_pct"]],
-        "Outside work and study %": [fmt(v, 1) for v in t["outside_work_study_pct"]],
-        "Rank: unemployment rate": ["" if pd.isna(v) else f"{int(v)} of 19" for v in t["rank_unemployment_rate"]],
-        "Rank: outside work and study": ["" if pd.isna(v) else f"{int(v)} of 19" for v in t["rank_outside_work_study"]],
-    })
-    out.index = ["MK" + c if c != regions.COUNTRY_CODE else c for c in t.index]
-    return out
-
-
-def youth_map_frame(snap, rates: pd.DataFrame):
-    """The 2020 region polygons with the 2016 rates joined (EPSG:3067)."""
-    geo = snap.load(REGION_GEOMETRY).rename(columns={"maakunta": "code", "nimi": "name_fi"})
-    geo = geo[["code", "name_fi", "geometry"]]
-    cols = ["unemployment_rate_pct", "outside_work_study_pct", "population_18_24"]
-    out = geo.merge(rates[cols], left_on="code", right_index=True, how="left")
-    missing = sorted(set(rates.index) - set(out["code"]) - {regions.COUNTRY_CODE})
-    if missing:
-        raise ValueError(f"no region polygon for {missing}")
-    return out.sort_values("code").reset_index(drop=True)
-
-
-# ----------------------------------------------------------------------------- offline Sotkanet values
-
-
-def sotkanet_values_for(area, snap) -> pd.DataFrame:
-    """Rows of ``sotkanet_values`` about ``area``: a municipality's own rows; for a region,
-    its own (MAAKUNTA) rows and those of its member municipalities. Columns for display."""
-    area = regions.resolve(area)
-    df = snap.load(SOTKANET_VALUES)
-    code = df["area_code"].astype(str)
-    cat = df["area_category"].astype(str)
-    if area.kind == "municipality":
-        mask = (cat == "KUNTA") & (code == area.code)
-    elif area.kind == "region":
-        members = {m.code for m in regions.members(area)}
-        mask = ((cat == "MAAKUNTA") & (code == area.code)) | ((cat == "KUNTA") & code.isin(members))
-    else:
-        mask = cat == "MAA"
-    out = df.loc[mask, ["indicator_id", "indicator_title_fi", "title_status", "area_name", "area_category",
-                        "year", "value", "abs_value", "caveat"]]
-    out = out.sort_values(["indicator_id", "area_name", "year"]).reset_index(drop=True)
-    out["indicator_title_fi"] = out["indicator_title_fi"].fillna("(title not verified)")
-    out.index = range(1, len(out) + 1)
-    return out
-
-
-# ----------------------------------------------------------------------------- the workbook
-
-HEADLINE = (
-    keyfigures.Spec("youth_outside_work_study_2016_pct", "18–24-year-olds outside work and study 2016", "%", 1),
-    keyfigures.Spec("rank_youth_outside_work_study_2016", "Rank among the 19 regions (1 = highest)"),
-    keyfigures.Spec("youth_unemployment_rate_2016_pct", "Youth unemployment rate 2016", "%", 1),
-    keyfigures.Spec("youth_compare_outside_work_study_2016_pct", "Outside work and study, comparison area", "%", 1),
+HEADLINE_MUNICIPALITY = (
+    keyfigures.Spec("composite_index", N_("Composite index of social-exclusion risk 2019 (mean z-score)"), "", 2),
+    keyfigures.Spec("composite_rank", N_("Rank of the index in Finland (1 = highest risk)")),
+    keyfigures.Spec("unemployment_2019_pct", N_("Unemployed 2019, % of the labour force"), "%", 1),
+    keyfigures.Spec("unemployment_2019_rank", N_("Rank by unemployment in Finland (1 = highest)")),
+    keyfigures.Spec("income_support_25_64_2019_pct", N_("Income support recipients aged 25–64, 2019"), "%", 1),
+    keyfigures.Spec("income_support_25_64_2019_rank", N_("Rank by income support in Finland (1 = highest)")),
 )
+HEADLINE_REGION = (
+    keyfigures.Spec("composite_index_mean_of_municipalities",
+                    N_("Composite index 2019, mean of its municipalities (derived)"), "", 2),
+    keyfigures.Spec("composite_mean_rank_among_regions",
+                    N_("Rank of the mean index among the 19 regions (1 = highest risk)")),
+    keyfigures.Spec("composite_top_quarter_share_pct", N_("Its municipalities in Finland's top quarter of the index"),
+                    "%", 1),
+    keyfigures.Spec("unemployment_2019_median_pct", N_("Unemployed 2019, median of its municipalities (derived)"),
+                    "%", 1),
+    keyfigures.Spec("unemployment_2019_median_rank",
+                    N_("Rank of the unemployment median among the 19 regions (1 = highest)")),
+    keyfigures.Spec("income_support_25_64_2019_median_pct",
+                    N_("Income support recipients aged 25–64, 2019, median of its municipalities (derived)"), "%", 1),
+    keyfigures.Spec("income_support_25_64_2019_median_rank",
+                    N_("Rank of the income-support median among the 19 regions (1 = highest)")),
+)
+#: the default area (MK02) is a region
+HEADLINE = HEADLINE_REGION
+MONTHLY_SPEC = N_("Unemployment rate {month}, unemployed jobseekers / labour force (derived)")
+MISSING = N_("suppressed or not published")
 
 
 @dataclass
 class ExclusionPrevention:
     area: regions.Area
     compare_to: regions.Area
-    rates: pd.DataFrame
+    table: pd.DataFrame              # 2019 indicators, one row per municipality
+    meta: pd.DataFrame               # their titles and producers
+    comp: x19.Composite
+    sens: pd.DataFrame
+    tem: pd.DataFrame
+    tem_shown: list
+    tem_missing: list
+    long_rows: pd.DataFrame          # indicator 3219 of the 2013 download
+    rates: pd.DataFrame              # youth 2016
     youth_code: str
     youth_note: str
-    youth: dict
-    held: pd.DataFrame
-    loaded: dict
+    loaded: dict                     # live Sotkanet indicators, when pinned
     missing: list
-    composite_table: pd.DataFrame | None
-    composite_result: object | None
-    years: tuple[int, int]
     figures: dict
-    headline: tuple = HEADLINE
+    headline: tuple
     snapshot: object = None
 
     @property
@@ -260,103 +93,427 @@ class ExclusionPrevention:
         return self.area.code if self.area.kind == "municipality" else None
 
 
+def _value(table, code, ind):
+    v = table.loc[code, ind]
+    return None if pd.isna(v) else float(v)
+
+
+def _rank(ranks, code, ind):
+    v = ranks.loc[code, ind]
+    return None if pd.isna(v) else int(v)
+
+
+def indicator_figures(table: pd.DataFrame, area) -> dict:
+    """Unemployment and income support 25-64 in 2019: a municipality's values and national
+    ranks; a region's medians of its municipalities (derived) and their rank among the 19."""
+    area = regions.resolve(area)
+    out = {}
+    for key, ind in (("unemployment_2019", "181"), ("income_support_25_64_2019", "5"),
+                     ("long_term_unemployment_2019", "3562"), ("low_income_2019", "3099")):
+        if area.kind == "municipality":
+            out[f"{key}_pct"] = _value(table, area.code, ind)
+            out[f"{key}_rank"] = _rank(x19.national_ranks(table, [ind]), area.code, ind)
+            out[f"{key}_rank_in_region"] = _rank(x19.region_ranks(table, [ind]), area.code, ind)
+        else:
+            med = x19.region_medians(table, [ind])[ind]
+            out[f"{key}_median_pct"] = round(float(med[area.code]), 2)
+            out[f"{key}_median_rank"] = int(analysis.rank(med)[area.code])
+    out["municipalities_ranked_unemployment_2019"] = int(table["181"].notna().sum())
+    return out
+
+
 def compute(params, snapshot) -> ExclusionPrevention:
     area, compare = params["area"], params["compare_to"]
-    start, end = params["start_year"], params["end_year"]
-    rates = youth_rates(snapshot)
-    youth_code, youth_note = youth_region(area, snapshot)
-    youth = youth_summary(rates, youth_code, compare.code)
-    held = sotkanet_values_for(area, snapshot)
+    table = x19.municipal_table(snapshot)
+    comp = x19.composite(table)
+    sens = x19.sensitivity(table, area_code=area.code if area.kind == "municipality" else None)
+    tem = series.monthly(snapshot)
+    shown, absent = series.monthly_areas(tem, area, compare)
+    long_rows = series.long_series(snapshot)
+    rates = youth.youth_rates(snapshot)
+    youth_code, youth_note = youth.youth_region(area, snapshot)
     loaded, missing = indicators.load_indicators(snapshot)
-    table = result = None
-    if loaded:
-        table, result = indicators.composite(loaded, indicators.map_year(next(iter(loaded.values())), end))
-    figures = {"area": f"{area.statfin_code} {area.label}", **youth, "sotkanet_sample_rows_for_area": len(held)}
-    figures.update(indicators.live_key_figures(loaded, area, end, table) if loaded else {"live_indicators_pinned": 0})
-    return ExclusionPrevention(area, compare, rates, youth_code, youth_note, youth, held, loaded, missing, table,
-                               result, (start, end), figures, snapshot=snapshot)
+    figures = {"area": f"{area.statfin_code} {area.label}", "area_kind": area.kind}
+    figures.update(x19.area_summary(comp, area))
+    figures.update(indicator_figures(table, area))
+    figures.update({
+        "sensitivity_min_spearman": float(sens["spearman"].min()),
+        "sensitivity_max_abs_rank_change": int(sens["max_abs_rank_change"].max()),
+        "sensitivity_min_top20_kept": int(sens["top_kept"].min()),
+    })
+    headline = tuple(keyfigures.Spec(s.name, _(s.label), s.unit, s.decimals) for s in
+                     (HEADLINE_MUNICIPALITY if area.kind == "municipality" else HEADLINE_REGION))
+    if area in shown:
+        last = series.latest(tem, area)
+        figures.update({"unemployment_rate_latest_month_pct": last["rate_pct"], "latest_month": last["month"],
+                        "unemployed_latest_month": last["unemployed"],
+                        "unemployment_rate_2019_tem_pct": series.year_mean_rate(tem, area, 2019)})
+        month = pd.Timestamp(last["month"] + "-01").strftime("%m/%Y")
+        headline += (keyfigures.Spec("unemployment_rate_latest_month_pct", _(MONTHLY_SPEC).format(month=month),
+                                     "%", 1),)
+    figures["monthly_areas"] = [a.statfin_code for a in shown]
+    wide = series.long_wide(long_rows, series.long_areas(area, compare))
+    for a in series.long_areas(area, compare):
+        col = series.area_name(a)
+        s = wide[col].dropna() if col in wide else pd.Series(dtype="float64")
+        figures[f"outside_education_17_24_{a.statfin_code}_last_year"] = str(s.index.max()) if len(s) else None
+        figures[f"outside_education_17_24_{a.statfin_code}_last_pct"] = float(s.iloc[-1]) if len(s) else None
+    figures.update(youth.youth_summary(rates, youth_code, compare.code))
+    figures["live_indicators_pinned"] = len(loaded)
+    return ExclusionPrevention(area, compare, table, x19.metadata(snapshot), comp, sens, tem, shown, absent,
+                               long_rows, rates, youth_code, youth_note, loaded, missing, figures, headline,
+                               snapshot=snapshot)
 
 
-def youth_table(res: ExclusionPrevention):
-    shown = youth_display(res.rates, [res.youth_code, res.compare_to.code, regions.COUNTRY_CODE])
-    return display.markdown(res.youth_note + "\n\n" + display.markdown_table(shown.reset_index(names="Code")))
+def _src(res, *names) -> str:
+    return provenance.source_caption(list(names), res.snapshot)
 
 
-def _youth_map(res: ExclusionPrevention, column: str, legend: str, title: str):
-    return plotting.choropleth(
-        youth_map_frame(res.snapshot, res.rates), column, highlight=res.youth_code, decimals=1, labels=False,
-        legend_title=legend, title=title, source=provenance.source_caption([YOUTH, REGION_GEOMETRY], res.snapshot))
+def _mark(name: str, code: str, res) -> str:
+    return name + (" ◀" if code == res.highlight else "")
 
 
-def youth_unemployment_map(res: ExclusionPrevention):
-    return _youth_map(res, "unemployment_rate_pct", "Unemployed, % of the 18–24 labour force",
-                      "Youth unemployment rate (18–24) by region, end of 2016")
+# ----------------------------------------------------------------------------- heading and headline
 
 
-def youth_outside_map(res: ExclusionPrevention):
-    return _youth_map(res, "outside_work_study_pct", "Unemployed + others outside the labour force, % of 18–24-year-olds",
-                      "18–24-year-olds outside both work and study by region, end of 2016")
+def heading(res: ExclusionPrevention):
+    kind = (_("a municipality of {region}").format(region=res.region.label) if res.area.kind == "municipality"
+            else _("region"))
+    return display.markdown(f"## {res.area.label} ({res.area.statfin_code}) — {kind}")
 
 
-def youth_rank_chart(res: ExclusionPrevention):
-    bars = res.rates.drop(index=regions.COUNTRY_CODE).set_index("name")["outside_work_study_pct"]
-    name = res.rates.loc[res.youth_code, "name"]
-    return plotting.bar_chart(
-        bars, highlight=name, decimals=1,
-        value_label="Unemployed + others outside the labour force, % of 18–24-year-olds",
-        title=f"Outside both work and study, 2016: {name} is "
-              f"{res.youth['rank_youth_outside_work_study_2016']} of 19 (1 = highest)",
-        source=provenance.source_caption([YOUTH], res.snapshot))
+def summary(res: ExclusionPrevention):
+    """The headline figures as a list (formatted by the key-figure formatter)."""
+    lines = [f"- **{s.label}:** {keyfigures.format_value(res.figures.get(s.name), unit=s.unit, decimals=s.decimals)}"
+             for s in res.headline]
+    if res.area.kind == "municipality" and res.figures.get("composite_index") is None:
+        lines.append("\n" + _("{area} has no composite index: Sotkanet publishes {k} of its {n} indicators for "
+                              "it (small numbers are suppressed), fewer than the {m} the index needs.").format(
+            area=res.area.label, k=res.figures["composite_indicators_used"], n=len(res.comp.indicators),
+            m=res.comp.min_indicators))
+    if res.area.kind == "region":
+        lines.append("\n" + _("A region has no value of its own in the 2019 download: its figures are the mean "
+                              "or median of its municipalities' values (derived), every municipality counting "
+                              "equally. The top quarter = ranks 1–{q} of the {n} municipalities with an index.").format(
+            q=res.figures["composite_top_quarter_rank_limit"], n=res.figures["composite_municipalities_ranked"]))
+    return display.markdown("\n".join(lines))
 
 
-def held_values(res: ExclusionPrevention):
-    if not len(res.held):
-        return display.markdown(f"No Sotkanet value about {res.area.label} is held offline.")
-    return display.table(res.held)
+# ----------------------------------------------------------------------------- 1. indicators 2019
 
 
-def indicator_sections(res: ExclusionPrevention):
-    """For every pinned live indicator: a map of the region's municipalities and a trend."""
-    from IPython.display import display as show
+def indicator_list(res: ExclusionPrevention):
+    """The Sotkanet indicators shown, with their published Finnish titles and producers."""
+    rows = []
+    for m in x19.MEASURES:
+        r = res.meta.loc[m.id]
+        rows.append({_("Sotkanet id"): m.id, _("Indicator"): _(m.label),
+                     _("Title in Sotkanet (Finnish)"): r["title_fi"], _("Producer"): r["producer"],
+                     _("Municipalities with a value"): int(r["n_municipalities_with_value"]),
+                     _("In the composite index"): _("yes") if m.id in x19.COMPOSITE else _("no")})
+    return display.table(pd.DataFrame(rows), name="indicators_2019", title=_("Sotkanet indicators 2019 shown here"),
+                         source=_src(res, x19.META))
 
-    show(display.markdown(indicators.missing_indicators_note(res.missing)))
-    start, end = res.years
-    for dataset, shaped in res.loaded.items():
-        resource = notebook.dataset_resource(dataset)
-        ind, year = indicators.label(dataset), indicators.map_year(shaped, end)
-        if year is None:
-            show(display.markdown(f"`{dataset}` has no municipal values up to {end}."))
-            continue
-        gdf = geometry.municipalities(res.snapshot, res.region.code).merge(
-            indicators.municipal_values(shaped, year)[["code", "value"]], on="code", how="left")
-        show(plotting.choropleth(
-            gdf, "value", highlight=res.highlight, missing_label=SUPPRESSED, decimals=1,
-            legend_title=f"{ind.label} ({ind.unit})", k=min(5, max(2, int(gdf["value"].notna().sum()) - 1)),
-            title=f"{ind.label}, {year}: municipalities of {res.region.label}",
-            source=provenance.source_caption([resource, MUNI_GEOMETRY], res.snapshot)))
-        trend = indicators.trend_table(shaped, indicators.trend_areas(res.area, res.compare_to), start, end)
-        if len(trend):
-            show(plotting.line_chart(
-                trend, y_label="Value", units=ind.unit, highlight=res.area.label if res.area.label in trend else None,
-                title=f"{ind.label}, {trend.index.min()}–{trend.index.max()}", x_label="Year",
-                source=provenance.source_caption([resource], res.snapshot)))
+
+def area_profile(res: ExclusionPrevention):
+    """The area's 2019 values against its region and the whole country."""
+    t = x19.area_profile(res.table, res.area, res.compare_to)
+    supp = x19.suppressed_in(res.table, res.region.code)
+    gaps = ", ".join(f"{x19.short(i)} {int(n)}" for i, n in supp.items() if n)
+    intro = _("Values of {year} as downloaded from THL Sotkanet, in the municipal division of the download "
+              "(the 308 municipalities of today). Sotkanet suppresses small numbers: a suppressed value is "
+              "missing (–), never 0. Medians are derived from the municipal values (each municipality counts "
+              "once); Sotkanet's own regional and national figures are not in the download. Municipalities of "
+              "{region} without a value: {gaps}.").format(year=x19.YEAR, region=res.region.label,
+                                                          gaps=gaps or _("none"))
+    decimals = {c: 1 if c in (_("Value"), _("Lowest"), _("Highest")) else 2 for c in t.columns}
+    return display.table(t, decimals=decimals, name="area_profile_2019", intro=intro, source=_src(res, x19.MUNICIPAL),
+                         title=_("{area} in {year} against its region and the whole country").format(
+                             area=res.area.label, year=x19.YEAR))
+
+
+def _region_rows(res: ExclusionPrevention) -> pd.DataFrame:
+    return res.table[res.table["region_code"] == res.region.code].sort_values("name")
+
+
+def _wide(res: ExclusionPrevention, frame: pd.DataFrame) -> pd.DataFrame:
+    rows = _region_rows(res)
+    out = pd.DataFrame({_("Code"): rows.index, _("Municipality"): [_mark(n, c, res) for c, n in rows["name"].items()]})
+    for m in x19.MEASURES:
+        out[_(m.short)] = frame.loc[rows.index, m.id].array
+    out.index = range(1, len(out) + 1)
+    return out
+
+
+def _long_download(res: ExclusionPrevention) -> pd.DataFrame:
+    t = res.table
+    nat, reg = x19.national_ranks(t), x19.region_ranks(t)
+    parts = [pd.DataFrame({"area_code": t.index.astype(str), "area_name": t["name"], "region_code": t["region_code"],
+                           "indicator": m.id, "value": t[m.id], "rank_in_finland": nat[m.id],
+                           "rank_in_region": reg[m.id]}) for m in x19.MEASURES]
+    return pd.concat(parts, ignore_index=True)
+
+
+def municipal_values(res: ExclusionPrevention):
+    """Every municipality of the region: its 2019 values (the download: all 308, with ranks)."""
+    return display.table(
+        _wide(res, res.table), name="indicators_2019_municipalities", data=_long_download(res),
+        title=_("Exclusion indicators {year}: the municipalities of {region}").format(year=x19.YEAR,
+                                                                                   region=res.region.label),
+        intro=_("Values in %, income support in EUR per inhabitant; – = suppressed or not published. The "
+                "download has every municipality of Finland with both ranks."), source=_src(res, x19.MUNICIPAL))
+
+
+def municipal_ranks(res: ExclusionPrevention):
+    """Every municipality of the region: its rank in Finland on each indicator."""
+    n = ", ".join(f"{x19.short(m.id)} {int(res.table[m.id].notna().sum())}" for m in x19.MEASURES)
+    return display.table(
+        _wide(res, x19.national_ranks(res.table)), name="indicator_ranks_finland", source=_src(res, x19.MUNICIPAL),
+        title=_("Rank in Finland, {year} (1 = highest value = highest risk)").format(year=x19.YEAR),
+        intro=_("Ranked among the municipalities with a value: {n}.").format(n=n))
+
+
+def municipal_region_ranks(res: ExclusionPrevention):
+    """Every municipality of the region: its rank within the region on each indicator."""
+    return display.table(
+        _wide(res, x19.region_ranks(res.table)), name="indicator_ranks_region", source=_src(res, x19.MUNICIPAL),
+        title=_("Rank within {region}, {year} (1 = highest value = highest risk)").format(
+            region=res.region.label, year=x19.YEAR))
+
+
+# ----------------------------------------------------------------------------- 2. composite index
+
+
+def composite_method(res: ExclusionPrevention):
+    return display.markdown(x19.method_note(res.comp, res.table))
 
 
 def composite_table(res: ExclusionPrevention):
-    if res.composite_table is None:
-        return display.markdown("No composite index: none of its indicators is in this snapshot.")
-    shown = indicators.composite_display(res.composite_table, res.region.code, res.highlight)
-    return display.markdown("**Method.** " + res.composite_result.method + "\n\n" + display.markdown_table(shown))
+    """The region's municipalities with their index and ranks; the download has all 308."""
+    t = res.comp.table[res.comp.table["region_code"] == res.region.code].sort_values(
+        "composite_index", ascending=False, na_position="last")
+    out = pd.DataFrame({
+        _("Code"): t.index, _("Municipality"): [_mark(n, c, res) for c, n in t["name"].items()],
+        _("Index"): t["composite_index"].to_numpy(), _("Rank in Finland"): t["rank"].array,
+        _("Rank in {region}").format(region=res.region.label): t["rank_in_region"].array,
+        _("Indicators used"): t["n_indicators"].to_numpy(),
+    })
+    for i in res.comp.indicators:
+        out[_("z: {name}").format(name=x19.short(i))] = t[f"z_{i}"].to_numpy()
+    out.index = range(1, len(out) + 1)
+    return display.table(
+        out, decimals=2, name="composite_index", data=x19.download_frame(res.comp),
+        title=_("Composite index of social-exclusion risk {year}, all municipalities").format(year=x19.YEAR),
+        intro=_("The municipalities of {region}, highest index first (rank among {n} municipalities with an "
+                "index; z = the indicator's z-score, – = suppressed and left out). The download lists all "
+                "{total} municipalities.").format(region=res.region.label, n=res.comp.ranked,
+                                                  total=len(res.comp.table)),
+        source=_src(res, x19.MUNICIPAL))
 
 
-def composite_map(res: ExclusionPrevention):
-    if res.composite_table is None:
-        return None
-    gdf = geometry.municipalities(res.snapshot, res.region.code).merge(
-        res.composite_table[["code", "index"]], on="code", how="left")
-    sources = [notebook.dataset_resource(d) for d in res.loaded] + [MUNI_GEOMETRY]
+def sensitivity_table(res: ExclusionPrevention):
+    s = res.sens
+    out = pd.DataFrame({
+        _("Indicator left out"): [x19.label(i) for i in s["left_out"]],
+        _("Municipalities compared"): s["municipalities"].to_numpy(),
+        _("Rank correlation with the full index"): s["spearman"].to_numpy(),
+        _("Median rank change"): s["median_abs_rank_change"].to_numpy(),
+        _("Largest rank change"): s["max_abs_rank_change"].to_numpy(),
+        _("Municipality moving most"): s["largest_move"].to_numpy(),
+        _("Top {top} kept in the top {top}").format(top=x19.TOP): s["top_kept"].to_numpy(),
+    })
+    if "area_rank" in s:
+        out[_("Rank of {area} (full index: {rank})").format(area=res.area.label, rank=s["area_rank_full"].iloc[0])] = \
+            pd.array(s["area_rank"].tolist(), dtype="Int64")
+    out.index = range(1, len(out) + 1)
+    return display.table(
+        out, decimals={_("Rank correlation with the full index"): 3}, name="composite_sensitivity",
+        title=_("Sensitivity of the composite index: each indicator left out in turn"),
+        intro=x19.sensitivity_note(res.sens) + "\n\n" + _(
+            "Rank changes compare the ranks among the municipalities that have both indices; the rank "
+            "correlation is Spearman's. A variant needs at least {k} indicators as well.").format(
+            k=x19.MIN_INDICATORS), source=_src(res, x19.MUNICIPAL))
+
+
+# ----------------------------------------------------------------------------- 3. maps
+
+
+def _map_frame(res: ExclusionPrevention, region_only: bool):
+    gdf = geometry.municipalities(res.snapshot, res.region.code if region_only else None)
+    gdf = gdf.merge(res.comp.table[["composite_index"]], left_on="code", right_index=True, how="left")
+    return gdf.merge(res.table[["181"]].rename(columns={"181": "unemployed_pct"}), left_on="code",
+                     right_index=True, how="left")
+
+
+def _outline_region(fig, res: ExclusionPrevention):
+    """Outline the area's region on a map of Finland (a region has no single polygon to highlight)."""
+    reg = geometry.regions_frame(res.snapshot)
+    reg[reg["code"] == res.region.code].boundary.plot(ax=fig.axes[0], color="black", linewidth=1.4)
+    return fig
+
+
+def _map(res, region_only: bool, column: str, **kw):
+    gdf = _map_frame(res, region_only)
+    outlined = [REGION_GEOMETRY] if not region_only and res.area.kind == "region" else []
+    if outlined:
+        kw["title"] += " " + _("({region} outlined)").format(region=res.region.label)
+    fig = plotting.choropleth(gdf, column, highlight=res.highlight, labels="auto" if region_only else False,
+                              missing_label=_(MISSING) if column == "unemployed_pct" else _("no index"),
+                              source=_src(res, x19.MUNICIPAL, MUNI_GEOMETRY, *outlined), **kw)
+    if outlined:
+        _outline_region(fig, res)
+    return fig
+
+
+def _index_map(res, region_only):
+    where = res.region.label if region_only else _("all municipalities of Finland")
+    return _map(res, region_only, "composite_index", centre=0, k=6, diverging_cmap="RdBu_r", decimals=2,
+                legend_title=_("Composite index (mean z-score; above 0 = higher risk than the average municipality)"),
+                title=_("Composite index of social-exclusion risk {year}: {where}").format(year=x19.YEAR, where=where))
+
+
+def index_map_region(res: ExclusionPrevention):
+    return _index_map(res, True)
+
+
+def index_map_finland(res: ExclusionPrevention):
+    return _index_map(res, False)
+
+
+def _unemployment_map(res, region_only):
+    where = res.region.label if region_only else _("all municipalities of Finland")
+    return _map(res, region_only, "unemployed_pct", decimals=1, legend_title=_("Unemployed, % of the labour force"),
+                title=_("Unemployment {year}: {where}").format(year=x19.YEAR, where=where))
+
+
+def unemployment_map_region(res: ExclusionPrevention):
+    return _unemployment_map(res, True)
+
+
+def unemployment_map_finland(res: ExclusionPrevention):
+    return _unemployment_map(res, False)
+
+
+# ----------------------------------------------------------------------------- 4. monthly unemployment
+
+
+def monthly_note(res: ExclusionPrevention):
+    text = ""
+    if res.tem_missing:
+        text = _("The monthly table covers Varsinais-Suomi's municipalities, Varsinais-Suomi and the whole "
+                 "country only, so there is no monthly series for {names}.").format(
+            names=", ".join(a.label for a in res.tem_missing)) + " "
+    last = series.latest(res.tem, res.tem_shown[0])
+    text += _("Latest month {month}: {area} {unemployed} unemployed jobseekers, labour force {lf}, rate {rate} % "
+              "(derived).").format(month=last["month"], area=series.area_name(res.tem_shown[0]),
+                                   unemployed=analysis.format_number(last["unemployed"]),
+                                   lf=analysis.format_number(last["labour_force"]),
+                                   rate=analysis.format_number(last["rate_pct"], 1))
+    if res.area.kind == "municipality" and res.area in res.tem_shown:
+        text += " " + _("For comparison, the 2019 mean here is {tem} %; Sotkanet's unemployment figure for "
+                        "2019 is {sotka} %.").format(
+            tem=analysis.format_number(res.figures["unemployment_rate_2019_tem_pct"], 1),
+            sotka=analysis.format_number(res.figures["unemployment_2019_pct"], 1))
+    return display.markdown(text)
+
+
+def monthly_chart(res: ExclusionPrevention):
+    wide = series.monthly_wide(res.tem, res.tem_shown)
+    first, last = wide.index.min().strftime("%m/%Y"), wide.index.max().strftime("%m/%Y")
+    name = series.area_name(res.area)
+    fig = plotting.line_chart(
+        wide, markers=False, decimals=1, highlight=name if name in wide else None, units="%",
+        y_label=_("Unemployment rate, derived"), x_label=_("Month"),
+        title=_("Unemployed jobseekers as % of the labour force by month, {first}–{last}").format(
+            first=first, last=last), source=_src(res, series.MONTHLY))
+    # the alt text names months, not midnight timestamps
+    return alt.set_alt(fig, re.sub(r"(\d{4}-\d{2})-01 00:00:00", r"\1", alt.alt_text(fig)))
+
+
+def monthly_table(res: ExclusionPrevention):
+    t = series.yearly(res.tem, res.tem_shown)
+    return display.table(
+        t, decimals=1, name="unemployment_yearly", source=_src(res, series.MONTHLY),
+        title=_("Unemployed jobseekers and the derived unemployment rate by year"),
+        intro=_("Means of the months in the table (derived; {last} has {months} months). The labour force is "
+                "one figure per year, repeated in every month.").format(
+            last=int(t[_("Year")].max()), months=int(t[_("Months")].iloc[-1])))
+
+
+# ----------------------------------------------------------------------------- 5. outside education
+
+
+def long_series_note(res: ExclusionPrevention):
+    rows = res.long_rows
+    notes = series.division_notes(rows, res.area)
+    text = _("Indicator 3219 of the 2013 Sotkanet download: “{title}”. Its values run from {first} to {last} "
+             "(the download reaches 2012, this indicator ends in {last}) and are in the 2013 municipal "
+             "division. The download has no whole-country rows, so no national line is shown; the figures "
+             "were not revised after 2013.").format(title=rows["title_fi"].iloc[0], first=int(rows["year"].min()),
+                                                     last=int(rows["year"].max()))
+    return display.markdown(" ".join([text] + notes))
+
+
+def long_series_chart(res: ExclusionPrevention):
+    wide = series.long_wide(res.long_rows, series.long_areas(res.area, res.compare_to))
+    name = series.area_name(res.area)
+    return plotting.line_chart(
+        wide, units="%", decimals=1, highlight=name if name in wide else None, x_label=_("Year"),
+        y_label=_("Share of the age group"),
+        title=_("Young people aged 17–24 outside education, {first}–{last} (2013 division)").format(
+            first=int(wide.index.min()), last=int(wide.index.max())), source=_src(res, series.LONG))
+
+
+# ----------------------------------------------------------------------------- 6. youth 2016 (context)
+
+
+def youth_table(res: ExclusionPrevention):
+    shown = youth.youth_display(res.rates, [res.youth_code, res.compare_to.code, regions.COUNTRY_CODE])
+    return display.table(shown, name="youth_main_activity_2016", intro=res.youth_note, source=_src(res, youth.YOUTH),
+                         title=_("18–24-year-olds by main activity, end of 2016"))
+
+
+def youth_map(res: ExclusionPrevention):
+    rank = int(res.rates.loc[res.youth_code, "rank_outside_work_study"])
     return plotting.choropleth(
-        gdf, "index", highlight=res.highlight, missing_label="no index (too few indicators)", decimals=2,
-        legend_title="Composite index (mean z-score; higher = higher risk)",
-        title=f"Composite exclusion index: municipalities of {res.region.label}",
-        source=provenance.source_caption(sources, res.snapshot))
+        youth.youth_map_frame(res.snapshot, res.rates), "outside_work_study_pct", highlight=res.youth_code,
+        decimals=1, labels=False, source=_src(res, youth.YOUTH, REGION_GEOMETRY),
+        legend_title=_("Unemployed + others outside the labour force, % of 18–24-year-olds"),
+        title=_("18–24-year-olds outside work and study by region, 2016: {region} is {rank} of 19").format(
+            region=res.rates.loc[res.youth_code, "name"], rank=rank))
+
+
+# ----------------------------------------------------------------------------- 7. newer years (live)
+
+
+def newer_years_charts(loaded: dict, area, compare_to, snap) -> list:
+    """One trend chart per pinned live Sotkanet indicator: the area, its region, ``compare_to``."""
+    figs = []
+    areas = indicators.trend_areas(area, compare_to)
+    for dataset, shaped in loaded.items():
+        ind = indicators.label(dataset)
+        years = shaped["year"]
+        trend = indicators.trend_table(shaped, areas, int(years.min()), int(years.max()))
+        if not len(trend):
+            continue
+        trend.columns = [series.area_name(a) for a in areas]
+        name = series.area_name(areas[0])
+        figs.append(plotting.line_chart(
+            trend, y_label=_(ind.label), units=_(ind.unit), highlight=name if name in trend else None,
+            x_label=_("Year"), title=_("{label}, {first}–{last}").format(
+                label=_(ind.label), first=int(trend.index.min()), last=int(trend.index.max())),
+            source=provenance.source_caption([notebook.dataset_resource(dataset)], snap)))
+    return figs
+
+
+def newer_years(res: ExclusionPrevention):
+    """The live indicators, when pinned; otherwise one short note."""
+    from IPython.display import display as show
+
+    note = display.markdown(indicators.missing_indicators_note(res.missing))
+    if not res.loaded:
+        return note
+    show(note)
+    for fig in newer_years_charts(res.loaded, res.area, res.compare_to, res.snapshot):
+        show(fig)
+    return None

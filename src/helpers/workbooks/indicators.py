@@ -1,6 +1,8 @@
-"""Sotkanet indicators by municipality: the exclusion indicator set, shaping pinned Sotkanet
-frames to official area codes, municipal values (suppressed = missing, never 0), trends and
-the composite index of social-exclusion risk.
+"""Live Sotkanet indicators (catalog datasets ``sotkanet_*``, absent from the snapshot until
+``workbooks data refresh``) for the "newer years" section of ``exclusion_prevention``: the
+indicator set, shaping pinned Sotkanet frames to official area codes, municipal values
+(suppressed = missing, never 0) and trends. The offline 2019 indicators and the composite
+index are in :mod:`.exclusion_2019`.
 
 A pinned Sotkanet resource has the columns :meth:`helpers.sources.sotkanet.Sotkanet.data_with_regions`
 returns (``indicator, region, year, gender, value, abs_value, region_code, region_category,
@@ -18,9 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import analysis, notebook, regions
+from .. import notebook, regions
+from ..i18n import N_, _
 
-SUPPRESSED = "suppressed or not published"
+SUPPRESSED = N_("suppressed or not published")
 
 
 @dataclass(frozen=True)
@@ -33,27 +36,19 @@ class Indicator:
 
 #: The exclusion indicator set (catalog datasets, in display order).
 INDICATORS = [
-    Indicator("sotkanet_neet_17_24", "17–24-year-olds outside education", "% of the age group"),
-    Indicator("sotkanet_youth_unemployed", "Youth unemployment (18–24)", "% of the 18–24 labour force"),
-    Indicator("sotkanet_long_term_unemployed", "Long-term unemployed", "% of the labour force"),
-    Indicator("sotkanet_unemployed", "Unemployed", "% of the labour force"),
+    Indicator("sotkanet_neet_17_24", N_("17–24-year-olds outside education"), N_("% of the age group")),
+    Indicator("sotkanet_youth_unemployed", N_("Youth unemployment (18–24)"), N_("% of the 18–24 labour force")),
+    Indicator("sotkanet_long_term_unemployed", N_("Long-term unemployed"), N_("% of the labour force")),
+    Indicator("sotkanet_unemployed", N_("Unemployed"), N_("% of the labour force")),
     Indicator("sotkanet_social_assistance_18_24_long_term",
-              "18–24-year-olds on long-term social assistance", "% of the age group"),
-    Indicator("sotkanet_social_assistance_25_64", "25–64-year-olds on social assistance", "% of the age group"),
-    Indicator("sotkanet_children_placed_outside_home", "Children (0–17) placed outside the home",
-              "% of the age group"),
-    Indicator("sotkanet_child_welfare_open_care", "Child-welfare open-care clients (0–17)", "% of the age group"),
-    Indicator("sotkanet_low_income_rate", "Low-income rate", "% of the population"),
-    Indicator("sotkanet_living_alone_75", "People aged 75+ living alone", "% of the age group"),
-]
-#: indicators combined in the composite index (all: a higher value = higher risk)
-COMPOSITE = [
-    "sotkanet_neet_17_24",
-    "sotkanet_youth_unemployed",
-    "sotkanet_long_term_unemployed",
-    "sotkanet_social_assistance_18_24_long_term",
-    "sotkanet_children_placed_outside_home",
-    "sotkanet_low_income_rate",
+              N_("18–24-year-olds on long-term social assistance"), N_("% of the age group")),
+    Indicator("sotkanet_social_assistance_25_64", N_("25–64-year-olds on social assistance"), N_("% of the age group")),
+    Indicator("sotkanet_children_placed_outside_home", N_("Children (0–17) placed outside the home"),
+              N_("% of the age group")),
+    Indicator("sotkanet_child_welfare_open_care", N_("Child-welfare open-care clients (0–17)"),
+              N_("% of the age group")),
+    Indicator("sotkanet_low_income_rate", N_("Low-income rate"), N_("% of the population")),
+    Indicator("sotkanet_living_alone_75", N_("People aged 75+ living alone"), N_("% of the age group")),
 ]
 _BY_NAME = {i.dataset: i for i in INDICATORS}
 
@@ -142,16 +137,13 @@ def load_indicators(snap) -> tuple[dict[str, pd.DataFrame], list[str]]:
 
 
 def missing_indicators_note(missing: list[str]) -> str:
-    """One markdown note listing the exclusion indicators not in this snapshot."""
+    """One short markdown note on the live indicators that are not in this snapshot."""
     if not missing:
-        return "All exclusion indicators of this workbook are in this snapshot."
-    lines = [f"**Not in this snapshot:** {len(missing)} of the {len(INDICATORS)} Sotkanet exclusion "
-             "indicators. They can only be pulled live from THL Sotkanet; nothing is shown in their "
-             "place. With network access run `workbooks data refresh <dataset>` (or `make refresh`), "
-             "then run this workbook again:", ""]
-    for name in missing:
-        lines.append(f"- `{name}` (resource `{notebook.dataset_resource(name)}`): {_BY_NAME[name].label}")
-    return "\n".join(lines)
+        return _("All {n} live Sotkanet indicators of this workbook are in this snapshot.").format(n=len(INDICATORS))
+    names = ", ".join(_(_BY_NAME[m].label).lower() for m in missing)
+    return _("**Not in this snapshot:** {k} of the {n} live Sotkanet indicators ({names}). Nothing is "
+             "shown in their place; with network access `workbooks data refresh` pulls them.").format(
+        k=len(missing), n=len(INDICATORS), names=names)
 
 
 def municipal_values(shaped: pd.DataFrame, year: int, gender: str = "total") -> pd.DataFrame:
@@ -189,41 +181,6 @@ def trend_table(shaped: pd.DataFrame, areas: list, start: int, end: int, gender:
     return out.dropna(how="all")
 
 
-def composite(indicators: dict[str, pd.DataFrame], year: int, min_coverage: float = 0.5):
-    """Composite exclusion index over all 2026 municipalities for ``year``.
-
-    Uses the :data:`COMPOSITE` indicators that are pinned and have values for ``year``; each
-    is standardised as a z-score across the municipalities with a value (a higher value =
-    higher risk for every one of them) and the index is their equal-weight mean
-    (:func:`helpers.analysis.composite_index`). A municipality needs at least
-    ``min_coverage`` of the indicators; suppressed values are left out, never taken as 0.
-    Returns ``(frame, result)``: frame has ``code, name, region_code``, one column per
-    indicator, ``index`` and ``n_indicators``; result is the :class:`CompositeIndex`
-    (``result.method`` states the method). ``(None, None)`` if no indicator is usable.
-    """
-    used = [d for d in COMPOSITE if d in indicators]
-    table = None
-    cols = []
-    for d in used:
-        mv = municipal_values(indicators[d], year)
-        if mv["value"].notna().sum() < 2:
-            continue
-        if table is None:
-            table = mv[["code", "name", "region_code"]].copy()
-        table[d] = mv["value"].to_numpy()
-        cols.append(d)
-    if not cols:
-        return None, None
-    # standardise over the municipalities that have at least one value
-    table = table[table[cols].notna().any(axis=1)].reset_index(drop=True)
-    result = analysis.composite_index(table.set_index("code")[cols], cols, {c: "higher" for c in cols},
-                                      method="zscore", min_coverage=min_coverage)
-    table["index"] = result.index.to_numpy()
-    table["n_indicators"] = result.n_used.to_numpy()
-    table["rank_in_country"] = analysis.rank(table["index"]).array
-    return table, result
-
-
 def map_year(shaped: pd.DataFrame, end_year: int) -> int | None:
     """The year the maps use: ``end_year`` if it has municipal values, else the latest
     earlier year that has them (the map title states the year); None if there is none."""
@@ -254,20 +211,6 @@ def trend_areas(area, compare_to) -> list:
     return out
 
 
-def composite_display(table: pd.DataFrame, region_code: str, highlight: str | None = None) -> pd.DataFrame:
-    """The composite-index rows of one region, highest index (highest risk) first."""
-    sub = table[table["region_code"] == region_code].sort_values("index", ascending=False, na_position="last")
-    out = pd.DataFrame({
-        "Code": sub["code"],
-        "Municipality": [n + (" ◀" if c == highlight else "") for n, c in zip(sub["name"], sub["code"])],
-        "Index": [analysis.format_number(v, 2) if pd.notna(v) else "not enough indicators" for v in sub["index"]],
-        "Indicators used": sub["n_indicators"].astype(int).to_numpy(),
-        "Rank in the country": [("" if pd.isna(v) else int(v)) for v in sub["rank_in_country"]],
-    })
-    out.index = range(1, len(out) + 1)
-    return out
-
-
 def area_value(shaped: pd.DataFrame, area, year: int, gender: str = "total") -> float | None:
     """The value of ``area`` (municipality, region or country) in ``year``; None when
     Sotkanet publishes none (suppressed or missing)."""
@@ -277,33 +220,3 @@ def area_value(shaped: pd.DataFrame, area, year: int, gender: str = "total") -> 
     if sub.empty or pd.isna(sub["value"].iloc[0]):
         return None
     return float(sub["value"].iloc[0])
-
-
-def live_key_figures(loaded: dict[str, pd.DataFrame], area, end_year: int, table=None) -> dict:
-    """Key figures of the live section: per pinned indicator the map year, the area's value
-    and how many of the region's municipalities have no published value; and the composite
-    index of the area (municipality) or the number of its municipalities with an index."""
-    area = regions.resolve(area)
-    region_code = area.code if area.kind == "region" else area.region_code
-    out: dict = {"live_indicators_pinned": len(loaded)}
-    for d, shaped in loaded.items():
-        y = map_year(shaped, end_year)
-        out[f"{d}_year"] = None if y is None else str(y)  # a label, not a count
-        if y is None:
-            continue
-        out[f"{d}_area_value"] = area_value(shaped, area, y)
-        mv = municipal_values(shaped, y)
-        out[f"{d}_suppressed_in_region"] = int(mv.loc[mv["region_code"] == region_code, "value"].isna().sum())
-    if table is not None:
-        if area.kind == "municipality":
-            row = table[table["code"] == area.code]
-            out["composite_index_area"] = None if row.empty or pd.isna(row["index"].iloc[0]) else round(
-                float(row["index"].iloc[0]), 3)
-            out["composite_rank_in_country"] = None if row.empty or pd.isna(row["rank_in_country"].iloc[0]) \
-                else int(row["rank_in_country"].iloc[0])
-        sub = table[(table["region_code"] == region_code) & table["index"].notna()]
-        out["composite_municipalities_with_index_in_region"] = int(len(sub))
-        if len(sub):
-            top = sub.loc[sub["index"].idxmax()]
-            out["composite_highest_in_region"] = f"{top['name']} ({top['code']})"
-    return out
