@@ -53,6 +53,7 @@ __all__ = [
 
 from .charts import bar_chart, line_chart
 from .maps import choropleth, locator_map
+from .stacked import category_bar_chart, stacked_bar_chart  # noqa: F401 - re-exported
 from .style import (
     BASE_COLOUR,
     DIVERGING_CMAP,
