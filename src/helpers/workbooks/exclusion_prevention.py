@@ -424,8 +424,9 @@ def monthly_chart(res: ExclusionPrevention):
     fig = plotting.line_chart(
         wide, markers=False, decimals=1, highlight=name if name in wide else None, units="%",
         y_label=_("Unemployment rate, derived"), x_label=_("Month"),
-        title=_("Unemployed jobseekers as % of the labour force by month, {first}–{last}").format(
-            first=first, last=last), source=_src(res, series.MONTHLY))
+        title=_("Unemployed jobseekers as % of the labour force by month{only}, {first}–{last}").format(
+            only=": " + wide.columns[0] if wide.shape[1] == 1 else "", first=first, last=last),
+        source=_src(res, series.MONTHLY))
     # the alt text names months, not midnight timestamps
     return alt.set_alt(fig, re.sub(r"(\d{4}-\d{2})-01 00:00:00", r"\1", alt.alt_text(fig)))
 
