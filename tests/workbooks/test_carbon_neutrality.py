@@ -354,3 +354,21 @@ def test_category_bar_chart_colours_by_group_and_refuses_mismatches():
         plotting.category_bar_chart(values, groups.iloc[:2], title="T", source="S", value_label="V")
     with pytest.raises(ValueError, match="missing"):
         plotting.category_bar_chart(values.where(values > 0), groups, title="T", source="S", value_label="V")
+
+
+def test_cdp_note_example_is_like_for_like(turku):
+    from helpers.workbooks import carbon_emission_sections as sections
+
+    note = sections._cdp_note(turku.cdp_turku)
+    # the manifest's own example: Turku's 2015 scope 2 in the 2017 and the 2019 questionnaire
+    assert "472\u202f400 t in the 2017 questionnaire, 656\u202f354 t in the 2019 one" in note
+    split = pd.DataFrame({  # HAND-MADE: one scope split into two columns in both questionnaires
+        "report_year": [2020, 2020, 2021, 2021], "accounting_year": [2019] * 4, "scope": ["scope1"] * 4,
+        "value": [824.0, 3233.0, 824.0, 3233.0]})
+    assert "The same accounting year" not in sections._cdp_note(split)
+
+
+def test_target_definition_quotes_and_derives(turku):
+    text = wb.target_definition(turku).data
+    assert "“By 2029, emissions will be reduced by at least 90 per cent compared to the level in 1990.”" in text
+    assert "90 % below 1990 is 75.6 % below 2020" in text and "compensated" in text

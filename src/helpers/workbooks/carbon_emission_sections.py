@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import analysis, display, plotting, provenance
-from ..i18n import _
+from ..i18n import N_, _
 from . import carbon_inventory as ci
 
 fmt = analysis.format_number
@@ -168,15 +168,20 @@ def target_definition(res):
                           ("emission_reduction_vs_1990", 2020)):
         for q in t.loc[(t["measure"] == measure) & (t["year"] == year), "quote"]:
             quotes.append(f"> “{display.escape_markdown(q)}”")
+    info = res.target_info
+    v1990, v2020 = float(info["cut_vs_1990"]["value"]), float(info["cut_vs_2020"]["value"])
+    v2019 = float(ci.statement(t, "emission_reduction_vs_2019", ci.TARGET_YEAR)["value"])
+    done = float(info["achieved_vs_1990"]["value"])
     return display.markdown(
         _("**The 2029 target in the plan's words** (City of Turku, Climate City Contract action plan):") + "\n\n"
         + "\n>\n".join(quotes) + "\n\n" + _(
-            "The plan thus states carbon neutrality through reduction targets: at least 90 % below 1990 and at "
-            "least 75 % below 2020 by 2029 (more than 80 % below 2019). The quoted text does not say how the "
-            "emissions that remain are to be handled (for example compensated); this workbook assumes nothing "
-            "about it. By the plan's own numbers the two targets fit together: with emissions 59 % below 1990 "
-            "in 2020, 90 % below 1990 is {c} % below 2020 (derived: 1 − 10/41)."
-        ).format(c=fmt(res.target_info["implied_cut_vs_2020_pct"], 1)))
+            "The plan thus states carbon neutrality through reduction targets: at least {v1990} % below 1990 and "
+            "at least {v2020} % below 2020 by 2029 (more than {v2019} % below 2019). The quoted text does not say "
+            "how the emissions that remain are to be handled (for example compensated); this workbook assumes "
+            "nothing about it. By the plan's own numbers the targets fit together: with emissions {done} % below "
+            "1990 in 2020, {v1990} % below 1990 is {c} % below 2020 (derived: 1 − (100 − {v1990}) / (100 − {done}))."
+        ).format(v1990=fmt(v1990), v2020=fmt(v2020), v2019=fmt(v2019), done=fmt(done),
+                 c=fmt(info["implied_cut_vs_2020_pct"], 1)))
 
 
 def reduction_table(res):
@@ -187,15 +192,18 @@ def reduction_table(res):
         (_("Target 2029: cut from the 2020 level, at least"), red["cut_pct"], "%", _("stated by the city")),
         (_("Years from 2020 to 2029"), float(red["years"]), _("years"), "2029 − 2020"),
         (_("Highest level the target allows in 2029"), red["target_level"], _("t CO2e"),
-         _("derived: 2020 level × (1 − 75 %)")),
+         _("derived: 2020 level × (1 − {cut} %)").format(cut=fmt(red["cut_pct"]))),
         (_("Required cut per year, straight line"), red["linear_t_per_year"], _("t CO2e per year"),
-         _("derived: (2020 level − 2029 level) / 9")),
+         _("derived: (2020 level − 2029 level) / {n}").format(n=red["years"])),
         (_("… the same, as a share of the 2020 level"), red["linear_pct_of_base"], _("% per year"),
          _("derived: 100 × cut per year / 2020 level")),
         (_("Required cut per year, constant rate"), red["rate_pct_per_year"], _("% per year"),
-         _("derived: 100 × (1 − 0.25^(1/9)); each year this much below the year before")),
+         _("derived: 100 × (1 − (2029 level / 2020 level)^(1/{n})); each year this much below the year "
+           "before").format(n=red["years"])),
         (_("For comparison: the plan's per-capita scenario, 2020 → 2029"), info["per_capita_scenario_cut_pct"], "%",
-         _("derived from the stated 2.6 t and the scenario's 0.6 t per inhabitant")),
+         _("derived from the stated {a} t and the scenario's {b} t per inhabitant").format(
+             a=fmt(float(info["per_capita_2020"]["value"]), 1),
+             b=fmt(float(info["per_capita_2029_scenario"]["value"]), 1))),
     ]
     out = pd.DataFrame(rows, columns=[_("Figure"), _("Value"), _("Unit"), _("How it is obtained")])
     return table(out, name="turku_required_reduction_2020_2029", decimals=1,
@@ -244,19 +252,35 @@ def _cdp_frame(rows: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-_CDP_NOTE = ("Self-reported by the city and not verified. Each row is one reported cell. The questionnaire "
-             "changed every year (from 2018 the scopes are split by generation of grid-supplied energy, from 2020 "
-             "they are called direct and indirect) and the city's method changed too, so the rows are never "
-             "added up across questionnaires or joined into a trend here: compare like with like only. The same "
-             "accounting year can be reported differently in two questionnaires (2015: scope 2 {a} t in the 2017 "
-             "questionnaire, {b} t in the 2019 one).")
+_CDP_NOTE = N_("Self-reported by the city and not verified. Each row is one reported cell. The questionnaire "
+               "changed every year (from 2018 the scopes are split by generation of grid-supplied energy, from "
+               "2020 they are called direct and indirect) and the city's method changed too, so the rows are "
+               "never added up across questionnaires or joined into a trend here: compare like with like only.")
+_CDP_EXAMPLE = N_("The same accounting year can be reported differently in two questionnaires ({year}, {scope}: "
+                  "{a} t in the {ra} questionnaire, {b} t in the {rb} one).")
 
 
 def _cdp_note(rows: pd.DataFrame) -> str:
-    s2 = rows[(rows["accounting_year"] == 2015) & (rows["scope"] == "scope2")].sort_values("report_year")
-    if len(s2) >= 2:
-        return _(_CDP_NOTE).format(a=fmt(s2["value"].iloc[0]), b=fmt(s2["value"].iloc[-1]))
-    return _(_CDP_NOTE.rsplit(" The same", 1)[0])
+    """The caveat, with a real example from ``rows``: the accounting year and scope reported in
+    two questionnaires (one value in each) whose values differ most (relative to the first)."""
+    best = None
+    for (year, scope), g in rows[rows["scope"] != "total"].groupby(["accounting_year", "scope"]):
+        if g["report_year"].duplicated().any():
+            continue  # a scope split into several columns in one questionnaire: no like-for-like value
+        g = g.sort_values("report_year")
+        first, last = g.iloc[0], g.iloc[-1]
+        if first["report_year"] == last["report_year"] or not first["value"]:
+            continue
+        gap = abs(last["value"] - first["value"]) / abs(first["value"])
+        if best is None or gap > best[0]:
+            best = (gap, year, scope, first, last)
+    text = _(_CDP_NOTE)
+    if best is not None and best[0] > 0:
+        _gap, year, scope, first, last = best
+        text += " " + _(_CDP_EXAMPLE).format(
+            year=int(year), scope=_(ci.SCOPE_LABELS[scope]).lower(), a=fmt(first["value"]),
+            ra=int(first["report_year"]), b=fmt(last["value"]), rb=int(last["report_year"]))
+    return text
 
 
 def cdp_table(res):
