@@ -326,3 +326,16 @@ def test_live_section_on_hand_made_fixture():
     raw = pd.read_csv(FIXTURE / f"{next(iter(loaded))}.csv", dtype=str)
     r = raw[(raw["region_code"] == "853") & (raw["year"] == "2021")]
     assert back.set_index("year").loc[2021, "Turku"] == float(r["value"].iloc[0])
+
+
+@pytest.mark.parametrize("area", ["MK02", "Åbo", "Sottunga"])
+def test_every_key_figure_has_a_readers_label(area):
+    from helpers import params
+    from helpers.notebook import RecordingSnapshot
+
+    res = exclusion_prevention.compute(params.validate("exclusion_prevention", {"area": area}), RecordingSnapshot())
+    named = {s.name for s in res.headline} | {s.name for s in res.labels}
+    assert set(res.figures) == named
+    assert all("_" not in s.label for s in res.labels)
+    if area == "Sottunga":                                   # 1 of 5 indicators published: no index, never 0
+        assert res.figures["composite_index"] is None and res.figures["composite_indicators_used"] == 1

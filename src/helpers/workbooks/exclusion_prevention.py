@@ -28,6 +28,7 @@ from .. import analysis, display, keyfigures, notebook, plotting, provenance, re
 from ..i18n import N_, _
 from ..plotting import alt
 from . import exclusion_2019 as x19
+from . import exclusion_figures as figs
 from . import exclusion_series as series
 from . import exclusion_youth as youth
 from . import geometry, indicators
@@ -83,6 +84,7 @@ class ExclusionPrevention:
     figures: dict
     headline: tuple
     snapshot: object = None
+    labels: tuple = ()
 
     @property
     def region(self) -> regions.Area:
@@ -91,35 +93,6 @@ class ExclusionPrevention:
     @property
     def highlight(self) -> str | None:
         return self.area.code if self.area.kind == "municipality" else None
-
-
-def _value(table, code, ind):
-    v = table.loc[code, ind]
-    return None if pd.isna(v) else float(v)
-
-
-def _rank(ranks, code, ind):
-    v = ranks.loc[code, ind]
-    return None if pd.isna(v) else int(v)
-
-
-def indicator_figures(table: pd.DataFrame, area) -> dict:
-    """Unemployment and income support 25-64 in 2019: a municipality's values and national
-    ranks; a region's medians of its municipalities (derived) and their rank among the 19."""
-    area = regions.resolve(area)
-    out = {}
-    for key, ind in (("unemployment_2019", "181"), ("income_support_25_64_2019", "5"),
-                     ("long_term_unemployment_2019", "3562"), ("low_income_2019", "3099")):
-        if area.kind == "municipality":
-            out[f"{key}_pct"] = _value(table, area.code, ind)
-            out[f"{key}_rank"] = _rank(x19.national_ranks(table, [ind]), area.code, ind)
-            out[f"{key}_rank_in_region"] = _rank(x19.region_ranks(table, [ind]), area.code, ind)
-        else:
-            med = x19.region_medians(table, [ind])[ind]
-            out[f"{key}_median_pct"] = round(float(med[area.code]), 2)
-            out[f"{key}_median_rank"] = int(analysis.rank(med)[area.code])
-    out["municipalities_ranked_unemployment_2019"] = int(table["181"].notna().sum())
-    return out
 
 
 def compute(params, snapshot) -> ExclusionPrevention:
@@ -135,7 +108,7 @@ def compute(params, snapshot) -> ExclusionPrevention:
     loaded, missing = indicators.load_indicators(snapshot)
     figures = {"area": f"{area.statfin_code} {area.label}", "area_kind": area.kind}
     figures.update(x19.area_summary(comp, area))
-    figures.update(indicator_figures(table, area))
+    figures.update(figs.indicator_figures(table, area))
     figures.update({
         "sensitivity_min_spearman": float(sens["spearman"].min()),
         "sensitivity_max_abs_rank_change": int(sens["max_abs_rank_change"].max()),
@@ -162,7 +135,7 @@ def compute(params, snapshot) -> ExclusionPrevention:
     figures["live_indicators_pinned"] = len(loaded)
     return ExclusionPrevention(area, compare, table, x19.metadata(snapshot), comp, sens, tem, shown, absent,
                                long_rows, rates, youth_code, youth_note, loaded, missing, figures, headline,
-                               snapshot=snapshot)
+                               snapshot=snapshot, labels=figs.figure_labels(figures, headline))
 
 
 def _src(res, *names) -> str:
