@@ -150,11 +150,12 @@ def per_capita_table(res):
 def per_capita_chart(res):
     """Bars: 1990 and 2020 as stated, 2029 as the plan's scenario."""
     info = res.target_info
-    bars = pd.Series({"1990": float(info["per_capita_1990"]["value"]), "2020": float(info["per_capita_2020"]["value"]),
-                      _("2029 (scenario)"): float(info["per_capita_2029_scenario"]["value"])})
+    bars = pd.Series({_("1990, as stated"): float(info["per_capita_1990"]["value"]),
+                      _("2020, as stated"): float(info["per_capita_2020"]["value"]),
+                      _("2029, the plan's scenario"): float(info["per_capita_2029_scenario"]["value"])})
     return plotting.bar_chart(
-        bars, horizontal=False, sort=None, decimals=1, value_label=_("Emissions per inhabitant"),
-        units="t CO2e", size="wide",
+        bars, sort=None, decimals=1, value_label=_("Emissions per inhabitant"), units="t CO2e",
+        size=(plotting.WIDTH, 3.4),
         title=_("Turku's emissions per inhabitant: 1990 and 2020 as the city states them, 2029 in its scenario"),
         source=_source(res, ci.TARGETS))
 
