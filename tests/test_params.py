@@ -106,8 +106,8 @@ def test_every_problem_is_reported_in_one_error(schema):
 def test_wrong_types_are_named(schema):
     with pytest.raises(params.ParameterError, match=r"start_year=2019.5 has type float"):
         params.validate("demo", {"start_year": 2019.5}, schema_file=schema)
-    with pytest.raises(params.ParameterError, match=r"area=853 has type int"):
-        params.validate("demo", {"area": 853}, schema_file=schema)
+    with pytest.raises(params.ParameterError, match=r"area=8.5 has type float"):
+        params.validate("demo", {"area": 8.5}, schema_file=schema)
     with pytest.raises(params.ParameterError, match=r"draft='maybe' is not a boolean"):
         params.validate("demo", {"draft": "maybe"}, schema_file=schema)
 
@@ -170,3 +170,41 @@ def test_notebook_parameters_cell_matches_schema(name):
     assert sorted(cell) == sorted(book.names)
     for p in book.parameters:
         assert eval(cell[p.name]) == p.default, p.name  # defaults are literals in the cell
+
+
+def test_a_number_given_for_an_area_is_read_as_its_code(schema):
+    # papermill -p area 853 and an unquoted YAML value arrive as ints
+    assert params.validate("demo", {"area": 853}, schema_file=schema)["area"].name_fi == "Turku"
+    assert params.validate("demo", {"area": 2}, schema_file=schema)["area"].code == "02"
+
+
+def test_a_merged_municipality_is_taken_as_its_successor_with_a_note(schema):
+    v = params.validate("demo", {"area": "Valtimo"}, schema_file=schema)
+    assert v["area"].name_fi == "Nurmes"
+    assert v.notes == ["Valtimo (KU911) is a former municipality that merged into Nurmes (KU541); "
+                       "this report shows Nurmes."]
+    with pytest.raises(params.ParameterError, match="Pertunmaa .*no successor is recorded"):
+        params.validate("demo", {"area": "Pertunmaa"}, schema_file=schema)
+
+
+def test_a_huge_bad_value_is_not_echoed_in_full(schema):
+    with pytest.raises(params.ParameterError) as exc:
+        params.validate("demo", {"area": "x" * 100_000}, schema_file=schema)
+    assert len(str(exc.value)) < 2_000 and "100,000 characters" in str(exc.value)
+
+
+def test_parameter_errors_render_as_one_message_in_ipython(schema):
+    with pytest.raises(params.ParameterError) as exc:
+        params.validate("demo", {"area": "Atlantis"}, schema_file=schema)
+    lines = exc.value._render_traceback_()
+    assert len(lines) == 1 and lines[0].startswith("ParameterError: invalid parameters") and "Atlantis" in lines[0]
+
+
+def test_a_typo_in_the_parameters_cell_is_caught_and_a_fixed_rerun_clears_it():
+    history = ["", 'area = "MK02"  # region\ncompare_to = "SSS"\nsnapshot = None',
+               "from helpers import notebook", 'aera = "Turku"\ncompare_to = "SSS"\nsnapshot = None']
+    ns = {"In": history, "area": "MK02", "aera": "Turku", "compare_to": "SSS", "snapshot": None}
+    with pytest.raises(params.ParameterError, match="unknown parameter 'aera' — did you mean 'area'"):
+        params.validate_notebook("region_profile", ns)
+    ns["In"] = history + ['area = "Turku"\ncompare_to = "SSS"\nsnapshot = None']
+    assert params.validate_notebook("region_profile", ns)["area"].code == "02"  # ns area is still MK02

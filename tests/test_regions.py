@@ -14,6 +14,7 @@ import csv
 import dataclasses
 import io
 import unicodedata
+from pathlib import Path
 from importlib import resources
 
 import pytest
@@ -44,6 +45,10 @@ VARSINAIS_SUOMI = {
 }
 
 
+#: the 2020 division's two former municipalities + the ten mergers 2013–2020 the pinned data prove
+FORMER = {"099", "588", "164", "174", "283", "319", "413", "442", "476", "532", "838", "911"}
+
+
 def _codelist(name: str) -> list[dict[str, str]]:
     text = resources.files("helpers").joinpath("codelists", name).read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(text)))
@@ -57,20 +62,20 @@ REGION_ROWS = [r for r in _codelist("regions.csv") if r["kind"] == "region"]
 # --------------------------------------------------------------------------- counts and lists
 def test_committed_codelist_has_the_official_number_of_current_municipalities():
     assert len(CURRENT_ROWS) == OFFICIAL_MUNICIPALITIES_2026
-    assert len({r["code"] for r in MUNI_ROWS}) == len(MUNI_ROWS) == 310
+    assert len({r["code"] for r in MUNI_ROWS}) == len(MUNI_ROWS) == 320
     assert len(REGION_ROWS) == OFFICIAL_REGIONS_2026
 
 
 def test_counts_from_the_api():
     assert len(R.municipalities()) == 308
-    assert len(R.municipalities(include_historical=True)) == 310
+    assert len(R.municipalities(include_historical=True)) == 320
     assert len(R.regions()) == 19
     assert [a.code for a in R.regions()] == [
         "01", "02", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15",
         "16", "17", "18", "19", "21"]
     assert sum(len(R.members(r)) for r in R.regions()) == 308
     assert len(R.areas()) == 1 + 19 + 308
-    assert len(R.areas(include_historical=True)) == 1 + 19 + 310
+    assert len(R.areas(include_historical=True)) == 1 + 19 + 320
 
 
 def test_varsinais_suomi_has_its_27_municipalities():
@@ -222,7 +227,7 @@ def test_honkajoki_is_historical_with_successor():
         resolve("099")
     msg = str(exc.value)
     assert "'099'" in msg and "Honkajoki" in msg and "former municipality" in msg
-    assert "Kankaanpää (KU214)" in msg and "allow_historical=True" in msg
+    assert "Kankaanpää (KU214)" in msg and "allow_historical" not in msg
     assert exc.value.input == "099"
     assert [a.code for a in exc.value.suggestions] == ["214"]
 
@@ -248,7 +253,7 @@ def test_pertunmaa_is_historical_without_an_invented_successor():
 def test_historical_municipalities_in_listings():
     cur = {a.code for a in R.municipalities()}
     allm = {a.code for a in R.municipalities(include_historical=True)}
-    assert allm - cur == {"099", "588"}
+    assert allm - cur == FORMER
     assert "099" in {a.code for a in R.municipalities("04", include_historical=True)}
     assert "099" not in {a.code for a in R.municipalities("04")}
     assert R.region_of("099", allow_historical=True).name_fi == "Satakunta"
@@ -359,7 +364,7 @@ def test_name_lookup():
     fi = R.name_lookup("fi")
     assert fi["853"] == "Turku" and fi["02"] == "Varsinais-Suomi" and fi["SSS"] == "Koko maa"
     assert fi["099"] == "Honkajoki"  # historical labels kept for older series
-    assert len(fi) == 1 + 19 + 310
+    assert len(fi) == 1 + 19 + 320
     sv = R.name_lookup("sv", key="statfin_code")
     assert sv["KU853"] == "Åbo" and sv["MK02"] == "Egentliga Finland" and sv["SSS"] == "Hela landet"
     en = R.name_lookup("en", kinds=["region", "country"])
@@ -386,16 +391,16 @@ def test_area_name_and_no_invented_english_municipality_names():
 
 def test_to_frame_has_string_codes():
     df = R.to_frame()
-    assert len(df) == 1 + 19 + 310
+    assert len(df) == 1 + 19 + 320
     assert df["code"].map(type).eq(str).all()
     assert df["code"].is_unique
     row = df.set_index("code").loc["019"]
     assert (row["name_fi"], row["statfin_code"], row["region_code"], row["kind"]) == ("Aura", "KU019", "02", "municipality")
     assert df.loc[df["kind"] == "region", "code"].str.fullmatch(r"\d{2}").all()
     assert df.loc[df["kind"] == "municipality", "code"].str.fullmatch(r"\d{3}").all()
-    assert set(df.loc[df["historical"], "code"]) == {"099", "588"}
+    assert set(df.loc[df["historical"], "code"]) == FORMER
     assert len(R.to_frame(include_historical=False)) == 1 + 19 + 308
-    vs = df[(df["kind"] == "municipality") & (df["region_code"] == "02")]
+    vs = df[(df["kind"] == "municipality") & (df["region_code"] == "02") & ~df["historical"]]
     assert dict(zip(vs["code"], vs["name_fi"])) == VARSINAIS_SUOMI
 
 
@@ -479,3 +484,24 @@ def test_handmade_bad_rows_are_rejected():
         AreaRegistry.from_rows(_HANDMADE_MUNIS[:1] * 2, _HANDMADE_REGIONS)
     with pytest.raises(ValueError, match="country"):
         AreaRegistry.from_rows(_HANDMADE_MUNIS[:1], _HANDMADE_REGIONS[1:])
+
+
+def test_mergers_proven_by_the_pinned_data_name_their_successor():
+    with pytest.raises(R.HistoricalAreaError, match="Nurmes") as exc:
+        R.resolve("Valtimo")
+    assert "allow_historical" not in str(exc.value)  # not a Python hint for command-line users
+    assert R.resolve("Valtimo", allow_historical=True).successor_code == "541"
+    assert R.resolve("Tarvasjoki", allow_historical=True).successor_code == "423"  # Lieto, Varsinais-Suomi
+    juankoski, maaninka = (R.resolve(n, allow_historical=True) for n in ("Juankoski", "Maaninka"))
+    assert juankoski.successor_code == maaninka.successor_code == "297"  # both into Kuopio
+
+
+@pytest.mark.slow
+def test_the_recorded_mergers_are_what_the_pinned_data_prove():
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, str(root / "tools" / "derive-municipal-mergers"), "--check"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr

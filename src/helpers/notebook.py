@@ -111,4 +111,6 @@ def start(workbook: str, namespace: Mapping[str, Any] | None = None) -> Run:
     values = params.validate_notebook(workbook, namespace)
     snap = RecordingSnapshot(_snapshot_param(values))
     plotting.use_style()
+    for note in values.notes:  # e.g. a merged municipality shown as its successor
+        show_markdown(f"> **Note.** {note}")
     return Run(workbook, values, snap)

@@ -50,6 +50,10 @@ class ParameterError(ValueError):
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"invalid parameters for workbook '{workbook}':\n{lines}")
 
+    def _render_traceback_(self) -> list[str]:
+        """IPython shows this instead of a traceback: the one clear message the README promises."""
+        return [f"ParameterError: {self}"]
+
 
 class UnknownWorkbookError(KeyError):
     def __init__(self, name: str, known: list[str]):
@@ -175,8 +179,22 @@ _TRUE = {"true", "yes", "1", "on", "kyllä"}
 _FALSE = {"false", "no", "0", "off", "ei"}
 
 
-def _coerce(p: Param, value: Any) -> Any:
-    """Return the coerced value or raise ValueError with a message naming value and rule."""
+_SHOW_MAX = 80
+
+
+def _show(value: Any) -> str:
+    """``repr(value)`` for a message, cut to a readable length (a 100 KB value is not echoed)."""
+    text = repr(value)
+    if len(text) <= _SHOW_MAX:
+        return text
+    return f"{text[:_SHOW_MAX - 1]}… ({len(str(value)):,} characters)"
+
+
+def _coerce(p: Param, value: Any, notes: list[str] | None = None) -> Any:
+    """Return the coerced value or raise ValueError with a message naming value and rule.
+
+    An area that merged into another municipality with a recorded successor is taken as
+    its successor, and ``notes`` gets one sentence saying so."""
     if value is None:
         if p.nullable:
             return None
@@ -184,18 +202,30 @@ def _coerce(p: Param, value: Any) -> Any:
     if p.type == "area":
         from . import regions
 
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 1000:
+            value = str(value)  # papermill -p area 853 gives an int; a code it is
         if isinstance(value, bool) or not isinstance(value, (str, regions.Area)):
             raise ValueError(
-                f"{p.name}={value!r} has type {type(value).__name__}; expected a string, "
+                f"{p.name}={_show(value)} has type {type(value).__name__}; expected a string, "
                 f"{p.describe_allowed()}"
             )
         try:
-            area = regions.resolve(value)
+            area = regions.resolve(value, allow_historical=True)
         except regions.AreaError as exc:
             raise ValueError(f"{p.name}: {exc}") from None
+        if area.historical:
+            successor = regions.resolve(area.successor_code) if area.successor_code else None
+            if successor is None:
+                raise ValueError(f"{p.name}={_show(value)} is {area.name_fi} ({area.statfin_code}), a former "
+                                 "municipality not in the 2026 division, and no successor is recorded; "
+                                 "give a current municipality")
+            if notes is not None:
+                notes.append(f"{area.name_fi} ({area.statfin_code}) is a former municipality that merged into "
+                             f"{successor.name_fi} ({successor.statfin_code}); this report shows {successor.name_fi}.")
+            area = successor
         if area.kind not in p.kinds:
             raise ValueError(
-                f"{p.name}={value!r} is a {area.kind} ({area.label}); this workbook accepts "
+                f"{p.name}={_show(value)} is a {area.kind} ({area.label}); this workbook accepts "
                 + " or ".join(p.kinds)
             )
         return area
@@ -204,36 +234,36 @@ def _coerce(p: Param, value: Any) -> Any:
             return value
         if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
             return value.strip().lower() in _TRUE
-        raise ValueError(f"{p.name}={value!r} is not a boolean; expected True or False")
+        raise ValueError(f"{p.name}={_show(value)} is not a boolean; expected True or False")
     if p.type == "int":
         if isinstance(value, bool):
-            raise ValueError(f"{p.name}={value!r} is a boolean; expected an integer")
+            raise ValueError(f"{p.name}={_show(value)} is a boolean; expected an integer")
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if isinstance(value, str):
             text = value.strip()
             if not text.lstrip("+-").isdigit():
-                raise ValueError(f"{p.name}={value!r} is not an integer; expected {p.describe_allowed()}")
+                raise ValueError(f"{p.name}={_show(value)} is not an integer; expected {p.describe_allowed()}")
             value = int(text)
         if not isinstance(value, int):
             raise ValueError(
-                f"{p.name}={value!r} has type {type(value).__name__}; expected an integer, "
+                f"{p.name}={_show(value)} has type {type(value).__name__}; expected an integer, "
                 f"{p.describe_allowed()}"
             )
     elif p.type == "float":
         if isinstance(value, bool):
-            raise ValueError(f"{p.name}={value!r} is a boolean; expected a number")
+            raise ValueError(f"{p.name}={_show(value)} is a boolean; expected a number")
         try:
             value = float(value)
         except (TypeError, ValueError):
-            raise ValueError(f"{p.name}={value!r} is not a number; expected {p.describe_allowed()}") from None
+            raise ValueError(f"{p.name}={_show(value)} is not a number; expected {p.describe_allowed()}") from None
     elif p.type == "str":
         if not isinstance(value, str):
-            raise ValueError(f"{p.name}={value!r} has type {type(value).__name__}; expected a string")
+            raise ValueError(f"{p.name}={_show(value)} has type {type(value).__name__}; expected a string")
         value = value.strip()
     elif p.type == "path":
         if not isinstance(value, (str, Path)):
-            raise ValueError(f"{p.name}={value!r} has type {type(value).__name__}; expected a directory path")
+            raise ValueError(f"{p.name}={_show(value)} has type {type(value).__name__}; expected a directory path")
         path = Path(value).expanduser()
         if not (path / "datapackage.json").is_file():
             raise ValueError(
@@ -244,9 +274,9 @@ def _coerce(p: Param, value: Any) -> Any:
     if p.choices is not None and value not in p.choices:
         close = difflib.get_close_matches(str(value), [str(c) for c in p.choices], n=1)
         hint = f" — did you mean {close[0]!r}?" if close else ""
-        raise ValueError(f"{p.name}={value!r} is not allowed; expected {p.describe_allowed()}{hint}")
+        raise ValueError(f"{p.name}={_show(value)} is not allowed; expected {p.describe_allowed()}{hint}")
     if p.min is not None and value < p.min or p.max is not None and value > p.max:
-        raise ValueError(f"{p.name}={value!r} is out of range; expected {p.describe_allowed()}")
+        raise ValueError(f"{p.name}={_show(value)} is out of range; expected {p.describe_allowed()}")
     return value
 
 
@@ -270,6 +300,7 @@ class Validated(Mapping):
 
     workbook: str
     data: dict[str, Any]
+    notes: list[str] = field(default_factory=list)  # e.g. "X merged into Y; this report shows Y."
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -311,25 +342,26 @@ def validate(workbook: str, values: Mapping[str, Any] | None = None, *, fill_def
     problems: list[str] = []
     for name in values:
         if name not in book.names:
-            close = difflib.get_close_matches(name, book.names, n=1, cutoff=0.5)
+            close = difflib.get_close_matches(str(name), book.names, n=1, cutoff=0.5)
             hint = f" — did you mean {close[0]!r}?" if close else ""
             problems.append(
-                f"unknown parameter {name!r}{hint} (valid: {', '.join(book.names)})"
+                f"unknown parameter {_show(name)}{hint} (valid: {', '.join(book.names)})"
             )
     result: dict[str, Any] = {}
+    notes: list[str] = []
     for p in book.parameters:
         if p.name not in values and not fill_defaults:
             continue
         raw = values.get(p.name, p.default)
         try:
-            result[p.name] = _coerce(p, raw)
+            result[p.name] = _coerce(p, raw, notes)
         except ValueError as exc:
             problems.append(str(exc))
     if not problems:
         problems += _check_rules(book, result)
     if problems:
         raise ParameterError(book.name, problems)
-    return Validated(book.name, result)
+    return Validated(book.name, result, notes)
 
 
 def _injected_names(history: list[str]) -> list[str] | None:
@@ -347,6 +379,40 @@ def _injected_names(history: list[str]) -> list[str] | None:
                     names += [t.id for t in targets if isinstance(t, ast.Name)]
             return names
     return None
+
+
+def _parameter_cell_names(history: list[str], known: list[str]) -> list[str]:
+    """Names assigned in the notebook's parameters cell: the last cell of history (other than
+    papermill's injected one) whose every statement assigns a literal to a plain name and
+    that sets at least one parameter — so a typo there (``aera = "Turku"``), which would
+    otherwise run the default area without a word, is caught, and a corrected re-run of the
+    cell clears it."""
+    for source in reversed(history):
+        if source.lstrip().startswith(PAPERMILL_MARKER):
+            continue
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        targets: list[str] = []
+        literal_only = bool(tree.body)
+        for node in tree.body:
+            if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+                literal_only = False
+                break
+            try:
+                ast.literal_eval(node.value)
+            except ValueError:
+                literal_only = False
+                break
+            nodes = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if not all(isinstance(t, ast.Name) for t in nodes):
+                literal_only = False
+                break
+            targets += [t.id for t in nodes]
+        if literal_only and any(t in known for t in targets):
+            return list(dict.fromkeys(targets))
+    return []
 
 
 def validate_notebook(workbook: str, namespace: Mapping[str, Any] | None = None) -> Validated:
@@ -369,7 +435,7 @@ def validate_notebook(workbook: str, namespace: Mapping[str, Any] | None = None)
     book = get_workbook(workbook)
     values = {name: namespace[name] for name in book.names if name in namespace}
     injected = _injected_names(history) or []
-    for name in injected:
+    for name in injected + _parameter_cell_names(history, book.names):
         if name not in book.names:
             values[name] = namespace.get(name)
     return validate(book.name, values)

@@ -102,7 +102,8 @@ class AmbiguousAreaError(AreaError):
 
 
 class HistoricalAreaError(AreaError):
-    """The code or name is a former municipality (pass ``allow_historical=True``)."""
+    """The code or name is a former municipality (``resolve(..., allow_historical=True)``
+    returns it; the message names its successor where one is recorded)."""
 
 
 class AreaTypeError(AreaError, TypeError):
@@ -190,8 +191,19 @@ def _loose_key(text: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", stripped).split())
 
 
+_SHOW_MAX = 80
+#: no area name is longer (the longest official names are ~30 characters)
+MAX_NAME_LENGTH = 100
+
+
+def _show(value) -> str:
+    """``repr(value)`` cut to a readable length for messages."""
+    text = repr(value)
+    return text if len(text) <= _SHOW_MAX else f"{text[:_SHOW_MAX - 1]}… ({len(str(value)):,} characters)"
+
+
 def _describe(value) -> str:
-    return "None" if value is None else f"{type(value).__name__} {value!r}"
+    return "None" if value is None else f"{type(value).__name__} {_show(value)}"
 
 
 def _format_suggestions(items: list[tuple[str, Area]]) -> str:
@@ -387,7 +399,10 @@ class AreaRegistry:
             raise self._type_error(value)
         text = _clean(value)
         if not text:
-            raise AreaNotFoundError(f"empty area {value!r} — {_HINT}", input=value)
+            raise AreaNotFoundError(f"empty area {_show(value)} — {_HINT}", input=value)
+        if len(text) > MAX_NAME_LENGTH:
+            raise AreaNotFoundError(f"unknown area {_show(value)}: too long to be an area name or code — {_HINT}",
+                                    input=value)
 
         if text.casefold() == COUNTRY_CODE.casefold():
             return self._country
@@ -399,7 +414,7 @@ class AreaRegistry:
     def _accept(self, value, area: Area, allow_historical: bool) -> Area:
         if area.historical and not allow_historical:
             successor = self._areas.get(area.successor_code) if area.successor_code else None
-            msg = (f"{value!r} is {area.name_fi} ({area.statfin_code}), a former municipality "
+            msg = (f"{_show(value)} is {area.name_fi} ({area.statfin_code}), a former municipality "
                    f"not in the {DIVISION[:4]} division")
             if area.valid_to:
                 msg += f" (it existed until {area.valid_to})"
@@ -407,7 +422,6 @@ class AreaRegistry:
                 msg += f"; it merged into {successor} — did you mean {successor.name_fi!r}?"
             else:
                 msg += "; no successor is recorded in the registry."
-            msg += " Pass allow_historical=True to get the former municipality."
             raise HistoricalAreaError(msg, input=value, suggestions=[successor] if successor else [area])
         return area
 
@@ -438,7 +452,7 @@ class AreaRegistry:
         suggestions = suggestions[:3]
         what = (f"no {shown_kind} has code {code!r}" if len(digits) <= width
                 else f"{digits!r} is too long for a {kind} code ({width} digits)")
-        msg = f"unknown area {value!r} — {what}"
+        msg = f"unknown area {_show(value)} — {what}"
         if kind == "region":
             msg += (f" (region codes: {', '.join(a.code for a in self.regions())}; "
                     "municipality codes have 3 digits or the prefix KU)")
@@ -453,7 +467,7 @@ class AreaRegistry:
         if len(chosen) > 1:
             listed = _format_suggestions([(hits[a.code], a) for a in chosen])
             raise AmbiguousAreaError(
-                f"ambiguous area {value!r} — it names {len(chosen)} areas: {listed}; give the code instead",
+                f"ambiguous area {_show(value)} — it names {len(chosen)} areas: {listed}; give the code instead",
                 input=value, suggestions=chosen)
         return self._accept(value, chosen[0], allow_historical)
 
@@ -467,9 +481,9 @@ class AreaRegistry:
             return self._pick(value, hits, allow_historical)
         suggestions = self._suggest_names(text)
         if suggestions:
-            msg = f"unknown area {value!r} — did you mean: {_format_suggestions(suggestions)}?"
+            msg = f"unknown area {_show(value)} — did you mean: {_format_suggestions(suggestions)}?"
         else:
-            msg = f"unknown area {value!r} — no close match; {_HINT}"
+            msg = f"unknown area {_show(value)} — no close match; {_HINT}"
         raise AreaNotFoundError(msg, input=value, suggestions=[a for _, a in suggestions])
 
     def _suggest_names(self, text: str, n: int = 3) -> list[tuple[str, Area]]:

@@ -92,10 +92,15 @@ def cc_by(note: str) -> list[dict]:
 
 
 def registry_frame() -> pd.DataFrame:
-    """The project's area registry (2026 division + the two historical municipalities)."""
+    """The project's area registry: the 2026 division + the two historical municipalities of
+    the 2020 division (not the earlier mergers tools/derive-municipal-mergers records)."""
     from helpers import regions
 
-    return regions.to_frame(include_historical=True)
+    reg = regions.registry()
+    frame = regions.to_frame(include_historical=True)
+    derived = {a.code for a in reg.municipalities(include_historical=True)
+               if a.historical and (reg.note(a) or "").startswith("Derived:")}
+    return frame[~((frame["kind"] == "municipality") & frame["code"].isin(derived))].reset_index(drop=True)
 
 
 def municipality_names(frame: pd.DataFrame | None = None) -> dict[str, str]:

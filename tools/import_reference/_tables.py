@@ -116,13 +116,15 @@ def registry_municipalities_2020() -> dict[str, str]:
     """code -> Finnish name of the 310 municipalities of the 2020 division.
 
     That is the registry's 308 municipalities of 2026 plus its two former municipalities
-    (099 Honkajoki, merged 2021; 588 Pertunmaa), which together are exactly the 2020
-    division; converters check a source's municipality set against this.
+    of the 2020 division (099 Honkajoki, merged 2021; 588 Pertunmaa) — not the earlier
+    mergers that tools/derive-municipal-mergers records (their notes start "Derived:").
+    Converters check a source's municipality set against this.
     """
     from helpers import regions
 
-    munis = regions.registry().municipalities(include_historical=True)
-    return {a.code: a.name_fi for a in munis}
+    reg = regions.registry()
+    munis = reg.municipalities(include_historical=True)
+    return {a.code: a.name_fi for a in munis if not (a.historical and (reg.note(a) or "").startswith("Derived:"))}
 
 
 def region_name_fi(code: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,94 @@ from .base import RunnerInputError, check_set_name
 
 #: the set single runs (``workbooks run NOTEBOOK``) are published in; merged, never replaced
 ADHOC_SET = "adhoc"
+#: set names the runner uses itself: a schedule set with one of them would replace its files
+RESERVED_SET_NAMES = frozenset({ADHOC_SET, "assets", "index", "static"})
+#: limits that keep a mistaken schedule from running for minutes or exhausting memory
+MAX_SCHEDULE_BYTES = 1_000_000
+MAX_ALIASES = 100
+MAX_EXPANDED_NODES = 200_000
+MAX_RUNS_PER_SET = 5_000
+
+
+class _ScheduleLoader(yaml.SafeLoader):
+    """YAML for schedules: a value such as ``010`` stays the string "010" (YAML 1.1 would read
+    it as octal 8, so ``area: 010`` would silently mean region 08), and at most
+    :data:`MAX_ALIASES` aliases are accepted (nested aliases can expand to billions of runs)."""
+
+    aliases = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                raise yaml.YAMLError(f"more than {MAX_ALIASES} aliases (*name); write the runs out "
+                                     "or use an {each: [...]} generator")
+        return super().compose_node(parent, index)
+
+
+# integers keep YAML 1.1 forms except those with a leading zero, which stay strings (codes)
+_ScheduleLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_ScheduleLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*))$"), list("-+0123456789"))
+
+
+def _read_schedule(path: Path) -> Any:
+    """The parsed schedule file, or RunnerInputError naming what is wrong with the file."""
+    if not path.exists():
+        raise RunnerInputError(f"no schedule file at {path}")
+    if not path.is_file():
+        raise RunnerInputError(f"the schedule {path} is not a file (a directory?); give a .yaml file")
+    size = path.stat().st_size
+    if size > MAX_SCHEDULE_BYTES:
+        raise RunnerInputError(f"the schedule {path.name} is {size:,} bytes; a schedule is a short YAML file "
+                               f"(limit {MAX_SCHEDULE_BYTES:,} bytes) — use {{each: ...}} generators")
+    data = path.read_bytes()
+    if b"\0" in data:
+        raise RunnerInputError(f"the schedule {path.name} is not a text file (it contains NUL bytes)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start:exc.start + 1]
+        raise RunnerInputError(f"the schedule {path.name} is not UTF-8 (byte {exc.start}: {bad!r}); save it as "
+                               "UTF-8 — Finnish and Swedish letters (ä, ö, å) need it") from None
+    try:
+        loader = _ScheduleLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return {}
+            size = _expanded_size(node, {}, set())
+            if size > MAX_EXPANDED_NODES:
+                raise RunnerInputError(f"the schedule {path.name} expands to {size:,} YAML nodes through its aliases "
+                                       f"(limit {MAX_EXPANDED_NODES:,}); write the runs out or use generators")
+            return loader.construct_document(node) or {}
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        raise RunnerInputError(f"schedule {path.name} is not valid YAML: {exc}") from None
+
+
+def _expanded_size(node, memo: dict[int, int], visiting: set[int]) -> int:
+    """How many nodes ``node`` becomes once every alias is expanded (shared nodes count each
+    time they are used) — computed without expanding anything."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if key in visiting:
+        raise yaml.YAMLError("a YAML alias refers to itself")
+    visiting.add(key)
+    if isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(child, memo, visiting) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_expanded_size(k, memo, visiting) + _expanded_size(v, memo, visiting) for k, v in node.value)
+    else:
+        size = 1
+    visiting.discard(key)
+    memo[key] = min(size, 10**12)
+    return memo[key]
 
 
 @dataclass(frozen=True)
@@ -74,8 +163,10 @@ def _generate(spec: Any, where: str) -> list[Any]:
     )
 
 
-def expand_values(values: Mapping[str, Any] | None, where: str = "parameters") -> list[dict[str, Any]]:
-    """Expand ``{each: ...}`` generators; several generators give every combination."""
+def expand_values(values: Mapping[str, Any] | None, where: str = "parameters",
+                  limit: int = MAX_RUNS_PER_SET) -> list[dict[str, Any]]:
+    """Expand ``{each: ...}`` generators; several generators give every combination (at
+    most ``limit`` of them: a larger cross product is refused before it is built)."""
     values = dict(values or {})
     axes: list[tuple[str, list[Any]]] = []
     for name, value in values.items():
@@ -87,6 +178,13 @@ def expand_values(values: Mapping[str, Any] | None, where: str = "parameters") -
             axes.append((name, [value]))
     if not axes:
         return [{}]
+    total = 1
+    for _, vals in axes:
+        total *= len(vals)
+    if total > limit:
+        sizes = " × ".join(f"{len(v)} {n}" for n, v in axes if len(v) > 1)
+        raise RunnerInputError(f"{where}: the generators make {total:,} runs ({sizes}); a set may have at most "
+                               f"{limit:,} — split it into several sets")
     names = [n for n, _ in axes]
     return [dict(zip(names, combo)) for combo in itertools.product(*(v for _, v in axes))]
 
@@ -95,6 +193,9 @@ def _runs(set_name: str, entries: list, problems: list[str]) -> list[RunRequest]
     """The requests of one set's ``runs`` list; what is wrong goes to ``problems``."""
     runs: list[RunRequest] = []
     for i, entry in enumerate(entries):
+        if len(runs) > MAX_RUNS_PER_SET:
+            problems.append(f"set {set_name!r} has more than {MAX_RUNS_PER_SET:,} runs; split it into several sets")
+            break
         where = f"set {set_name!r} run {i + 1}"
         if isinstance(entry, str):
             entry = {"workbook": entry}
@@ -120,43 +221,68 @@ def _runs(set_name: str, entries: list, problems: list[str]) -> list[RunRequest]
     return runs
 
 
-def load_schedule(path: Path | str | None = None) -> dict[str, SetSpec]:
-    """Every set in the schedule file, with generators expanded."""
+@dataclass(frozen=True)
+class Schedule:
+    """Every set of a schedule file — also the broken ones, each with its own problems — so
+    that a mistake in one set neither hides the others' problems nor blocks a valid set."""
+
+    path: Path
+    sets: dict[str, SetSpec]
+    problems: dict[str, list[str]]  # set name -> what is wrong with it
+
+    def get(self, name: str) -> SetSpec:
+        if name in self.problems:
+            raise RunnerInputError([f"set {name!r} in {self.path.name}: {p}" for p in self.problems[name]])
+        if name not in self.sets:
+            known = sorted(set(self.sets) | set(self.problems))
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" — did you mean {close[0]!r}?" if close else ""
+            raise RunnerInputError(f"unknown set {name!r}{hint} (sets in the schedule: {', '.join(known)})")
+        return self.sets[name]
+
+
+def read_schedule(path: Path | str | None = None) -> Schedule:
+    """Parse the schedule file: file-level problems raise :class:`RunnerInputError`; each
+    set's own problems are collected per set."""
     path = Path(path) if path else schedule_file()
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise RunnerInputError(f"no schedule file at {path}") from None
-    except yaml.YAMLError as exc:
-        raise RunnerInputError(f"schedule {path.name} is not valid YAML: {exc}") from None
+    raw = _read_schedule(path)
     sets_raw = raw.get("sets") if isinstance(raw, Mapping) else None
     if not isinstance(sets_raw, Mapping) or not sets_raw:
         raise RunnerInputError(f"schedule {path.name} needs a mapping 'sets: {{name: {{runs: [...]}}}}'")
     sets: dict[str, SetSpec] = {}
-    problems: list[str] = []
+    problems: dict[str, list[str]] = {}
     for set_name, spec in sets_raw.items():
+        name = str(set_name)
+        mine: list[str] = []
         try:
-            check_set_name(str(set_name))
+            check_set_name(name)
         except ValueError as exc:
-            problems.append(f"schedule: {exc}")
-            continue
+            mine.append(str(exc))
+        if name in RESERVED_SET_NAMES:
+            mine.append(f"the name {name!r} is reserved (the runner uses it: {', '.join(sorted(RESERVED_SET_NAMES))}); "
+                        "choose another set name")
         if not isinstance(spec, Mapping) or not isinstance(spec.get("runs"), list):
-            problems.append(f"schedule set {set_name!r} needs a list 'runs'")
-            continue
-        runs = _runs(str(set_name), spec["runs"], problems)
-        sets[str(set_name)] = SetSpec(str(set_name), str(spec.get("description", "")).strip(), tuple(runs))
-    if problems:
-        raise RunnerInputError(problems)
-    return sets
+            mine.append("needs a list 'runs'")
+        runs = _runs(name, spec["runs"], mine) if not mine else []
+        if mine:
+            problems[name] = mine
+        else:
+            sets[name] = SetSpec(name, str(spec.get("description", "")).strip(), tuple(runs))
+    return Schedule(path, sets, problems)
+
+
+def load_schedule(path: Path | str | None = None) -> dict[str, SetSpec]:
+    """Every set in the schedule file, with generators expanded; any problem in any set raises
+    (one :class:`RunnerInputError` listing all of them)."""
+    schedule = read_schedule(path)
+    if schedule.problems:
+        raise RunnerInputError([f"set {n!r}: {p}" for n, ps in schedule.problems.items() for p in ps])
+    return schedule.sets
 
 
 def get_set(name: str, path: Path | str | None = None) -> SetSpec:
-    sets = load_schedule(path)
-    if name not in sets:
-        close = difflib.get_close_matches(name, list(sets), n=1)
-        hint = f" — did you mean {close[0]!r}?" if close else ""
-        raise RunnerInputError(f"unknown set {name!r}{hint} (sets in the schedule: {', '.join(sets)})")
-    return sets[name]
+    """One set of the schedule; only that set's own problems make it fail."""
+    return read_schedule(path).get(name)
 
 
 def parse_assignments(items: Iterable[str] | None) -> dict[str, str]:

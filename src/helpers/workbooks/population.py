@@ -77,8 +77,9 @@ def population_units(snap, *, check_totals: bool = True) -> pd.DataFrame:
     p19 = _population(snap.load(POP_2019), POP_2019)
     p23 = _population(snap.load(POP_2023), POP_2023)
     rows = []
+    # the former municipalities these two tables hold (the registry also records earlier mergers)
     hist = {a.code: a for a in regions.areas(include_historical=True)
-            if a.kind == "municipality" and a.historical}
+            if a.kind == "municipality" and a.historical and (a.code in p19.index or a.code in p23.index)}
     merged_into: dict[str, list] = {}
     for a in hist.values():
         if a.successor_code:
@@ -131,7 +132,7 @@ def historical_municipalities(snap) -> pd.DataFrame:
     p23 = _population(snap.load(POP_2023), POP_2023)
     rows = []
     for a in regions.areas(include_historical=True):
-        if a.kind != "municipality" or not a.historical:
+        if a.kind != "municipality" or not a.historical or not (a.code in p19.index or a.code in p23.index):
             continue
         if a.successor_code:
             succ = regions.resolve(a.successor_code)

@@ -1,0 +1,79 @@
+"""Schedule files a cron job or a careless edit produces: every problem named clearly, fast,
+and only the broken set refused (helpers.runner.schedule)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from helpers import runner
+from helpers.runner import schedule
+
+GOOD = "sets:\n  ok:\n    runs:\n      - workbook: region_profile\n        parameters: {area: MK02}\n"
+
+
+def _write(tmp_path, text: str | bytes, name: str = "schedule.yaml"):
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def test_a_latin1_file_is_named_not_a_traceback(tmp_path):
+    path = _write(tmp_path, "sets:\n  ok:\n    description: Pöytyä\n    runs: [region_profile]\n".encode("latin-1"))
+    with pytest.raises(runner.RunnerInputError, match="not UTF-8 .*save it as UTF-8"):
+        runner.load_schedule(path)
+
+
+def test_a_directory_and_a_binary_file(tmp_path):
+    with pytest.raises(runner.RunnerInputError, match="not a file"):
+        runner.load_schedule(tmp_path)
+    with pytest.raises(runner.RunnerInputError, match="not a text file"):
+        runner.load_schedule(_write(tmp_path, b"\x89PNG\r\n\x1a\n\0\0\0"))
+    with pytest.raises(runner.RunnerInputError, match="no schedule file"):
+        runner.load_schedule(tmp_path / "missing.yaml")
+
+
+def test_an_alias_bomb_fails_in_well_under_a_second(tmp_path):
+    lines = ["a0: &a0 [x]"] + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]
+    lines += ["sets:", "  bomb:", "    runs: *a9"]
+    t0 = time.monotonic()
+    with pytest.raises(runner.RunnerInputError, match=r"expands to [\d,]{13} YAML nodes through its aliases"):
+        runner.load_schedule(_write(tmp_path, "\n".join(lines) + "\n"))
+    assert time.monotonic() - t0 < 1.0
+    many = ["a: &a [x]", "sets:", "  s:", "    runs:"] + ["      - *a"] * 101
+    with pytest.raises(runner.RunnerInputError, match="more than 100 aliases"):
+        runner.load_schedule(_write(tmp_path, "\n".join(many) + "\n"))
+
+
+def test_a_huge_cross_product_is_refused_before_it_is_built(tmp_path):
+    text = ("sets:\n  huge:\n    runs:\n      - workbook: region_profile\n        parameters:\n"
+            "          area: {each: municipalities}\n          compare_to: {each: regions}\n"
+            "          snapshot: {each: [a, b, c, d, e, f, g, h, i, j, k, l]}\n")
+    t0 = time.monotonic()
+    with pytest.raises(runner.RunnerInputError, match=r"70,224 runs \(308 area × 19 compare_to × 12 snapshot\)"):
+        runner.load_schedule(_write(tmp_path, text))
+    assert time.monotonic() - t0 < 2.0
+
+
+def test_a_broken_set_does_not_block_a_valid_one_and_every_problem_is_listed(tmp_path):
+    text = GOOD + ("  broken:\n    runs:\n      - workbook: region_profile\n        colour: blue\n"
+                   "      - {parameters: {area: MK02}}\n  adhoc:\n    runs: [region_profile]\n")
+    path = _write(tmp_path, text)
+    assert [r.values for r in runner.get_set("ok", path).runs] == [{"area": "MK02"}]
+    with pytest.raises(runner.RunnerInputError) as exc:
+        runner.get_set("broken", path)
+    assert len(exc.value.problems) == 2 and "unknown keys ['colour']" in str(exc.value) and "needs 'workbook'" in str(exc.value)
+    with pytest.raises(runner.RunnerInputError, match="'adhoc' is reserved"):
+        runner.get_set("adhoc", path)
+    with pytest.raises(runner.RunnerInputError) as exc:  # the strict reader lists them all
+        runner.load_schedule(path)
+    assert len(exc.value.problems) == 3
+
+
+def test_leading_zero_codes_stay_codes(tmp_path):
+    text = ("sets:\n  codes:\n    runs:\n      - workbook: region_profile\n"
+            "        parameters: {area: 010, compare_to: SSS}\n")
+    spec = runner.get_set("codes", _write(tmp_path, text))
+    assert spec.runs[0].values["area"] == "010"  # YAML 1.1 would have read octal 8
+    assert schedule.expand_values({"n": 12})[0]["n"] == 12
