@@ -49,10 +49,12 @@ __all__ = [
     "line_chart",
     "choropleth",
     "locator_map",
+    "point_map",
 ]
 
 from .charts import bar_chart, line_chart
 from .maps import choropleth, locator_map
+from .points import point_map
 from .stacked import category_bar_chart, stacked_bar_chart  # noqa: F401 - re-exported
 from .style import (
     BASE_COLOUR,
