@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from helpers import display, regions
-from helpers.workbooks import business, context, industry
 from helpers.snapshot import Snapshot
 from helpers.sources.statfin import parse_jsonstat2
+from helpers.workbooks import business, context, industry
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "snapshot_clusters"
 

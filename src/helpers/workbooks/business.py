@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -132,7 +132,8 @@ def tidy_statfin(frame: pd.DataFrame, *, roles: Mapping[str, str] | None = None,
     if "measure" in found:
         codes = work[found["measure"]].astype(str).to_numpy()
         labels = work[f"{found['measure']}_label"].astype(str).to_numpy()
-        out["measure"] = [content_measure(c, lab) or (None if _is_ratio(c, lab) else c) for c, lab in zip(codes, labels)]
+        out["measure"] = [content_measure(c, lab) or (None if _is_ratio(c, lab) else c)
+                          for c, lab in zip(codes, labels)]
         out["measure_label"] = labels
     else:
         out["measure"] = default_measure

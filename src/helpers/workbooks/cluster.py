@@ -2,9 +2,14 @@
 register, the R&D comparison and the live business-register and jobs sections.
 
 :func:`common` computes those parts for a run into a :class:`ClusterParts`; the workbook
-modules add their own sections and key figures. The functions below it each show one part
-(the last expression of one notebook cell). Nothing here invents a value: a section whose
-data is not pinned shows one note naming the dataset and the command that pulls it.
+modules add their own sections and key figures. The offline measurements they share live in
+their own modules: :mod:`.cluster_paavo` (jobs by section and LQs, 2017), :mod:`.cluster_tol5`
+(national size at TOL 5-digit level), :mod:`.cluster_eurostat` (section employment 2000–2017),
+:mod:`.cluster_claims` (the claims against official totals); the ICT workbook adds
+:mod:`.cluster_tem` and :mod:`.cluster_postal`. The functions below :func:`common` each show
+one part (the last expression of one notebook cell). Nothing here invents a value: the live
+section shows one note naming the datasets that are not pinned and the command that pulls
+them; a part whose resource is missing from the snapshot a run reads shows one line saying so.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from .. import display, plotting, provenance
+from ..i18n import _
 from . import business, context, industry
 
 RD = "rd_expenditure_subregion"
@@ -30,6 +36,7 @@ class LiveSection:
     note: str | None
     start: int | None = None
     end: int | None = None
+    pinned: bool = False
 
     @property
     def resource(self) -> str | None:
@@ -54,13 +61,17 @@ class ClusterParts:
     snapshot: Any = field(repr=False, default=None)
     lq: pd.DataFrame | None = None
     jobs_lq: pd.DataFrame | None = None
+    claims: pd.DataFrame | None = None  # the snapshot's cluster_claims, as published
 
 
 def live(area, kind: str, snap, start: int | None, end: int | None) -> LiveSection:
     """The live ``kind`` dataset ("business", "jobs", "occupations") for ``area``."""
+    from .. import notebook
+
     dataset, note = business.dataset_for(area, kind)
     data, missing = business.load_live(dataset, snap, area=area)
-    sec = LiveSection(dataset, data, note or missing)
+    pinned = dataset is not None and notebook.dataset_resource(dataset) in snap.names()
+    sec = LiveSection(dataset, data, note or missing, pinned=pinned)
     if data is not None:
         sec.start, sec.end = business.year_window(data, start, end)
     return sec
@@ -71,14 +82,15 @@ def common(params, snap, cluster: str) -> ClusterParts:
     area, compare = params["area"], params["compare_to"]
     codes = industry.load_codelist(cluster)
     verdicts = industry.load_verdicts(cluster)
-    register = industry.claims_register(snap.load(CLAIMS), verdicts)
+    claims = snap.load(CLAIMS)
+    register = industry.claims_register(claims, verdicts)
     rd = context.rd_one_release(snap.load(RD))
     years = (params["rd_start_year"], params["rd_end_year"])
     parts = ClusterParts(
         area=area, compare_to=compare, scope=params["scope"], codes=codes, verdicts=verdicts,
         register=register, rd=rd, rd_area=context.rd_summary(rd, area, *years), rd_years=years,
         business=live(area, "business", snap, params["start_year"], params["end_year"]),
-        jobs=live(area, "jobs", snap, params["start_year"], params["end_year"]), snapshot=snap)
+        jobs=live(area, "jobs", snap, params["start_year"], params["end_year"]), snapshot=snap, claims=claims)
     biz, ref = parts.business, compare.statfin_code
     if biz.data is not None and ref in set(biz.data["area"]):
         others = [a for a in biz.data["area"].unique() if a != ref]
@@ -91,21 +103,62 @@ def common(params, snap, cluster: str) -> ClusterParts:
     return parts
 
 
+def optional(snap, names, build):
+    """``(build(), None)`` when every resource in ``names`` is in the snapshot the run reads,
+    else ``(None, note)``: a snapshot other than the pinned one (a test snapshot, an older
+    copy) may lack a resource, and the part is then left out with one line saying so."""
+    missing = [n for n in names if n not in snap.names()]
+    if missing:
+        return None, _("The snapshot this run reads has no {names}; this part is left out.").format(
+            names=", ".join(f"`{n}`" for n in missing))
+    return build(), None
+
+
+def when(part, note: str | None, show, *args, **kwargs):
+    """``show(part, ...)``, or the note when the part is missing."""
+    if part is None:
+        return display.markdown(note or _("No data."))
+    return show(part, *args, **kwargs)
+
+
 # ----------------------------------------------------------------------------- shown parts
+
+
+def display_name(area) -> str:
+    """An area's name for readers: a municipality's Finnish name with its Swedish one where it
+    differs (Kemiönsaari / Kimitoön), a region's Finnish name, "the whole country"."""
+    if area.kind == "country":
+        return _("the whole country")
+    if area.kind == "municipality" and area.name_sv not in (None, "", area.name_fi):
+        return f"{area.name_fi} / {area.name_sv}"
+    return area.name_fi
+
+
+def _description(parts: ClusterParts) -> str:
+    return parts.codes.scopes[parts.scope]["description"].rstrip(".")
 
 
 def run_line(parts: ClusterParts):
     a, c = parts.area, parts.compare_to
-    return display.markdown(f"**Area:** {a.label} ({a.statfin_code}); compared with {c.label}; "
-                            f"definition: {parts.scope}.")
+    return display.markdown(_("**Area:** {area} ({code}); compared with {compare}; definition: {scope}.").format(
+        area=display_name(a), code=a.statfin_code, compare=display_name(c), scope=_description(parts)))
+
+
+#: reader's headers of the code-list columns
+CODELIST_HEADERS = {"code": "Code", "group": "Group", "name_fi": "Name in Finnish", "name_en": "Name in English",
+                    "section": "TOL section", "scope": "Definition", "rationale": "Why it is included"}
 
 
 def codelist_table(parts: ClusterParts, columns: list[str]):
     codes = parts.codes
-    intro = (f"Code list {codes.id}, version {codes.version} ({codes.date}). Classification: "
-             f"{codes.citation}. Definition used in this run: **{parts.scope}** — "
-             f"{codes.scopes[parts.scope]['description']}.")
-    return display.markdown(intro + "\n\n" + display.markdown_table(codes.to_frame()[columns]))
+    intro = _("Code list version {version} ({date}). Classification: {citation}. Definition used in this run: "
+              "**{scope}** — {description}.").format(
+        version=codes.version, date=codes.date, citation=codes.citation, scope=parts.scope,
+        description=_description(parts))
+    frame = codes.to_frame()[columns]
+    shown = frame.rename(columns={c: _(CODELIST_HEADERS[c]) for c in columns})
+    return display.table(shown, name=f"codelist_{codes.id}", title=codes.title, intro=intro, data=frame,
+                         source=codes.citation)
 
 
 def rd_note(parts: ClusterParts) -> str:
@@ -135,23 +188,55 @@ def rd_chart(parts: ClusterParts):
         source=provenance.source_caption([RD], parts.snapshot))
 
 
+def live_note(*sections: LiveSection):
+    """The live section's one note: which live-only datasets the run lacks and the command
+    that pulls them (None when every one is pinned). A section that has no dataset at the
+    area's level (municipal data outside Varsinais-Suomi) adds its own sentence."""
+    lacking = [s for s in sections if s.data is None]
+    if not lacking:
+        return None
+    unpinned = list(dict.fromkeys(s.dataset for s in lacking if s.dataset and not s.pinned))
+    other = list(dict.fromkeys(s.note for s in lacking if not s.dataset or s.pinned))
+    text = []
+    if unpinned:
+        text.append(_("**Not in this snapshot:** {datasets}. This section needs data that can only be pulled live "
+                      "from Statistics Finland. With network access run `workbooks data refresh {first}` (and the "
+                      "same for the others), then run this workbook again. Nothing is shown in its place.").format(
+            datasets=", ".join(f"`{d}`" for d in unpinned), first=unpinned[0]))
+    text += [n for n in other if n]
+    return display.markdown("\n\n".join(text))
+
+
 def note_or(section: LiveSection, shown):
-    """The section's note when its data is missing, else ``shown()``."""
+    """``shown()`` when the section's data is pinned; nothing otherwise (:func:`live_note`
+    has said why, once)."""
     if section.data is None:
-        return display.markdown(section.note or "No data.")
+        return None
     return shown()
+
+
+#: reader's headers of the live tables' columns (business.cluster_table, cluster_lq)
+LIVE_HEADERS = {"code": "Code", "industry": "Industry", "area": "Area", "e_ir": "In the industry, area",
+                "e_r": "All industries, area", "e_iN": "In the industry, comparison area",
+                "e_N": "All industries, comparison area", "lq": "Location quotient", "occupation": "Occupation"}
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the reader's headers (:data:`LIVE_HEADERS`; years stay as they are)."""
+    return frame.rename(columns={c: _(LIVE_HEADERS[c]) for c in frame.columns if c in LIVE_HEADERS})
 
 
 def business_tables(parts: ClusterParts):
     biz, area = parts.business, parts.area
 
     def shown():
-        units = {"establishments": "number", "personnel": "staff-years", "turnover": "EUR 1 000"}
+        units = {"establishments": _("number"), "personnel": _("staff-years"), "turnover": _("EUR 1 000")}
+        names = {"establishments": _("Establishments"), "personnel": _("Personnel"), "turnover": _("Turnover")}
         out = []
         for measure, unit in units.items():
             t = business.cluster_table(biz.data, parts.codes, parts.scope, area.statfin_code, measure)
-            out.append(f"**{measure.capitalize()}** ({unit}), {biz.start}–{biz.end}\n\n"
-                       + display.markdown_table(t.reset_index()))
+            out.append(f"**{names[measure]}** ({unit}), {biz.start}–{biz.end}\n\n"
+                       + display.markdown_table(readable(t.reset_index())))
         return display.markdown("\n\n".join(out))
 
     return note_or(biz, shown)
@@ -159,11 +244,14 @@ def business_tables(parts: ClusterParts):
 
 def lq_table(parts: ClusterParts):
     if parts.business.data is None:
-        return display.markdown(parts.business.note or "")
+        return None
     if parts.lq is None:
-        return display.markdown(f"{parts.compare_to.label} is not in this table; location quotients need it.")
+        return display.markdown(_("{area} is not in this table; location quotients need it.").format(
+            area=parts.compare_to.label))
     rows = parts.lq[parts.lq["area"] == parts.area.statfin_code].reset_index(drop=True)
-    return display.table(rows, decimals=2)
+    return display.table(readable(rows), decimals=2, name="cluster_lq_personnel",
+                         title=_("Location quotients of personnel, {year}").format(year=parts.business.end),
+                         source=provenance.source_caption([parts.business.resource], parts.snapshot), data=rows)
 
 
 def lq_chart(parts: ClusterParts, what: str):
@@ -173,8 +261,9 @@ def lq_chart(parts: ClusterParts, what: str):
     names = dict(zip(biz.data["area"], biz.data["area_label"]))
     bars = parts.lq[parts.lq["industry"] == industry.CLUSTER_TOTAL].set_index("area")["lq"].rename(index=names)
     return plotting.bar_chart(
-        bars, title=f"Location quotient of the {what} (personnel), {biz.end}, against {parts.compare_to.label}",
-        value_label="Location quotient", missing_text="suppressed",
+        bars, title=_("Location quotient of the {what} (personnel), {year}, against {ref}").format(
+            what=what, year=biz.end, ref=parts.compare_to.label),
+        value_label=_("Location quotient"), missing_text=_("suppressed"),
         highlight=parts.area.label if parts.area.label in bars.index else None,
         source=provenance.source_caption([biz.resource], parts.snapshot))
 
@@ -184,9 +273,9 @@ def jobs_tables(parts: ClusterParts):
 
     def shown():
         t = business.cluster_table(jobs.data, parts.codes, parts.scope, area.statfin_code, "jobs")
-        text = display.markdown_table(t.reset_index())
+        text = display.markdown_table(readable(t.reset_index()))
         if parts.jobs_lq is not None:
-            text += "\n\n" + display.markdown_table(parts.jobs_lq, decimals=2)
+            text += "\n\n" + display.markdown_table(readable(parts.jobs_lq), decimals=2)
         return display.markdown(text)
 
     return note_or(jobs, shown)

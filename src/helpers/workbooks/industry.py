@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
 
 import pandas as pd
 import yaml
 
 from .. import paths
+from ..i18n import N_
 
 CODELIST_DIR = paths.package_dir() / "codelists"
 #: short names of the shipped code lists -> file
@@ -53,6 +54,7 @@ class Industry:
     rationale: str
     level: str = ""
     group: str = ""
+    short_en: str = ""  # a short English name for chart legends (optional)
 
     @property
     def statfin_code(self) -> str:
@@ -133,7 +135,8 @@ def _parse_codelist(raw, where: str) -> CodeList:
         industries.append(Industry(code=code, name_fi=str(c["name_fi"]), name_en=str(c["name_en"]),
                                    section=str(c["section"]), scope=str(c["scope"]),
                                    rationale=" ".join(str(c["rationale"]).split()),
-                                   level=str(c.get("level", "")), group=str(c.get("group", ""))))
+                                   level=str(c.get("level", "")), group=str(c.get("group", "")),
+                                   short_en=str(c.get("short_en", ""))))
     known_scopes = {i.scope for i in industries}
     known_groups = {i.group for i in industries}
     for name, spec in scopes.items():
@@ -175,23 +178,38 @@ def load_codelist(name: str) -> CodeList:
 
 # ================================================================================ claims
 
-#: verdict statuses used in cluster_claim_verdicts.csv
+#: verdict statuses used in cluster_claim_verdicts.csv (``status``: what the search of the
+#: sources found), with the reader's wording
 VERDICT_STATUSES = {
-    "not_found": "the figure as quoted was not found in any source",
-    "found_not_official": "found as published, but no official statistic stands behind it",
-    "checkable_live": "official data can test it once the live dataset is pinned",
-    "definition": "a definition, not a measurable claim",
+    "not_found": N_("Not found: the figure as quoted is in no source"),
+    "found_not_official": N_("Found as published; no official statistic behind it"),
+    "checkable_live": N_("Found as published; the live business statistics can test it"),
+    "definition": N_("A definition, not a measurable claim"),
+}
+#: ``official_check``: what the pinned official totals say about the claim, with the reader's wording
+OFFICIAL_CHECKS = {
+    "within_bounds": N_("Possible: inside the official bounds, not confirmed"),
+    "on_the_high_side": N_("Not confirmed: official totals point lower"),
+    "order_of_magnitude": N_("Same order of magnitude; a different year"),
+    "not_decidable": N_("Official figures cannot decide it"),
+    "definition": N_("A definition: nothing to measure"),
 }
 
 
 def load_verdicts(cluster: str | None = None, path: str | Path | None = None) -> pd.DataFrame:
-    """The verdict table (all text), optionally for one cluster (``life_science`` / ``ict``)."""
+    """The verdict table (all text), optionally for one cluster (``life_science`` / ``ict``):
+    the claim, its sources' ``status`` and ``verdict``, and the re-judgement against the pinned
+    official totals (``official_check``, ``official_basis``, ``official_verdict``)."""
     frame = pd.read_csv(path or VERDICTS_FILE, dtype=str, keep_default_na=False)
     bad = sorted(set(frame["status"]) - set(VERDICT_STATUSES))
     if bad:
         raise ValueError(f"unknown verdict status {bad}; valid: {sorted(VERDICT_STATUSES)}")
+    bad = sorted(set(frame["official_check"]) - set(OFFICIAL_CHECKS))
+    if bad:
+        raise ValueError(f"unknown official_check {bad}; valid: {sorted(OFFICIAL_CHECKS)}")
     if frame["seed_id"].duplicated().any():
-        raise ValueError(f"duplicate seed_id in verdicts: {frame.loc[frame['seed_id'].duplicated(), 'seed_id'].tolist()}")
+        dup = frame.loc[frame["seed_id"].duplicated(), "seed_id"].tolist()
+        raise ValueError(f"duplicate seed_id in verdicts: {dup}")
     if cluster is not None:
         clusters = sorted(set(frame["cluster"]))
         if cluster not in clusters:
