@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import papermill as pm
 import pytest
-
-from helpers import keyfigures
 from workbook_runs import execute_workbook  # noqa: E402
+
+from helpers import keyfigures, regions
 
 
 def read_figures(path):
@@ -34,6 +34,9 @@ def runs(tmp_path_factory):
         "MK06": _run(tmp_path_factory, "mk06", area="MK06"),
         "KU091": _run(tmp_path_factory, "ku091", area="Helsinki"),
         "KU304": _run(tmp_path_factory, "ku304", area="KU304"),
+        "KU853": _run(tmp_path_factory, "ku853", area="Åbo"),
+        "KU734": _run(tmp_path_factory, "ku734", area="Salo"),
+        "KU322": _run(tmp_path_factory, "ku322", area="Kimitoön"),
         "fixture_MK02_services": _run(tmp_path_factory, "fx_mk02", scope="services", snapshot=str(FIXTURE)),
         "fixture_MK02_core": _run(tmp_path_factory, "fx_mk02_core", snapshot=str(FIXTURE)),
     }
@@ -41,6 +44,61 @@ def runs(tmp_path_factory):
 
 def _csv(folder, name):
     return pd.read_csv(folder / f"{name}.csv", dtype=str)
+
+
+@pytest.fixture(scope="module")
+def paavo():
+    p = _csv(PINNED / "paavo", "paavo_2020_municipal")
+    p = p[p["group"] == "TP"]
+    return p.assign(value=p["value"].astype(int)).pivot_table(index=["area_kind", "area_code"], columns="variable",
+                                                               values="value")
+
+
+def _j_lq(paavo, kind, code):
+    muni = paavo.loc["municipality"]
+    row = paavo.loc[(kind, code)]
+    return (row["jobs_J"] / row["jobs_total"]) / (muni["jobs_J"].sum() / muni["jobs_total"].sum())
+
+
+def test_committed_default_report_has_every_headline_figure():
+    nb = ROOT / "notebooks" / "ict_cluster.ipynb"
+    items = keyfigures.read(nb)
+    heads = [e for e in items if e["headline"]]
+    assert [e["name"] for e in heads] == ["j_jobs_2017", "j_share_pct_2017", "j_lq_2017",
+                                         "national_ict_employed_2016", "ict_unemployed_vs_latest"]
+    assert all(e["value"] is not None for e in heads)
+    k = keyfigures.as_dict(items)
+    assert k["j_jobs_2017"] == 5180 and k["national_ict_employed_2016"] == 86484 and k["j_lq_2017"] == 0.641
+    text = nb.read_text(encoding="utf-8")
+    assert "this part is left out" not in text  # every offline section has a result for MK02
+    assert text.count("Not in this snapshot:") == 1  # the live section's one note
+
+
+def test_municipalities_offline_figures(runs, paavo):
+    for key, code in (("KU853", "853"), ("KU734", "734"), ("KU322", "322"), ("KU091", "091")):
+        k = runs[key]
+        row = paavo.loc[("municipality", code)]
+        assert k["j_jobs_2017"] == row["jobs_J"]
+        assert k["j_share_pct_2017"] == pytest.approx(100 * row["jobs_J"] / row["jobs_total"], abs=1e-3)
+        assert k["j_lq_2017"] == pytest.approx(_j_lq(paavo, "municipality", code), abs=1e-3)
+        assert k["national_ict_employed_2016"] == 86484
+    assert runs["KU853"]["j_jobs_2017"] == 3952 and runs["KU853"]["postal_subregion"] == "023"
+    assert runs["KU734"]["postal_subregion"] == "022" and runs["KU322"]["postal_subregion"] == "021"
+    assert runs["KU322"]["ict_unemployed_vs_latest"] == 492  # Varsinais-Suomi's figure, said so in the report
+    assert "postal_subregion" not in runs["KU091"]  # no postal data outside Varsinais-Suomi
+
+
+def test_region_offline_figures(runs, paavo):
+    k = runs["MK06"]
+    muni = paavo.loc["municipality"]
+    pirkanmaa = [a.code for a in regions.municipalities("06")]
+    j, total = muni.loc[pirkanmaa, "jobs_J"].sum(), muni.loc[pirkanmaa, "jobs_total"].sum()
+    assert k["j_jobs_2017"] == j  # the 2026 division (Kuhmoinen moved to Pirkanmaa in 2021)
+    assert k["j_lq_2017"] == pytest.approx((j / total) / (muni["jobs_J"].sum() / muni["jobs_total"].sum()),
+                                           abs=1e-3)
+    eu = _csv(PINNED / "cluster", "eurostat_employment_nuts3_2000_2017")
+    vs = eu[(eu["geo"] == "FI1C1") & (eu["nace"] == "J")].set_index("year")["employed"].astype(float)
+    assert k["vs_j_change_pct"] == pytest.approx(100 * (vs["2017"] / vs["2000"] - 1))
 
 
 def test_real_series_for_a_region(runs):

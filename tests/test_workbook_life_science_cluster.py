@@ -3,14 +3,15 @@ areas) and on the cluster fixture snapshot (live-only sections; HAND-MADE values
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 import papermill as pm
 import pytest
-
-from helpers import keyfigures
 from workbook_runs import execute_workbook  # noqa: E402
+
+from helpers import keyfigures, regions
 
 
 def read_figures(path):
@@ -33,6 +34,9 @@ def runs(tmp_path_factory):
         "MK06": read_figures(_run(tmp_path_factory, "mk06", area="MK06")),
         "KU091": read_figures(_run(tmp_path_factory, "ku091", area="KU091")),
         "KU304": read_figures(_run(tmp_path_factory, "ku304", area="KU304", scope="wide")),
+        "KU853": read_figures(_run(tmp_path_factory, "ku853", area="Turku")),
+        "KU734": read_figures(_run(tmp_path_factory, "ku734", area="Salo")),
+        "KU322": read_figures(_run(tmp_path_factory, "ku322", area="Kimitoön")),
         "fixture_MK02": read_figures(_run(tmp_path_factory, "fx_mk02", snapshot=str(FIXTURE))),
         "fixture_KU304": read_figures(
             _run(tmp_path_factory, "fx_ku304", area="Kustavi", snapshot=str(FIXTURE))),
@@ -41,6 +45,60 @@ def runs(tmp_path_factory):
 
 def _csv(folder, name):
     return pd.read_csv(folder / f"{name}.csv", dtype=str)
+
+
+@pytest.fixture(scope="module")
+def paavo():
+    p = _csv(PINNED / "paavo", "paavo_2020_municipal")
+    p = p[(p["group"] == "TP") & (p["area_kind"] == "municipality")]
+    return p.assign(value=p["value"].astype(int)).pivot(index="area_code", columns="variable", values="value")
+
+
+def _lq(paavo, codes, section):
+    rows = paavo.loc[codes]
+    return ((rows[f"jobs_{section}"].sum() / rows["jobs_total"].sum())
+            / (paavo[f"jobs_{section}"].sum() / paavo["jobs_total"].sum()))
+
+
+def test_committed_default_report_has_every_headline_figure():
+    nb = ROOT / "notebooks" / "life_science_cluster.ipynb"
+    items = keyfigures.read(nb)
+    heads = [e for e in items if e["headline"]]
+    assert [e["name"] for e in heads] == ["c_jobs_2017", "c_lq_2017", "m_jobs_2017", "q_jobs_2017",
+                                         "national_core_employed_2016", "claim_20pct_official_verdict"]
+    assert all(e["value"] is not None for e in heads)
+    k = keyfigures.as_dict(items)
+    assert (k["c_jobs_2017"], k["m_jobs_2017"], k["q_jobs_2017"]) == (31155, 10619, 36067)
+    assert k["national_core_employed_2016"] == 4332 + 2167 + 1679 + 859
+    assert k["implied_industrial_workforce"] == 28500
+    assert k["claim_20pct_official_verdict"].startswith("Not confirmed: official totals point lower")
+    text = nb.read_text(encoding="utf-8")
+    assert "this part is left out" not in text
+    assert text.count("Not in this snapshot:") == 1
+    shown = "".join("".join(out.get("data", {}).get("text/markdown", "")) + "".join(cell["source"])
+                    for cell in json.loads(text)["cells"] for out in cell.get("outputs", []) or [{}])
+    for internal in ("FINDINGS", "findings_ref", "seed_id", "official_data_that_could_confirm", "§"):
+        assert internal not in shown  # no internal reference reaches a reader
+
+
+def test_municipalities_offline_figures(runs, paavo):
+    for key, code in (("KU853", "853"), ("KU734", "734"), ("KU322", "322"), ("KU091", "091")):
+        k = runs[key]
+        for s in ("C", "M", "Q"):
+            assert k[f"{s.lower()}_jobs_2017"] == paavo.loc[code, f"jobs_{s}"]
+        assert k["c_lq_2017"] == pytest.approx(_lq(paavo, [code], "C"), abs=1e-3)
+        assert k["c_share_pct_2017"] == pytest.approx(100 * paavo.loc[code, "jobs_C"] / paavo.loc[code, "jobs_total"],
+                                                      abs=1e-3)
+        assert k["implied_industrial_workforce"] == 28500  # the claims are about Varsinais-Suomi whatever the area
+    assert runs["KU853"]["c_jobs_2017"] == 10191
+
+
+def test_region_offline_figures(runs, paavo):
+    k = runs["MK06"]
+    members = [a.code for a in regions.municipalities("06")]
+    assert k["c_jobs_2017"] == paavo.loc[members, "jobs_C"].sum()
+    assert k["q_lq_2017"] == pytest.approx(_lq(paavo, members, "Q"), abs=1e-3)
+    assert k["vs_manufacturing_jobs_2017"] == paavo.loc[[a.code for a in regions.municipalities("02")], "jobs_C"].sum()
 
 
 def test_region_real_series_match_the_snapshot(runs):
