@@ -152,9 +152,9 @@ CODELIST_HEADERS = {"code": "Code", "group": "Group", "name_fi": "Name in Finnis
 def codelist_table(parts: ClusterParts, columns: list[str]):
     codes = parts.codes
     intro = _("Code list version {version} ({date}). Classification: {citation}. Definition used in this run: "
-              "**{scope}** — {description}.").format(
+              "**{scope}** — {description}.\n\nWhere the definition comes from: {source}").format(
         version=codes.version, date=codes.date, citation=codes.citation, scope=parts.scope,
-        description=_description(parts))
+        description=_description(parts), source=codes.definition_source)
     frame = codes.to_frame()[columns]
     shown = frame.rename(columns={c: _(CODELIST_HEADERS[c]) for c in columns})
     return display.table(shown, name=f"codelist_{codes.id}", title=codes.title, intro=intro, data=frame,
@@ -171,9 +171,10 @@ def rd_note(parts: ClusterParts) -> str:
 
 
 def rd_releases(parts: ClusterParts):
-    releases = (parts.rd.drop_duplicates("year")[["year", "release_year", "table_ref", "release_date"]]
-                .rename(columns={"release_year": "release used"}))
-    return display.markdown(rd_note(parts) + "\n\n" + display.markdown_table(releases))
+    releases = parts.rd.drop_duplicates("year")[["year", "release_year", "table_ref", "release_date"]]
+    shown = releases.rename(columns={"year": _("Year"), "release_year": _("Release used"),
+                                     "table_ref": _("Table"), "release_date": _("Published")})
+    return display.markdown(rd_note(parts) + "\n\n" + display.markdown_table(shown, plain=(_("Release used"),)))
 
 
 def rd_chart(parts: ClusterParts):
