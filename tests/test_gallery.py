@@ -188,16 +188,19 @@ def test_report_pages_are_self_contained_escaped_and_code_only_in_the_research_v
     renderer = render.ReportRenderer()
     context = {"slug": "demo", "title": XSS, "source": "notebooks/demo.ipynb", "parameters": [("title", XSS)],
                "snapshot_version": "2026.1", "generated_at": "2026-01-02T03:04:05+00:00", "status": "ok"}
-    reader, code = renderer.render(_hand_made_notebook(), context)
+    rendered = renderer.render(_hand_made_notebook(), context)
+    reader, code = rendered.reader, rendered.code
     for page in (reader, code):
         assert "<script" not in page.lower()
         assert "alert('js')" not in page  # JavaScript outputs are dropped
         assert "&lt;script&gt;" in page
         assert re.search(r"""(src|href)=["']https?://""", page) is None  # no CDN
-        assert "script-src 'none'" in page
+        assert "script-src 'none'" in page and "default-src 'none'" in page
         assert 'href="../index.html"' in page and 'href="demo.ipynb"' in page
+        assert 'href="report.css"' in page and "<style" not in page  # the set's one stylesheet
         assert "notebooks/demo.ipynb" in page and "2026.1" in page
-        assert "data:image/png;base64," in page
+        assert 'src="demo.files/fig-1.png"' in page and "base64," not in page  # the figure's file
+    assert list(rendered.assets) == ["demo.files/fig-1.png"] and rendered.assets["demo.files/fig-1.png"] == _png()
     assert "secret_source_line" not in reader and 'href="demo.code.html"' in reader
     assert "secret_source_line" in code and 'href="demo.html"' in code
 
@@ -251,7 +254,7 @@ def test_republishing_replaces_the_set_and_keeps_other_sets(tmp_path):
     new = [_record("c")]
     publish.publish_set(tmp_path, _stage(tmp_path, "one", new, "v2"), _manifest("one", new))
     assert sorted(p.name for p in (tmp_path / "one").iterdir() if p.suffix != ".json") == [
-        "c.code.html", "c.html", "c.ipynb", "c.log", "c.thumb.png", "run.log"]
+        "c.code.html", "c.html", "c.ipynb", "c.log", "c.thumb.png", "report.css", "run.log"]
     index = (tmp_path / "index.html").read_text()
     assert 'href="one/c.html"' in index and 'href="two/b.html"' in index and 'one/a.html' not in index
 

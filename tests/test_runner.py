@@ -445,6 +445,6 @@ def test_end_to_end_the_real_data_overview_workbook(monkeypatch, tmp_path):
     assert (reports / "adhoc" / "data_overview.thumb.png").is_file()
     index = (reports / "index.html").read_text()
     assert "What the pinned snapshot holds" in index and "generated from <code>notebooks/data_overview.ipynb</code>" in index
-    for p in (reports / "adhoc").iterdir():
-        if p.suffix != ".png":
+    for p in (reports / "adhoc").rglob("*"):  # pages, notebook, figure and data files
+        if p.is_file() and p.suffix != ".png":
             assert str(ROOT) not in p.read_text(errors="replace"), p.name

@@ -6,7 +6,8 @@
 :class:`~helpers.runner.execute.RunResult` per job as it finishes). Each report is one Dask
 task that calls :func:`~helpers.runner.execute.execute_job` on a worker, in a temporary
 output directory of that worker, and returns the files it produced (executed notebook, both
-HTML pages, thumbnail, log) as bytes in its result. The client writes them into the set's
+HTML pages, thumbnail, log, the figure and data files below ``<slug>.files/`` and
+``<slug>.data/``) as bytes in its result. The client writes them into the set's
 staging directory, so publishing stays the local, atomic step it is with the local executor,
 and workers need no shared file system.
 
@@ -43,6 +44,7 @@ from .base import RunnerInputError, RunnerSetupError
 from .execute import RunResult, crashed_result, execute_job
 from .jobs import Job
 from .kernels import WorkerContext
+from .pages import is_report_path, report_files
 
 INSTALL_HINT = "pip install -e '.[dask]' (dask and distributed)"
 CONNECT_TIMEOUT_S = 10.0
@@ -145,10 +147,8 @@ def _run_remote(payload: dict[str, Any]) -> dict[str, Any]:
             result = crashed_result(job, problem, ename="WorkerMismatch")
         else:
             result = execute_job(job, _worker_context())
-        files = {}
-        for name in result.files.values():
-            if name and (out / name).is_file():
-                files[name] = (out / name).read_bytes()
+        files = {name: (out / name).read_bytes()
+                 for name in report_files(out, job.slug, result.files.values())}
         return {"result": result, "files": files, "worker_pid": os.getpid()}
     finally:
         shutil.rmtree(out, ignore_errors=True)
@@ -248,10 +248,11 @@ class DaskExecutor:
         """Write the files a task returned into the client's staging directory."""
         out = Path(job.out_dir)
         result: RunResult = remote["result"]
-        bad = [n for n in remote["files"] if Path(n).name != n or not n.startswith(job.slug + ".")]
+        bad = [n for n in remote["files"] if not is_report_path(job.slug, n)]
         if bad or result.job.slug != job.slug:
             return crashed_result(job, f"the Dask task returned files it should not have: {bad!r}")
         for name, data in remote["files"].items():
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
             (out / name).write_bytes(data)
         files = {k: (v if v in remote["files"] else None) for k, v in result.files.items()}
         return dataclasses.replace(result, job=job, files=files)

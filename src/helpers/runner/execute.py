@@ -6,10 +6,12 @@
       2. the executed notebook is read back, scrubbed (:mod:`helpers.runner.scrub`) and a
          failure is located: the cell, its id, its ``In [n]``
       3. key figures (:func:`helpers.keyfigures.read`), thumbnail, reader and researcher HTML
+         with the files they share (:mod:`helpers.runner.render`)
       4. the run's log is scrubbed; a :class:`RunResult` is returned — never an exception
 
 Every file goes into ``job.out_dir`` (the set's staging directory, or a Dask worker's temp
-dir): ``<slug>.ipynb``, ``.html``, ``.code.html``, ``.thumb.png``, ``.log``.
+dir): ``<slug>.ipynb``, ``.html``, ``.code.html``, ``.thumb.png``, ``.log``, and the
+directories ``<slug>.files/`` (figures) and ``<slug>.data/`` (CSV downloads and their index).
 A failed run's ``error`` always has one shape (:func:`run_error`).
 """
 
@@ -28,12 +30,16 @@ from .. import keyfigures, settings
 from .base import now_iso
 from .jobs import Job
 from .kernels import KERNEL_ARGS, WorkerContext
+from .pages import language
 from .render import write_thumbnail
 from .scrub import ANSI, Scrubber, scrub_file
 
 log = logging.getLogger(__name__)
 
 KERNEL_START_ATTEMPTS = 3
+#: a run's files in the manifest: pages, notebook, log, thumbnail and the data index
+#: (``<slug>.data/index.html``; None when the report has no data downloads)
+FILE_KEYS = ("html", "code_html", "ipynb", "log", "thumb", "data")
 #: messages of kernel start-up failures worth a retry (port clash, early death)
 _KERNEL_START_FAILURES = (
     "Address already in use",
@@ -63,7 +69,7 @@ class RunResult:
 
     def record(self) -> dict[str, Any]:
         """The run's entry in the set's manifest.json (what the gallery card shows)."""
-        files = {k: self.files.get(k) for k in ("html", "code_html", "ipynb", "log", "thumb")}
+        files = {k: self.files.get(k) for k in FILE_KEYS}
         return {
             "slug": self.job.slug,
             "workbook": self.job.workbook,
@@ -80,6 +86,7 @@ class RunResult:
             "error": self.error,
             "files": files,
             "thumb_size": list(self.thumb_size) if self.thumb_size else None,
+            "lang": run_lang(self.job),
         }
 
     def describe_error(self) -> str:
@@ -134,8 +141,8 @@ def execute_job(job: Job, ctx: WorkerContext, *, execute=None, more: bool = True
     the runner then leaves kernels to it."""
     out, slug = Path(job.out_dir), job.slug
     ipynb, log_path = out / f"{slug}.ipynb", out / f"{slug}.log"
-    files: dict[str, str | None] = {"ipynb": None, "html": None, "code_html": None,
-                                    "log": log_path.name, "thumb": None}
+    files: dict[str, str | None] = dict.fromkeys(FILE_KEYS)
+    files["log"] = log_path.name
     started, started_at = time.time(), now_iso()
     scrubber = ctx.scrubber_for(job)
     figures: list[dict[str, Any]] = []
@@ -308,24 +315,41 @@ def _thumbnail(nb, dest: Path, files: dict[str, str | None]) -> tuple[int, int] 
 
 def _render(nb, job: Job, ctx: WorkerContext, out: Path, files: dict[str, str | None],
             error: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Step 3c: reader and researcher HTML; a rendering failure fails a run that had none."""
+    """Step 3c: reader and researcher HTML, the figure files and data downloads they link;
+    a rendering failure fails a run that had none."""
     context = {
         "slug": job.slug, "title": job.title, "source": job.source,
         "parameters": list(job.display_parameters), "snapshot_version": job.snapshot_version,
         "generated_at": now_iso(), "status": "failed" if error else "ok",
+        "lang": run_lang(job, nb),
     }
     try:
-        reader, code = ctx.renderer.render(nb, context)
-        (out / f"{job.slug}.html").write_text(reader, encoding="utf-8")
-        (out / f"{job.slug}.code.html").write_text(code, encoding="utf-8")
+        rendered = ctx.renderer.render(nb, context)
+        written = rendered.write(out)
     except Exception as exc:  # noqa: BLE001
         log.exception("rendering HTML failed")
         if error is None:
             name = type(exc).__name__
             return run_error(name, str(exc), summary="rendering HTML failed: " + _summary(name, str(exc)))
         return error
-    files["html"], files["code_html"] = f"{job.slug}.html", f"{job.slug}.code.html"
+    files.update(written)
+    log.info("pages: %d figure(s) in %s.files/, %d data download(s) in %s.data/",
+             rendered.figures, job.slug, len(rendered.downloads), job.slug)
+    if rendered.missing_alt:
+        log.warning("%d of %d figure(s) had no alt text in their output metadata; the page uses "
+                    "the figure's title (or its place) instead", rendered.missing_alt, rendered.figures)
+    for problem in rendered.problems:
+        log.warning("%s", problem)
     return error
+
+
+def run_lang(job: Job, nb=None) -> str:
+    """The language of a run's pages: its ``lang`` parameter (given, else the workbook's
+    default as shown, else what papermill injected) when it is a language tag, else "en"."""
+    value = job.parameters.get("lang") or dict(job.display_parameters).get("lang")
+    if not value and nb is not None:
+        value = ((nb.get("metadata") or {}).get("papermill") or {}).get("parameters", {}).get("lang")
+    return language(value)
 
 
 # ============================================================================ a run that never came back
@@ -339,7 +363,7 @@ def crashed_result(job: Job, reason: str, started: float | None = None, *, ename
     now = time.time()
     started = started or now
     out = Path(job.out_dir) if job.out_dir else None
-    files: dict[str, str | None] = {"ipynb": None, "html": None, "code_html": None, "log": None, "thumb": None}
+    files: dict[str, str | None] = dict.fromkeys(FILE_KEYS)
     if out is not None and out.is_dir():
         scrubber = Scrubber.for_this_machine({job.reports_dir: "<reports>"} if job.reports_dir else None)
         log_path = out / f"{job.slug}.log"

@@ -3,7 +3,8 @@
 Runs in the parent process, once per set, after every run of the set has come back:
 
     staged set dir (reports/.staging/<set>-<pid>-<rnd>/<set>/, built by the runs)
-      ──► manifest.json written into it (merged with the earlier runs for ad-hoc sets)
+      ──► manifest.json and report.css (the set's one stylesheet) written into it
+          (merged with the earlier runs for ad-hoc sets)
       ──► index.html rendered from every published set's manifest (templates/gallery.html.j2)
       ──► reports/<set>/ exchanged with the staged dir in one renameat2(RENAME_EXCHANGE)
       ──► index.html replaced (os.replace); the old set deleted
@@ -37,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from .base import SET_NAME_RE, check_set_name, now_iso
-from .render import TEMPLATES_DIR
+from .pages import TEMPLATES_DIR, copy_report, write_stylesheet
 
 GALLERY_TEMPLATE = "gallery.html.j2"
 MANIFEST = "manifest.json"
@@ -279,15 +280,9 @@ def _merge_previous(staged: Path, previous: Mapping[str, Any] | None, published_
         if old.get("slug") in new_slugs:
             continue
         files = [f for f in (old.get("files") or {}).values() if f]
-        if not all((published_dir / f).is_file() for f in files):
-            continue
-        for f in files:
-            src, dst = published_dir / f, staged / f
-            try:
-                os.link(src, dst)
-            except OSError:
-                shutil.copy2(src, dst)
-        kept.append(old)
+        # every listed file, and the report's figure and data directories
+        if copy_report(published_dir, staged, old["slug"], files):
+            kept.append(old)
     return kept + runs
 
 
@@ -311,6 +306,7 @@ def publish_set(reports_dir: Path, staged: Path, manifest: dict, *, merge: bool 
             manifest["runs"] = _merge_previous(staged, others.get(set_name), target, list(manifest["runs"]))
             manifest["counts"] = count_runs(manifest["runs"])
         _write_atomic(staged / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode())
+        write_stylesheet(staged)
         others[set_name] = manifest
         index_tmp = staged.parent / "index.html"
         index_tmp.write_text(render_gallery(others.values()), encoding="utf-8")
@@ -328,6 +324,7 @@ def keep_failed(reports_dir: Path, staged: Path) -> Path:
     dest_root = Path(reports_dir) / FAILED
     dest_root.mkdir(parents=True, exist_ok=True)
     dest = dest_root / Path(staged).name
+    write_stylesheet(staged)  # the kept pages still look right
     old = None
     if dest.exists():
         old = dest_root / f".{dest.name}.old-{os.getpid()}"

@@ -1,33 +1,49 @@
-"""What readers see of one run: two self-contained HTML pages and a thumbnail.
+"""What readers see of one run: two light HTML pages, the files they share, a thumbnail.
 
 Runs inside the workers, right after a notebook has executed:
 
-    executed notebook ──► ReportRenderer.render() ──► <slug>.html       (readers: code hidden)
-                                                  └─► <slug>.code.html  (researchers: with code)
-                      ──► write_thumbnail()       ──► <slug>.thumb.png  (the first figure, small)
+    executed notebook ──► prepare()  (helpers.runner.prepare: figures and data out, key figures
+                      │               off the reader page)
+                      ──► ReportRenderer.render() ──► Rendered.write(out):
+                              <slug>.html            readers: code hidden
+                              <slug>.code.html       researchers: with code
+                              <slug>.files/fig-<n>.svg|png   every figure once, linked by both
+                              <slug>.data/<name>.csv (+ .csv-metadata.json, index.html)
+                      ──► write_thumbnail()  ──► <slug>.thumb.png  (the first figure, small)
 
 One pair of nbconvert exporters per worker is reused for every report
-(templates/report.html.j2). No CDN scripts, so a report opens offline.
+(templates/report.html.j2). The pages link the set's one stylesheet (``report.css``, written
+when the set is published, :mod:`helpers.runner.pages`) and their images by relative links:
+no scripts, nothing from the network, so a set directory opens offline wherever it is moved.
 
 Escaping: parameter values and titles reach the page only through ``|e`` in the template.
-HTML and Markdown that notebooks *output* are cleaned with :func:`clean_html` (an
-allow-list: tables, text, images; no scripts, no event handlers, no ``javascript:``
-links), JavaScript outputs are dropped, so a parameter such as ``<script>`` shows as text.
+HTML and Markdown — cells and outputs — are cleaned with :func:`clean_html` (an allow-list:
+tables, text, images; no scripts, no event handlers; links only to http/https or within the
+site, external ones with ``rel="noopener"``), JavaScript outputs are dropped, so a parameter
+such as ``<script>`` shows as text.
 """
 
 from __future__ import annotations
 
 import base64
-import copy
 import io
-import urllib.parse
+import logging
+import os
+import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import paths
+from . import pages
+from .pages import TEMPLATES_DIR
+from .prepare import Download, prepare
 
-TEMPLATES_DIR = paths.package_dir() / "templates"
+__all__ = ["TEMPLATES_DIR", "REPORT_TEMPLATE", "Rendered", "ReportRenderer", "clean_html", "first_png",
+           "write_thumbnail"]
+
+log = logging.getLogger(__name__)
+
 REPORT_TEMPLATE = TEMPLATES_DIR / "report.html.j2"
 THUMB_WIDTH = 480
 
@@ -48,12 +64,35 @@ _ALLOWED_ATTRIBUTES = {
     "style": ["type", "scoped"],
     "ol": ["start"],
 }
+#: links may leave the site only to the web (relative links and #fragments are kept)
+_PROTOCOLS = frozenset({"http", "https"})
+_EXTERNAL = re.compile(r"^\s*https?://", re.IGNORECASE)
 _cleaner = None
 
 
+def _external_links_filter():
+    from bleach.html5lib_shim import Filter
+
+    class ExternalLinks(Filter):
+        """``rel="noopener"`` on every link to another site."""
+
+        def __iter__(self):
+            for token in super().__iter__():
+                if token.get("type") in ("StartTag", "EmptyTag") and token.get("name") == "a":
+                    attrs = dict(token.get("data") or {})
+                    if _EXTERNAL.match(attrs.get((None, "href"), "")):
+                        attrs[(None, "rel")] = "noopener"
+                        token["data"] = attrs
+                yield token
+
+    return ExternalLinks
+
+
 def clean_html(text: Any) -> str:
-    """Allow-list HTML cleaning for notebook outputs: disallowed tags are escaped (they show
-    as text), event-handler attributes and ``javascript:`` URLs are removed."""
+    """Allow-list HTML cleaning for notebook cells and outputs: disallowed tags are escaped
+    (they show as text), event-handler attributes are removed, links keep only http/https
+    or relative targets (``javascript:``, ``data:``, ``mailto:`` are removed) and links to
+    other sites get ``rel="noopener"``."""
     global _cleaner
     if _cleaner is None:
         import bleach  # a dependency of nbconvert
@@ -62,21 +101,53 @@ def clean_html(text: Any) -> str:
         _cleaner = bleach.sanitizer.Cleaner(
             tags=_ALLOWED_TAGS,
             attributes=_ALLOWED_ATTRIBUTES,
-            protocols={"http", "https", "mailto", "data"},
+            protocols=_PROTOCOLS,
             strip=False,
             strip_comments=True,
             css_sanitizer=CSSSanitizer(
                 allowed_css_properties=ALLOWED_CSS_PROPERTIES
                 | {"text-align", "vertical-align", "white-space", "max-width", "min-width"}
             ),
+            filters=[_external_links_filter()],
         )
     if isinstance(text, list):  # nbformat may keep multi-line strings as lists
         text = "".join(text)
     return _cleaner.clean(str(text))
 
 
+@dataclass
+class Rendered:
+    """One report's pages and the files beside them, not yet written."""
+
+    slug: str
+    reader: str
+    code: str
+    assets: dict[str, bytes] = field(default_factory=dict)  # relative path -> content
+    downloads: list[Download] = field(default_factory=list)
+    figures: int = 0
+    missing_alt: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def data_index(self) -> str | None:
+        return f"{pages.report_dirs(self.slug)[1]}/{pages.DATA_INDEX}" if self.downloads else None
+
+    def write(self, out: Path) -> dict[str, str | None]:
+        """Write everything into ``out``; the run's ``files`` entries (html, code_html, data)."""
+        out = Path(out)
+        for rel, content in self.assets.items():
+            dest = out / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(content)
+        for name, text in ((f"{self.slug}.html", self.reader), (f"{self.slug}.code.html", self.code)):
+            tmp = out / (name + ".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, out / name)
+        return {"html": f"{self.slug}.html", "code_html": f"{self.slug}.code.html", "data": self.data_index}
+
+
 class ReportRenderer:
-    """Renders executed notebooks to self-contained HTML; create once, reuse for many."""
+    """Renders executed notebooks to light HTML pages; create once, reuse for many."""
 
     def __init__(self) -> None:
         from nbconvert import HTMLExporter
@@ -89,24 +160,36 @@ class ReportRenderer:
         for exporter in (self.reader, self.researcher):
             exporter.register_filter("twb_clean", clean_html)
 
-    def render(self, nb, context: Mapping[str, Any]) -> tuple[str, str]:
-        """(reader HTML, researcher HTML). ``context`` fills the template's ``twb`` block:
-        title, source, parameters, snapshot_version, generated_at, status, slug."""
+    def render(self, nb, context: Mapping[str, Any]) -> Rendered:
+        """Both pages and their files. ``context`` fills the template's ``twb`` block: slug,
+        title, source, parameters, snapshot_version, generated_at, status, and optionally
+        ``lang`` (the run's language; default "en") and ``licence`` (of the report's data,
+        for the CSVW files)."""
         slug = context["slug"]
-        nb = copy.deepcopy(nb)
-        nb.metadata["title"] = context["title"]
-        base = dict(context, gallery_href="../index.html", notebook_href=_href(f"{slug}.ipynb"))
-        reader_ctx = dict(base, with_code=False, other_href=_href(f"{slug}.code.html"),
-                          other_label="show the code")
-        code_ctx = dict(base, with_code=True, other_href=_href(f"{slug}.html"),
-                        other_label="hide the code")
-        reader, _ = self.reader.from_notebook_node(nb, resources={"twb": reader_ctx})
-        code, _ = self.researcher.from_notebook_node(nb, resources={"twb": code_ctx})
-        return reader, code
-
-
-def _href(name: str) -> str:
-    return urllib.parse.quote(name)
+        lang = pages.language(context.get("lang"))
+        text = pages.texts(lang)
+        prepared = prepare(nb, slug, licence=context.get("licence"))
+        data_href = (pages.href(f"{pages.report_dirs(slug)[1]}/{pages.DATA_INDEX}")
+                     if prepared.downloads else None)
+        base = dict(context, lang=lang, text=text, csp=pages.CSP, css_href=pages.STYLESHEET_NAME,
+                    gallery_href="../index.html", notebook_href=pages.href(f"{slug}.ipynb"), data_href=data_href)
+        reader_ctx = dict(base, with_code=False, other_href=pages.href(f"{slug}.code.html"),
+                          other_label=text["show_code"])
+        code_ctx = dict(base, with_code=True, other_href=pages.href(f"{slug}.html"),
+                        other_label=text["hide_code"])
+        pages_html = []
+        for exporter, page_nb, ctx in ((self.reader, prepared.reader, reader_ctx),
+                                       (self.researcher, prepared.code, code_ctx)):
+            page_nb.metadata["title"] = context["title"]
+            html, _ = exporter.from_notebook_node(page_nb, resources={"twb": ctx})
+            pages_html.append(pages.finish_page(html, contents=text["contents"]))
+        assets = dict(prepared.assets)
+        if prepared.downloads:
+            index = pages.data_index(slug=slug, title=str(context["title"]), items=prepared.downloads, lang=lang)
+            assets[f"{pages.report_dirs(slug)[1]}/{pages.DATA_INDEX}"] = index.encode("utf-8")
+        return Rendered(slug=slug, reader=pages_html[0], code=pages_html[1], assets=assets,
+                        downloads=prepared.downloads, figures=prepared.figures,
+                        missing_alt=prepared.missing_alt, problems=list(prepared.problems))
 
 
 def iter_outputs(nb) -> Iterable[dict]:

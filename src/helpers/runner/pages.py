@@ -1,0 +1,241 @@
+"""The pieces every published page shares: stylesheet, security policy, words, layout fixes.
+
+* one stylesheet per published set, ``<set>/report.css`` (:func:`write_stylesheet`, copied
+  from ``templates/report.css`` by the publishing step), linked by every report page and data
+  index, so no page carries JupyterLab's inlined CSS;
+* :data:`CSP`: no scripts, no plug-ins, no forms; styles and images only from the page's own
+  files (inline ``style`` attributes stay allowed: Markdown tables carry their alignment in
+  them); nothing is ever fetched from the network;
+* :func:`finish_page`: every table scrolls inside its own box on a narrow screen, and a
+  report with more than :data:`TOC_MIN_SECTIONS` ``##`` sections gets a table of contents;
+* :func:`data_index`: ``<slug>.data/index.html``, the list of a report's CSV files;
+* :func:`report_files`: every file one report consists of (for Dask and for merged sets).
+
+Words readers see are English for now and go through :func:`ui`, which uses the run's
+language catalogue (:mod:`helpers.i18n`) when it has one.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import urllib.parse
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import i18n, paths
+
+TEMPLATES_DIR = paths.package_dir() / "templates"
+STYLESHEET = TEMPLATES_DIR / "report.css"
+STYLESHEET_NAME = "report.css"
+DATA_INDEX_TEMPLATE = "data_index.html.j2"
+DATA_INDEX = "index.html"
+TOC_MIN_SECTIONS = 4  # "more than 3"
+CSP = ("default-src 'none'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; "
+       "style-src 'self' 'unsafe-inline'; img-src 'self' data:")
+_ALIGN_RE = re.compile(r"^\s*text-align:\s*(left|right|center)\s*;?\s*$")
+_LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+#: every word the runner puts on a page (English source texts; translated through i18n)
+TEXTS = {
+    "all_reports": "all reports",
+    "show_code": "show the code",
+    "hide_code": "hide the code",
+    "notebook": "executed notebook (.ipynb)",
+    "data": "data (CSV)",
+    "download": "Download the data (CSV)",
+    "contents": "Contents",
+    "failed": "this run FAILED",
+    "go_to_failure": "go to the failing cell",
+    "generated_from": "Generated from",
+    "by_runner": "by the turku-workbooks runner.",
+    "snapshot": "snapshot",
+    "generated": "generated",
+    "data_heading": "Data of the report",
+    "data_intro": ("Every table and chart of the report as a CSV file (UTF-8, comma-separated, "
+                   "with a header row), each with its CSV on the Web metadata (title, source, "
+                   "licence, column types; codes are text)."),
+    "the_report": "the report",
+    "data_column": "Data",
+    "source_column": "Source",
+    "files_column": "Files",
+    "rows": "rows",
+    "metadata": "metadata",
+}
+
+
+def language(value: Any) -> str:
+    """A page's ``lang``: the run's ``lang`` parameter when it is a language tag, else "en"."""
+    text = str(value or "").strip()
+    return text if _LANG_RE.match(text) else "en"
+
+
+def ui(key: str, lang: str = "en") -> str:
+    message = TEXTS[key]
+    if lang in i18n.LANGUAGES and lang != i18n.SOURCE_LANGUAGE:
+        try:
+            return i18n.translations(lang).gettext(message)
+        except Exception:  # noqa: BLE001 - an unreadable catalogue: the English text
+            return message
+    return message
+
+
+def texts(lang: str = "en") -> dict[str, str]:
+    return {key: ui(key, lang) for key in TEXTS}
+
+
+def href(path: str) -> str:
+    return urllib.parse.quote(str(path))
+
+
+def write_stylesheet(set_dir: Path) -> Path:
+    dest = Path(set_dir) / STYLESHEET_NAME
+    shutil.copyfile(STYLESHEET, dest)
+    return dest
+
+
+# ============================================================================ page layout
+
+
+def finish_page(html: str, *, contents: str = "Contents") -> str:
+    """Wrap every table in a scrolling box and add the table of contents (see the module
+    docstring). ``contents`` is the table of contents' title."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, features="html.parser")
+    for table in soup.find_all("table"):
+        parent = table.parent
+        if parent is None or "twb-table" not in (parent.get("class") or []):
+            table.wrap(soup.new_tag("div", attrs={"class": "twb-table", "tabindex": "0"}))
+        for cell in table.find_all(("td", "th")):
+            _alignment_class(cell)
+    for pre in soup.find_all("pre"):  # scrolls sideways in its box: reachable by keyboard
+        pre["tabindex"] = "0"
+    main = soup.find("main")
+    if main is not None:
+        _add_toc(soup, main, contents)
+    return str(soup)
+
+
+def _alignment_class(cell) -> None:
+    """``style="text-align:right;"`` (Markdown tables) as the class ``r`` (``c`` for centre;
+    left is every cell's default): the same alignment in a tenth of the bytes, once per cell
+    of every table."""
+    m = _ALIGN_RE.match(cell.get("style") or "")
+    if m:
+        del cell["style"]
+        if m.group(1) != "left":
+            cell["class"] = list(cell.get("class") or []) + [m.group(1)[0]]
+
+
+def heading_text(heading) -> str:
+    """A heading's words without nbconvert's "¶" anchor link."""
+    parts = []
+    for node in heading.descendants:
+        if isinstance(node, str) and not any(
+                getattr(p, "name", None) == "a" and "anchor-link" in (p.get("class") or [])
+                for p in node.parents):
+            parts.append(str(node))
+    return " ".join("".join(parts).split())
+
+
+def _add_toc(soup, main, title: str) -> None:
+    sections = [h for h in main.find_all("h2") if not h.find_parent("nav")]
+    if len(sections) < TOC_MIN_SECTIONS:
+        return
+    used = {tag.get("id") for tag in soup.find_all(id=True)}
+    nav = soup.new_tag("nav", attrs={"class": "twb-toc", "aria-labelledby": "twb-toc-title"})
+    head = soup.new_tag("p", attrs={"class": "twb-toc-title", "id": "twb-toc-title"})
+    head.string = title
+    nav.append(head)
+    items = soup.new_tag("ol")
+    for h in sections:
+        text = heading_text(h)
+        if not h.get("id"):
+            base = re.sub(r"\s+", "-", text) or "section"
+            ident, n = base, 1
+            while ident in used:
+                n += 1
+                ident = f"{base}-{n}"
+            used.add(ident)
+            h["id"] = ident
+        li = soup.new_tag("li")
+        a = soup.new_tag("a", attrs={"href": "#" + h["id"]})
+        a.string = text
+        li.append(a)
+        items.append(li)
+    nav.append(items)
+    first_h1 = main.find("h1")
+    cell = first_h1.find_parent("div", class_="jp-Cell") if first_h1 is not None else None
+    if cell is not None:
+        cell.insert_after(nav)
+    elif first_h1 is not None:
+        first_h1.insert_after(nav)
+    else:
+        main.insert(0, nav)
+
+
+# ============================================================================ the data index
+
+
+def data_index(*, slug: str, title: str, items: Sequence[Any], lang: str = "en") -> str:
+    """``<slug>.data/index.html``: every CSV of the report with its title and source."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["href"] = href
+    rows = [{"title": d.title, "source": d.source or "", "rows": d.rows,
+             "csv": d.csv.rsplit("/", 1)[-1], "metadata": d.metadata.rsplit("/", 1)[-1]} for d in items]
+    return env.get_template(DATA_INDEX_TEMPLATE).render(
+        slug=slug, title=title, items=rows, lang=language(lang), csp=CSP, text=texts(language(lang)),
+        css_href="../" + STYLESHEET_NAME, report_href=href(f"../{slug}.html"), gallery_href="../../index.html")
+
+
+# ============================================================================ the files of a report
+
+
+def report_dirs(slug: str) -> tuple[str, str]:
+    return f"{slug}.files", f"{slug}.data"
+
+
+def report_files(out_dir: Path, slug: str, names: Iterable[str | None] = ()) -> list[str]:
+    """Relative paths of a report's files in ``out_dir``: ``names`` (its top-level files)
+    plus everything below ``<slug>.files/`` and ``<slug>.data/``."""
+    out_dir = Path(out_dir)
+    found = [n for n in names if n and "/" not in n and (out_dir / n).is_file()]
+    for d in report_dirs(slug):
+        root = out_dir / d
+        if root.is_dir():
+            found.extend(sorted(str(p.relative_to(out_dir)) for p in root.rglob("*") if p.is_file()))
+    return list(dict.fromkeys(found))
+
+
+def is_report_path(slug: str, rel: str) -> bool:
+    """True when ``rel`` may be a file of report ``slug``: ``<slug>.<x>`` or one level below
+    ``<slug>.files/`` / ``<slug>.data/`` — never anything that leaves the set directory."""
+    parts = Path(rel).parts
+    if not parts or any(p in ("", ".", "..") or "\\" in p for p in parts) or Path(rel).is_absolute():
+        return False
+    if len(parts) == 1:
+        return parts[0].startswith(slug + ".")
+    return len(parts) == 2 and parts[0] in report_dirs(slug) and not parts[1].startswith(".")
+
+
+def copy_report(src_dir: Path, dest_dir: Path, slug: str, names: Iterable[str | None]) -> bool:
+    """Link (or copy) every file of one published report into ``dest_dir``; False (nothing
+    copied) when one of its listed files is missing."""
+    names = [n for n in names if n]
+    if not all((Path(src_dir) / n).is_file() for n in names):
+        return False
+    for rel in report_files(src_dir, slug, names) + [n for n in names if "/" in n]:
+        src, dst = Path(src_dir) / rel, Path(dest_dir) / rel
+        if dst.exists():
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            dst.hardlink_to(src)
+        except OSError:
+            shutil.copy2(src, dst)
+    return True

@@ -1,0 +1,287 @@
+"""Report pages as readers get them (helpers.runner.render, .prepare, .pages), on HAND-MADE
+notebooks built in the tests: alt text on every figure, one copy of every image shared by
+both pages, data downloads with CSVW and their index, key figures off the reader page,
+tables in their own scrolling box, the table of contents, the page's language, links.
+No kernels."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import html
+import io
+import json
+import re
+
+import nbformat
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from helpers import downloads, keyfigures, settings
+from helpers.runner import pages, prepare, publish, render
+
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="200pt" height="100pt" viewBox="0 0 200 100">'
+       '<rect width="200" height="100" fill="#0072B2"/></svg>')
+NO_DESCRIPTION = "No description has been provided"
+
+
+def _png(width=30, height=20) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), (10, 120, 200)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _data(name, title, frame=None, source="Source: Statistics Finland, CC BY 4.0."):
+    frame = pd.DataFrame({"code": ["019", "853"], "value": [1.5, 2]}) if frame is None else frame
+    return downloads.payload(name, frame, title=title, source=source)
+
+
+def _notebook(*cells):
+    nb = new_notebook(cells=list(cells))
+    nb.metadata["kernelspec"] = {"name": settings.KERNEL_NAME, "display_name": "x", "language": "python"}
+    return nbformat.from_dict(nb)
+
+
+def _figures_notebook():
+    """An SVG chart and a PNG map with alt text, one PNG without, data on the first two."""
+    return _notebook(
+        new_markdown_cell("# A hand-made report"),
+        new_code_cell("chart = 1", execution_count=1, outputs=[new_output(
+            "execute_result", execution_count=1,
+            data={"image/svg+xml": SVG, "text/plain": "<Figure>", downloads.MIMETYPE: _data("chart", "Chart data")},
+            metadata={"image/svg+xml": {"alt": "Bar chart: hand-made <bars> & more", "width": 267, "height": 133}})]),
+        new_code_cell("the_map = 1", execution_count=2, outputs=[new_output(
+            "display_data",
+            data={"image/png": base64.b64encode(_png()).decode(), "text/plain": "<Figure>",
+                  downloads.MIMETYPE: _data("the_map", "Map data")},
+            metadata={"image/png": {"alt": "Map: hand-made", "width": 20, "height": 13}})]),
+        new_code_cell("untitled = 1", execution_count=3, outputs=[new_output(
+            "display_data", data={"image/png": base64.b64encode(_png(40, 40)).decode(), "text/plain": "<Figure>"})]),
+    )
+
+
+CONTEXT = {"slug": "demo", "title": "Demo report", "source": "notebooks/demo.ipynb", "parameters": [("area", "x")],
+           "snapshot_version": "2026.1", "generated_at": "2026-01-02T03:04:05+00:00", "status": "ok"}
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    return render.ReportRenderer()
+
+
+def _imgs(page: str) -> list[str]:
+    return re.findall(r"<img\b[^>]*>", page)
+
+
+def _attr(tag: str, name: str) -> str | None:
+    m = re.search(rf'\b{name}="([^"]*)"', tag)
+    return m.group(1) if m else None
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+def test_every_figure_is_an_img_with_its_alt_text_and_size(renderer):
+    rendered = renderer.render(_figures_notebook(), CONTEXT)
+    for page in (rendered.reader, rendered.code):
+        svg, png, untitled = _imgs(page)
+        assert _attr(svg, "alt") == "Bar chart: hand-made &lt;bars&gt; &amp; more"  # escaped, as written
+        assert (_attr(svg, "width"), _attr(svg, "height")) == ("267", "133")
+        assert _attr(png, "alt") == "Map: hand-made" and _attr(png, "width") == "20"
+        assert "max-width:100%" in _attr(png, "style") and "height:auto" in _attr(png, "style")
+        assert NO_DESCRIPTION not in page and "<svg" not in page
+        assert _attr(untitled, "alt") and NO_DESCRIPTION not in _attr(untitled, "alt")
+    assert rendered.figures == 3 and rendered.missing_alt == 1
+
+
+def test_a_figure_without_alt_text_gets_its_title(renderer):
+    nb = _notebook(new_code_cell("x", outputs=[new_output(
+        "display_data", data={"image/svg+xml": SVG, "text/plain": "<Figure>",
+                              downloads.MIMETYPE: _data("jobs", "Jobs by industry 2017")})]))
+    rendered = renderer.render(nb, CONTEXT)
+    (img,) = _imgs(rendered.reader)
+    assert _attr(img, "alt") == "Figure: Jobs by industry 2017" and rendered.missing_alt == 1
+
+
+def test_each_figure_is_written_once_and_both_pages_link_the_same_file(renderer, tmp_path):
+    rendered = renderer.render(_figures_notebook(), CONTEXT)
+    figures = sorted(k for k in rendered.assets if k.startswith("demo.files/"))
+    assert figures == ["demo.files/fig-1.svg", "demo.files/fig-2.png", "demo.files/fig-3.png"]
+    assert rendered.assets["demo.files/fig-1.svg"] == SVG.encode()
+    assert rendered.assets["demo.files/fig-2.png"] == _png()
+    for page in (rendered.reader, rendered.code):
+        assert [_attr(i, "src") for i in _imgs(page)] == figures
+        assert "base64" not in page
+    files = rendered.write(tmp_path)
+    assert files == {"html": "demo.html", "code_html": "demo.code.html", "data": "demo.data/index.html"}
+    assert sorted(p.name for p in (tmp_path / "demo.files").iterdir()) == ["fig-1.svg", "fig-2.png", "fig-3.png"]
+
+
+# ----------------------------------------------------------------------------- data downloads
+
+
+def test_data_outputs_become_csv_files_with_csvw_and_a_link_after_their_output(renderer, tmp_path):
+    frame = pd.DataFrame({"area_code": ["019", "853"], "name": ["Aura", "Turku"], "population": [4000, 201863]})
+    nb = _notebook(new_code_cell("t", outputs=[new_output("execute_result", execution_count=1, data={
+        "text/markdown": "| a | b |\n|---|--:|\n| x | 1 |", "text/plain": "t",
+        downloads.MIMETYPE: _data("population", "Population 2023", frame)})]))
+    rendered = renderer.render(nb, CONTEXT)
+    rendered.write(tmp_path)
+    csv = tmp_path / "demo.data" / "population.csv"
+    back = pd.read_csv(csv, dtype=str)
+    assert list(back.columns) == ["area_code", "name", "population"] and back["area_code"].tolist() == ["019", "853"]
+    meta = json.loads((tmp_path / "demo.data" / "population.csv-metadata.json").read_text("utf-8"))
+    assert meta["url"] == "population.csv" and meta["dc:title"] == "Population 2023"
+    assert [c["name"] for c in meta["tableSchema"]["columns"]] == list(back.columns)
+    assert meta["tableSchema"]["columns"][0]["datatype"] == "string"
+    assert meta["dc:license"] == "https://creativecommons.org/licenses/by/4.0/"  # the one licence named
+    for page in (rendered.reader, rendered.code):
+        table_end = page.index("</table>")
+        link = page.index('href="demo.data/population.csv"')
+        assert table_end < link < page.index("</main>")
+        assert "Download the data (CSV)" in page
+        assert downloads.MIMETYPE not in page and "area_code,name" not in page  # the payload is not shown
+
+
+def test_duplicate_names_get_numbered_in_output_order():
+    nb = _notebook(*[new_code_cell(f"t{i}", outputs=[new_output("display_data", data={
+        "text/markdown": "x", "text/plain": "x", downloads.MIMETYPE: _data("same", f"Table {i}")})]) for i in range(3)])
+    first = prepare.prepare(nb, "demo")
+    again = prepare.prepare(nb, "demo")
+    assert [d.name for d in first.downloads] == ["same", "same-2", "same-3"] == [d.name for d in again.downloads]
+    assert [d.title for d in first.downloads] == ["Table 0", "Table 1", "Table 2"]
+    assert "demo.data/same-3.csv-metadata.json" in first.assets
+
+
+def test_the_licence_of_a_csvw_is_the_reports_else_the_one_named_else_the_source_line():
+    assert prepare.licence_of("Statistics Finland, CC BY 4.0; THL, CC BY 4.0") == (
+        "https://creativecommons.org/licenses/by/4.0/")
+    mixed = "Statistics Finland, CC BY 4.0; Yle (no licence stated)"
+    assert prepare.licence_of(mixed) == mixed
+    assert prepare.licence_of(mixed, "CC-BY-4.0") == "CC-BY-4.0"
+    assert prepare.licence_of(None) is None
+
+
+def test_the_data_index_lists_every_csv_with_its_title_and_source(renderer, tmp_path):
+    rendered = renderer.render(_figures_notebook(), dict(CONTEXT, title="Demo <report>"))
+    rendered.write(tmp_path)
+    index = html.unescape((tmp_path / "demo.data" / "index.html").read_text("utf-8"))
+    assert 'href="chart.csv"' in index and 'href="the_map.csv"' in index
+    assert 'href="chart.csv-metadata.json"' in index
+    assert "Chart data" in index and "Map data" in index and "Statistics Finland, CC BY 4.0." in index
+    assert 'href="../report.css"' in index and "default-src 'none'" in index and "<script" not in index
+    assert 'href="../demo.html"' in index and "Demo <report>" in index
+    assert "Demo &lt;report&gt;" in (tmp_path / "demo.data" / "index.html").read_text("utf-8")  # escaped
+    for page in (rendered.reader, rendered.code):
+        assert 'href="demo.data/index.html"' in page
+
+
+def test_a_report_without_data_has_no_data_index(renderer):
+    nb = _notebook(new_markdown_cell("# Only text"))
+    rendered = renderer.render(nb, CONTEXT)
+    assert rendered.data_index is None and rendered.assets == {} and ".data/" not in rendered.reader
+
+
+def test_the_gallery_card_links_the_data_index():
+    run = {"slug": "a", "workbook": "w", "title": "A", "source": "notebooks/w.ipynb", "parameters": [],
+           "status": "ok", "elapsed_s": 1, "started_at": "2026-01-01T00:00:00+00:00",
+           "finished_at": "2026-01-01T00:00:01+00:00", "attempts": 1, "snapshot_version": "1",
+           "key_figures": [], "error": None, "thumb_size": None, "lang": "fi",
+           "files": {"html": "a.html", "code_html": "a.code.html", "ipynb": "a.ipynb", "log": "a.log",
+                     "thumb": None, "data": "a.data/index.html"}}
+    manifest = {"format": publish.MANIFEST_FORMAT, "set": "demo", "description": "", "generated_at": "x",
+                "started_at": "x", "elapsed_s": 1, "workers": 1, "counts": {"ok": 1, "failed": 0},
+                "files": {"log": "run.log"}, "runs": [run]}
+    gallery = publish.render_gallery([manifest])
+    links = re.findall(r'<a href="([^"]+)">(report|with code|notebook|data|log)</a>', gallery)
+    assert [text for _, text in links] == ["report", "with code", "notebook", "data", "log"]
+    assert ("demo/a.data/index.html", "data") in links
+    assert '<html lang="en">' in gallery and '<h3 lang="fi">' in gallery
+
+
+# ----------------------------------------------------------------------------- what the reader sees
+
+
+def test_key_figures_are_not_shown_on_the_reader_page(renderer):
+    figures = keyfigures.entries({"population_2023": 490786}, [keyfigures.Spec("population_2023", "Population")])
+    nb = _notebook(new_markdown_cell("# R"), new_code_cell("run.finish(res)", execution_count=1, outputs=[
+        new_output("display_data", data=keyfigures.bundle(figures))]))
+    rendered = renderer.render(nb, CONTEXT)
+    assert "490" not in rendered.reader and "Population" not in rendered.reader
+    assert 'class="jp-Cell jp-CodeCell' not in rendered.reader  # the cell shows nothing, so it is left out
+    assert "Population" in rendered.code  # the code page may show them
+    assert keyfigures.MIMETYPE in json.dumps(nb)  # the notebook keeps them
+
+
+def test_every_table_scrolls_in_its_own_box_with_its_alignment(renderer):
+    markdown = "| Area | Population |\n|:---|---:|\n| Turku | 201 863 |"
+    frame_html = pd.DataFrame({"a": [1]}).to_html()
+    nb = _notebook(new_markdown_cell("| x | y |\n|---|---|\n| 1 | 2 |"), new_code_cell("t", outputs=[
+        new_output("display_data", data={"text/markdown": markdown, "text/plain": "t"}),
+        new_output("display_data", data={"text/html": frame_html, "text/plain": "t"})]))
+    rendered = renderer.render(nb, CONTEXT)
+    for page in (rendered.reader, rendered.code):
+        assert page.count("<table") == 3
+        assert page.count('<div class="twb-table" tabindex="0"><table') == 3
+        assert '<td class="r">201 863</td>' in page and "<td>Turku</td>" in page  # numbers right, text left
+
+
+def _sections(n):
+    return [new_markdown_cell(f"## Section {i}\n\nText {i}.") for i in range(1, n + 1)]
+
+
+def test_a_table_of_contents_when_there_are_more_than_three_sections(renderer):
+    rendered = renderer.render(_notebook(new_markdown_cell("# Title\n\nIntro."), *_sections(4)), CONTEXT)
+    for page in (rendered.reader, rendered.code):
+        toc = page[page.index('class="twb-toc"'):]
+        toc = toc[:toc.index("</nav>")]
+        targets = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', toc)
+        assert [text for _, text in targets] == [f"Section {i}" for i in range(1, 5)]
+        assert all(f'id="{ident}"' in page for ident, _ in targets)
+        assert page.index("Intro.") < page.index('class="twb-toc"') < page.index("Text 1.")
+    few = renderer.render(_notebook(new_markdown_cell("# Title"), *_sections(3)), CONTEXT)
+    assert "twb-toc" not in few.reader
+
+
+def test_html_lang_is_the_runs_lang_parameter_else_english(renderer):
+    nb = _notebook(new_markdown_cell("# x"))
+    assert '<html lang="en">' in renderer.render(nb, CONTEXT).reader
+    assert '<html lang="fi">' in renderer.render(nb, dict(CONTEXT, lang="fi")).reader
+    assert '<html lang="en">' in renderer.render(nb, dict(CONTEXT, lang='x" onload="y')).reader
+    assert pages.language("sv") == "sv" and pages.language(None) == "en"
+
+
+def test_the_lang_of_a_run_comes_from_its_parameters_or_the_injected_ones():
+    from helpers.runner import execute, jobs
+
+    job = jobs.Job(set_name="s", slug="a", workbook="w", title="t", notebook="n", source="s", cwd=".",
+                   parameters={}, display_parameters=(("area", "x"),), schema_file="", snapshot_version="1")
+    assert execute.run_lang(job) == "en"
+    nb = {"metadata": {"papermill": {"parameters": {"lang": "sv"}}}}
+    assert execute.run_lang(job, nb) == "sv"
+    assert execute.run_lang(dataclasses.replace(job, parameters={"lang": "fi"}), nb) == "fi"
+
+
+def test_links_keep_http_and_https_only_and_external_ones_get_noopener(renderer):
+    md = ("[StatFin](https://pxdata.stat.fi/x) [local](other.html) [top](#Title) "
+          "[mail](mailto:a@b.fi) [js](javascript:alert(1)) [d](data:text/html,x)")
+    nb = _notebook(new_code_cell("s", outputs=[new_output("display_data", data={"text/markdown": md, "text/plain": md})]))
+    page = renderer.render(nb, CONTEXT).reader
+    assert '<a href="https://pxdata.stat.fi/x" rel="noopener">StatFin</a>' in page
+    assert '<a href="other.html">local</a>' in page and '<a href="#Title">top</a>' in page
+    assert "mailto:" not in page and "javascript:" not in page and "data:text" not in page
+
+
+def test_pages_have_no_inlined_css_and_the_stylesheet_is_published_with_the_set(tmp_path):
+    assert pages.STYLESHEET.is_file() and pages.STYLESHEET.stat().st_size < 20_000
+    assert pages.write_stylesheet(tmp_path).read_bytes() == pages.STYLESHEET.read_bytes()
+
+
+def test_the_files_of_a_report_stay_inside_the_set():
+    assert pages.is_report_path("a", "a.html") and pages.is_report_path("a", "a.files/fig-1.svg")
+    assert pages.is_report_path("a", "a.data/x.csv")
+    for bad in ("b.html", "a.files/../../x", "../a.html", "/a.html", "a.data/sub/x.csv", "a.other/x", "a.data/.x"):
+        assert not pages.is_report_path("a", bad), bad
