@@ -142,7 +142,7 @@ def test_kustavi_small_municipality(runs, real):
     "parameters, expected",
     [
         ({"area": "Atlantis"}, "Atlantis"),
-        ({"area": 853}, "853"),
+        ({"area": "Pertunmaa"}, "no successor is recorded"),
         ({"compare_to": "Turku"}, "compare_to='Turku'"),
         ({"are": "MK02"}, "unknown parameter 'are'"),
     ],

@@ -265,10 +265,21 @@ def _catalog(args):
 
 
 def _print_table(table, colwidth: int) -> None:
+    """A plain aligned table: missing cells as "–" (never NaN / None), long cells cut."""
     import pandas as pd
 
-    with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", colwidth):
-        print(table.to_string(index=False))
+    def cell(v) -> str:
+        if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
+            return "–"
+        text = str(v)
+        return text if len(text) <= colwidth else text[: colwidth - 1] + "…"
+
+    cols = [str(c) for c in table.columns]
+    rows = [[cell(v) for v in r] for r in table.itertuples(index=False)]
+    widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(cols)]
+    print("  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip())
+    for r in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
 
 
 def _cmd_data_refresh(args: argparse.Namespace) -> int:
@@ -299,7 +310,8 @@ def _cmd_data_status(args: argparse.Namespace) -> int:
     from . import refresh
 
     table = refresh.status(args.snapshot, _catalog(args))
-    _print_table(table, 60)
+    _print_table(table.rename(columns={"retrieved_at": "retrieved", "age_days": "age (days)", "hash": "check",
+                                       "source_updated": "source updated"}), 60)
     return 1 if table["hash"].str.startswith("FAILED").any() else 0
 
 
@@ -381,6 +393,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_DATA_COMMANDS: tuple = ()
+
+
+def refresh_errors() -> tuple[type[BaseException], ...]:
+    from .refresh import CacheError
+
+    return (CacheError,)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -388,11 +409,47 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
+        if getattr(args, "func", None) in _DATA_COMMANDS:
+            return _data_command(args)
         return args.func(args)
     except BrokenPipeError:  # `workbooks list --json | head`: the reader went away
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")
         return 0
+
+
+def _data_command(args: argparse.Namespace) -> int:
+    """Run a ``workbooks data`` command; what goes wrong with the snapshot, the cache or the
+    user's patience is one clear line, never a traceback (exit 2 bad input, 1 failure)."""
+    import sqlite3
+
+    from .snapshot import SnapshotError
+
+    try:
+        return args.func(args)
+    except SnapshotError as exc:  # a wrong folder is bad input (2); a broken snapshot a failure (1)
+        from . import paths
+
+        print(f"workbooks: {exc}", file=sys.stderr)
+        folder = Path(args.snapshot).expanduser() if getattr(args, "snapshot", None) else paths.snapshot_dir()
+        return 1 if (folder / "datapackage.json").is_file() else 2
+    except refresh_errors() as exc:
+        print(f"workbooks: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("workbooks: interrupted; every pinned file and the manifest are as they were (a dataset "
+              "half-written is never pinned)", file=sys.stderr)
+        return 130
+    except (sqlite3.DatabaseError, sqlite3.OperationalError) as exc:
+        from . import paths
+
+        cache = getattr(args, "cache", None) or paths.cache_dir()
+        print(f"workbooks: the HTTP cache in {cache} cannot be used ({type(exc).__name__}: {exc}); it may be "
+              "corrupt or read-only — run again with --no-cache, or delete the cache file", file=sys.stderr)
+        return 1
+
+
+_DATA_COMMANDS = (_cmd_data_refresh, _cmd_data_status, _cmd_data_list, _cmd_data_verify, _cmd_data_rehash)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -27,6 +27,7 @@ The command line itself is in :mod:`helpers.cli`.
 from __future__ import annotations
 
 import os
+import sqlite3
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -53,6 +54,10 @@ LICENCES = {
 
 class RefreshError(RuntimeError):
     """A dataset could not be pulled or failed its checks; nothing was pinned for it."""
+
+
+class CacheError(RefreshError):
+    """The HTTP cache cannot be read or written (corrupt, read-only): every dataset would fail."""
 
 
 # --------------------------------------------------------------------------- clients
@@ -369,9 +374,14 @@ def refresh(names: Iterable[str] | None = None, *, snapshot=None, catalog: Catal
     names = list(names or [])
     selected = [catalog.get(n) for n in names] if names else list(catalog)
     snap = snapshot if isinstance(snapshot, Snapshot) else Snapshot(snapshot)
+    snap.names()  # fail early (ManifestError) when the snapshot directory or its manifest is wrong
     if not dry_run:
-        snap.names()  # fail early (ManifestError) when the snapshot directory is wrong
+        for rel in snap.remove_stale_temporary():
+            out(f"removed {rel}, a temporary file an interrupted refresh left in the snapshot")
     clients = clients or Clients.create()
+    from .sources.http import HostUnreachableError, reset_unreachable
+
+    reset_unreachable()
     results: list[Result] = []
     for i, ds in enumerate(selected, 1):
         prefix = f"[{i}/{len(selected)}] {ds.name}"
@@ -393,6 +403,14 @@ def refresh(names: Iterable[str] | None = None, *, snapshot=None, catalog: Catal
             snap.write_resource(ds.resource, frame, metadata, validate=_validator(len(frame), cols))
             out(f"{prefix}: pinned {ds.resource} - {pulled.summary}")
             results.append(Result(ds.name, ds.resource, True, pulled.summary, rows=len(frame)))
+        except sqlite3.Error as exc:  # the shared cache is broken: name it, say what to do, stop
+            path = getattr(getattr(clients.statfin, "http", None), "cache_path", None) or "data/cache/"
+            raise CacheError(f"the HTTP cache {path} cannot be used ({type(exc).__name__}: {exc}); it may be "
+                             "corrupt or read-only — run again with --no-cache, or delete the file") from exc
+        except HostUnreachableError as exc:  # the first says why and what to do; the rest one line each
+            msg = str(exc)
+            out(f"{prefix}: FAILED - {msg} (pinned resource {ds.resource!r} left unchanged)")
+            results.append(Result(ds.name, ds.resource, False, msg))
         except Exception as exc:  # one dataset's failure must not stop the others
             msg = f"{type(exc).__name__}: {exc}"
             out(f"{prefix}: FAILED - {msg} (pinned resource {ds.resource!r} left unchanged)")
@@ -435,4 +453,9 @@ def status(snapshot=None, catalog: Catalog | None = None, now: datetime | None =
         if d.resource not in pulled:
             rows.append({"resource": d.resource, "retrieved_at": None, "age_days": None,
                          "hash": "not pinned yet", "source_updated": None, "dataset": d.name})
+    for kind, files in snap.stray_files().items():
+        for rel in files:
+            rows.append({"resource": rel, "retrieved_at": None, "age_days": None,
+                         "hash": "temporary file left by an interrupted write" if kind == "temporary"
+                         else "FAILED: not listed in the manifest", "source_updated": None, "dataset": ""})
     return pd.DataFrame(rows)

@@ -204,6 +204,38 @@ class Snapshot:
             _VERIFIED[key] = True
         return fpath, data
 
+    def stray_files(self) -> dict[str, list[str]]:
+        """Files of the snapshot directory the manifest does not list: ``"temporary"`` (hidden
+        ``.*.tmp`` files a killed writer left behind) and ``"unlisted"`` (anything else).
+        Symlinks are reported, never followed."""
+        listed = {r.get("path") for r in self._read_manifest()["resources"]} | {MANIFEST_NAME}
+        out: dict[str, list[str]] = {"temporary": [], "unlisted": []}
+        for path in sorted(self.path.rglob("*")):
+            if path.is_dir() and not path.is_symlink():
+                continue
+            rel = path.relative_to(self.path).as_posix()
+            if rel in listed:
+                continue
+            kind = "temporary" if path.name.startswith(".") and path.name.endswith(".tmp") else "unlisted"
+            out[kind].append(rel)
+        return out
+
+    def remove_stale_temporary(self, older_than_s: float = 600.0) -> list[str]:
+        """Delete the hidden temporary files writers left behind more than ``older_than_s``
+        seconds ago (a write in progress takes seconds). Returns what was removed."""
+        import time
+
+        removed = []
+        for rel in self.stray_files()["temporary"]:
+            path = self.path / rel
+            try:
+                if not path.is_symlink() and time.time() - path.stat().st_mtime > older_than_s:
+                    path.unlink()
+                    removed.append(rel)
+            except OSError:
+                continue
+        return removed
+
     def verify(self, name: str | None = None) -> list[str]:
         """Check sha256 of one resource or (``name=None``) of all; returns the names checked.
 

@@ -80,6 +80,51 @@ class SourceUnavailableError(SourceError):
     """The source could not be reached or kept failing (connection errors, timeouts, 429, 5xx)."""
 
 
+class HostUnreachableError(SourceUnavailableError):
+    """The host cannot be reached at all (its name does not resolve, or it refuses the
+    connection): after one short retry the host is taken as down for the rest of the run, and
+    later requests to it fail at once."""
+
+    def __init__(self, message: str, *, host: str):
+        super().__init__(message)
+        self.host = host
+
+
+#: hosts found unreachable in this process (``host -> reason``); cleared by reset_unreachable()
+_DOWN_HOSTS: dict[str, str] = {}
+_UNREACHABLE_MARKERS = (
+    "NameResolutionError", "Failed to resolve", "Name or service not known", "nodename nor servname",
+    "Temporary failure in name resolution", "No address associated", "getaddrinfo failed",
+    "Connection refused", "Errno 111", "Network is unreachable", "No route to host",
+)
+OFFLINE_HINT = ("check the connection (e.g. `curl -sI https://pxdata.stat.fi`), or set "
+                "TURKU_WORKBOOKS_OFFLINE=1 to skip the network and work from the pinned snapshot")
+
+
+def reset_unreachable() -> None:
+    """Forget the hosts found unreachable (at the start of a refresh)."""
+    _DOWN_HOSTS.clear()
+
+
+def _host_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _unreachable_reason(exc: BaseException) -> str:
+    text = f"{exc!r} {exc}".lower()
+    if "refused" in text or "errno 111" in text:
+        return "connection refused"
+    if "unreachable" in text or "no route" in text:
+        return "network unreachable"
+    return "cannot resolve the host name"
+
+
+def _is_unreachable(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__}: {exc!r} {exc}"
+    return not isinstance(exc, requests.Timeout) and any(m in text for m in _UNREACHABLE_MARKERS)
+
+
 class ResponseFormatError(SourceError):
     """The body is not what was asked for (an HTML error page, truncated or invalid JSON)."""
 
@@ -212,6 +257,8 @@ class RetryPolicy:
     max_backoff: float = 60.0
     max_retry_after: float = 300.0
     retry_statuses: tuple[int, ...] = (429, 500, 502, 503, 504)
+    #: the one retry an unreachable host gets (a name that does not resolve fails instantly)
+    unreachable_retry_delay: float = 0.5
 
     def delay(self, attempt: int) -> float:
         return min(self.max_backoff, self.backoff * self.factor ** max(0, attempt - 1))
@@ -407,6 +454,10 @@ class HttpClient:
         policy = self.retry
         attempt = 0
         last_problem = ""
+        host = _host_of(url)
+        if host in _DOWN_HOSTS:
+            raise HostUnreachableError(f"{host} was unreachable earlier in this run ({_DOWN_HOSTS[host]}); "
+                                       "not tried again", host=host)
         while True:
             attempt += 1
             try:
@@ -417,6 +468,13 @@ class HttpClient:
                 kind = "timed out" if isinstance(exc, requests.Timeout) else "connection failed"
                 last_problem = f"{kind}: {exc}"
                 self.calls.append({"method": method, "url": url, "error": last_problem})
+                if _is_unreachable(exc):  # fails at once, again and again: one short retry, then down
+                    if attempt < 2:
+                        self.clock.sleep(policy.unreachable_retry_delay)
+                        continue
+                    reason = _unreachable_reason(exc)
+                    _DOWN_HOSTS[host] = reason
+                    raise HostUnreachableError(f"{host} is unreachable ({reason}); {OFFLINE_HINT}", host=host) from exc
                 if attempt >= policy.max_attempts:
                     raise SourceUnavailableError(
                         f"{method} {url} {kind} after {attempt} attempts (timeout "
