@@ -40,13 +40,15 @@ def test_list_shows_every_parameter_with_type_default_allowed_and_description(fi
     assert cli.main(["list"]) == 0
     out = capsys.readouterr().out
     assert "hello — Hello fixture  (tests/fixtures/workbooks/hello.ipynb)" in out
-    line = next(line for line in out.splitlines() if line.strip().startswith("repeat "))
-    for part in ("int", "2", "int in [1, 5]", "how many times to print the title"):
-        assert part in line
-    area = next(line for line in out.splitlines() if line.strip().startswith("area ") and "greet" in line)
+    assert max(len(line) for line in out.splitlines()) <= 120  # readable in a terminal, not 376 columns
+    blocks = out.split("\n  - ")
+    repeat = next(b for b in blocks if b.startswith("repeat "))
+    for part in ("int", "default 2", "int in [1, 5]", "how many times to print the title"):
+        assert part in " ".join(repeat.split())
+    area = next(b for b in blocks if b.startswith("area ") and "greet" in b)
     assert "'MK02'" in area and "region/municipality" in area
-    sig = next(line for line in out.splitlines() if line.strip().startswith("signal_number"))
-    assert "one of 9, 15" in sig
+    sig = next(b for b in blocks if b.startswith("signal_number"))
+    assert "one of 9, 15" in " ".join(sig.split())
 
 
 def test_list_json_is_machine_readable(fixture_env, capsys):

@@ -32,13 +32,35 @@ def _pyproject_specs() -> dict[str, str]:
     return {_name(s): _spec(s) for s in specs}
 
 
-def _conda_specs() -> dict[str, str]:
+#: packages conda-forge names differently from PyPI (the name as written in environment.yml)
+CONDA_FORGE_NAMES = {"jupyter-client": "jupyter_client"}
+#: packages that are not on conda-forge and must be in environment.yml's pip section
+PIP_ONLY = {"pyjstat"}
+
+
+def _env_deps() -> tuple[list[str], list[str]]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    pip = [p for d in env["dependencies"] if isinstance(d, dict) for p in d.get("pip", [])]
+    return conda, pip
+
+
+def _conda_specs() -> dict[str, str]:
+    conda, pip = _env_deps()
     out = {}
-    for dep in env["dependencies"]:
-        if isinstance(dep, str) and _name(dep) not in {"python", "pip"}:
+    for dep in conda + pip:
+        if _name(dep) not in {"python", "pip"}:
             out[_name(dep)] = _spec(dep)
     return out
+
+
+def test_environment_yml_uses_conda_forge_names_and_pip_for_the_rest():
+    conda, pip = _env_deps()
+    written = {re.split(r"[<>=!~ ]", d.strip(), maxsplit=1)[0] for d in conda}
+    for pypi, forge in CONDA_FORGE_NAMES.items():
+        assert forge in written and pypi not in written, f"conda-forge calls {pypi} {forge}"
+    assert {_name(p) for p in pip} == PIP_ONLY, "pip-only packages belong in the pip: section"
+    assert not (PIP_ONLY & {_name(d) for d in conda}), "a pip-only package is listed as a conda package"
 
 
 def _lock() -> dict[str, str]:

@@ -70,22 +70,29 @@ def _cmd_list(args: argparse.Namespace) -> int:
         return 0
     from .runner import display_source, notebook_dir
 
+    import shutil
+    import textwrap
+
+    width = max(60, min(120, shutil.get_terminal_size((100, 24)).columns))
     nb_dir = notebook_dir(params.active_schema_file())
+
+    def wrap(text: str, indent: str, then: str | None = None) -> str:
+        return textwrap.fill(text, width=width, initial_indent=indent,
+                             subsequent_indent=then if then is not None else indent)
+
     for i, book in enumerate(books.values()):
         if i:
             print()
-        print(f"{book.name} — {book.title}  ({display_source(nb_dir / book.notebook)})")
+        print(wrap(f"{book.name} — {book.title}  ({display_source(nb_dir / book.notebook)})", ""))
         if book.description:
-            print(f"  {book.description}")
+            print(wrap(book.description, "  "))
         if not book.parameters:
             print("  (no parameters)")
             continue
-        rows = [("parameter", "type", "default", "allowed", "description")]
-        for p in book.parameters:
-            rows.append((p.name, p.type, repr(p.default), _allowed(p), p.description))
-        widths = [max(len(r[c]) for r in rows) for c in range(4)]
-        for r in rows:
-            print("  " + "  ".join(r[c].ljust(widths[c]) for c in range(4)) + "  " + r[4])
+        for p in book.parameters:  # one block per parameter: lines stay within the terminal
+            print(wrap(f"{p.name} ({p.type}, default {p.default!r}): {_allowed(p)}", "  - ", "      "))
+            if p.description:
+                print(wrap(p.description, "      "))
         for rule in book.rules:
             print(f"  rule: {rule.get('rule')} ({rule.get('a')}, {rule.get('b')})")
     return 0
