@@ -1,21 +1,32 @@
-"""The published gallery and a report in headless Chromium (Debian's /usr/bin/chromium,
-driven by Playwright; no browser download): every image loads, every gallery link resolves
-to a file, no console errors, no request leaves file://. Screenshots go to test-artifacts/.
+"""The published gallery and reports in headless Chromium (Debian's /usr/bin/chromium, driven
+by Playwright; no browser download). Screenshots go to test-artifacts/ (git-ignored).
 
-The reports are built from the HAND-MADE fixture workbooks (tests/fixtures/workbooks/).
+* the HAND-MADE fixture workbooks (tests/fixtures/workbooks/): every image loads, every
+  gallery link resolves to a file, no console errors, no request leaves file://;
+* the project's real ``default`` set, built once per test session into a temporary reports
+  directory, at 1300 and 400 px: the gallery and every report, code and data page. The
+  workbooks of that set are being rewritten, so these tests check properties, never
+  content: every image has a real alt text, no page scrolls sideways at 400 px, every link
+  is a local file that exists or a page of an allowed publisher (:data:`ALLOWED_DOMAINS`),
+  every CSV parses and its CSVW names its columns, the cards show each report's declared
+  headline figures first, no console errors, nothing but file:// requested.
+
 `make test` installs chromium first (tools/ensure-chromium).
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import urllib.parse
 from pathlib import Path
 
+import nbformat
+import pandas as pd
 import pytest
 
-from helpers import runner, settings
+from helpers import keyfigures, runner, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "workbooks"
@@ -50,9 +61,9 @@ def browser():
         b.close()
 
 
-def _open(browser, path: Path):
+def _open(browser, path: Path, width: int = 1280):
     """Open a file; return (page, console errors, requests that were not file://)."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": width, "height": 900})
     errors: list[str] = []
     foreign: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -129,5 +140,172 @@ def test_a_failed_report_jumps_to_the_failing_cell(browser, reports):
     assert page.evaluate("location.hash") == "#papermill-error-cell"
     assert page.locator("#papermill-error-cell").count() == 1
     assert "UnknownWorkbookError" in page.inner_text("body")
+    assert errors == [] and foreign == []
+    page.close()
+
+
+# ============================================================================ the real default set
+
+#: the sites a published page may link to: the publishers of the pinned data, their
+#: licences and the code repositories the data log credits. A link to any other site fails
+#: the test with its domain named — add it here only after checking it is the publisher's
+#: own page (a host matches an entry or is a subdomain of it; an entry with a path also
+#: needs that path prefix).
+ALLOWED_DOMAINS = (
+    "stat.fi", "tilastokeskus.fi",  # Statistics Finland: StatFin, PxWeb, Paavo (pxdata, pxnet2, data.stat.fi)
+    "sotkanet.fi", "thl.fi",  # THL, Sotkanet
+    "tem.fi", "toimialaonline.fi",  # Ministry of Economic Affairs and Employment
+    "tulli.fi",  # Finnish Customs
+    "syke.fi", "ymparisto.fi",  # Finnish Environment Institute
+    "vipunen.fi",  # education statistics
+    "turku.fi", "varsinais-suomi.fi",  # the city and the regional council
+    "kumppanuusfoorumi.fi",  # the regional council's partnership forum (smart specialisation)
+    "ec.europa.eu/eurostat",
+    "cdp.net",  # CDP (city emissions disclosures)
+    "creativecommons.org", "opendatacommons.org",  # licences
+    "github.com",  # code repositories credited in the data log
+    "fi.wikipedia.org",  # the list of municipalities the 2023 population figures come from
+    # document-hosting sites holding third-party copies (SeutuNet's 2016 slides, CO2-raportti's
+    # summaries for Turku and Paimio) that data/snapshot/datapackage.json names as the source a
+    # pinned file came from: the link is the provenance; prefer the publisher's own copy there
+    "docplayer.fi", "slideum.com",
+)
+WIDTHS = (1300, 400)
+NO_DESCRIPTION = "No description has been provided"
+
+
+def _allowed(url: str) -> bool:
+    parts = urllib.parse.urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    for entry in ALLOWED_DOMAINS:
+        domain, _, path = entry.partition("/")
+        if host == domain or host.endswith("." + domain):
+            if not path or parts.path.lstrip("/").startswith(path):
+                return True
+    return False
+
+
+@pytest.fixture(scope="session")
+def default_set(tmp_path_factory):
+    """The project's ``default`` set (reports/schedule.yaml), built once per session with two
+    workers into a temporary reports directory. A run that fails still publishes a failure
+    card and its pages, which are checked like the others."""
+    reports = tmp_path_factory.mktemp("default-set") / "reports"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv(settings.SCHEMA_ENV, raising=False)
+        spec = runner.get_set("default", ROOT / "reports" / "schedule.yaml")
+        outcome = runner.run_set("default", spec.runs, workers=2, reports_dir=reports, stream=io.StringIO(), tty=False)
+    if outcome.published is None:
+        pytest.fail("every run of the default set failed: nothing was published "
+                    + "; ".join(f"{r.job.slug}: {r.describe_error()}" for r in outcome.results))
+    return reports
+
+
+def _pages_of(reports: Path) -> list[Path]:
+    set_dir = reports / "default"
+    return [reports / "index.html", *sorted(set_dir.glob("*.html")), *sorted(set_dir.glob("*.data/index.html"))]
+
+
+def _check_page(page, path: Path, width: int, summary: dict) -> list[str]:
+    """Every property of one open page; the problems found (empty: none)."""
+    problems = []
+    images = page.eval_on_selector_all("img", """imgs => imgs.map(i => ({
+        alt: i.getAttribute('alt'), src: (i.getAttribute('src') || '').slice(0, 80),
+        complete: i.complete, w: i.naturalWidth}))""")
+    summary["images"] += len(images)
+    for img in images:
+        alt = img["alt"]
+        if alt is None or not alt.strip() or NO_DESCRIPTION in alt:
+            summary["bad_alt"] += 1
+            problems.append(f"image {img['src']} has alt {alt!r}")
+        if not (img["complete"] and img["w"] > 0):
+            problems.append(f"image {img['src']} did not load")
+    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if scroll > inner + 1:
+        summary["overflow"] += 1
+        problems.append(f"the page scrolls sideways at {width} px: {scroll} > {inner}")
+    ids = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
+    for href in page.eval_on_selector_all("a[href]", "as => as.map(a => a.getAttribute('href'))"):
+        target = urllib.parse.urlsplit(href)
+        if target.scheme in ("http", "https"):
+            summary["external"].add(target.hostname or "")
+            if not _allowed(href):
+                problems.append(f"link to a site not in ALLOWED_DOMAINS: {target.hostname} ({href})")
+        elif target.scheme or target.netloc:
+            problems.append(f"link with scheme {target.scheme!r}: {href}")
+        elif target.path:
+            local = (path.parent / urllib.parse.unquote(target.path)).resolve()
+            if not local.is_file():
+                problems.append(f"link to a missing file: {href}")
+            elif local.suffix == ".csv":
+                summary["csv"].add(local)
+        elif target.fragment and urllib.parse.unquote(target.fragment) not in ids and target.fragment not in ids:
+            problems.append(f"link to a missing anchor: {href}")
+    return problems
+
+
+def test_the_default_set_in_chromium_at_1300_and_400_px(browser, default_set):
+    """Alt text, no sideways scrolling, links, no console errors, no network: every page."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    summary = {"pages": 0, "images": 0, "bad_alt": 0, "overflow": 0, "external": set(), "csv": set()}
+    problems = []
+    for path in _pages_of(default_set):
+        for width in WIDTHS:
+            page, errors, foreign = _open(browser, path, width=width)
+            summary["pages"] += 1
+            found = _check_page(page, path, width, summary)
+            found += [f"console error: {e}" for e in errors] + [f"request left file://: {u}" for u in foreign]
+            problems += [f"{path.relative_to(default_set)} at {width} px: {p}" for p in found]
+            name = str(path.relative_to(default_set)).replace("/", "__")
+            page.screenshot(path=str(ARTIFACTS / f"default-{name}-{width}.png"), full_page=path.name == "index.html")
+            page.close()
+    record = dict(summary, external=sorted(summary["external"]), csv=len(summary["csv"]), problems=problems)
+    (ARTIFACTS / "default-set.json").write_text(json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8")
+    assert problems == []
+    assert summary["images"] > 0 and summary["csv"]
+
+
+def test_every_csv_of_the_default_set_parses_and_its_csvw_names_its_columns(default_set):
+    csvs = sorted((default_set / "default").glob("*.data/*.csv"))
+    assert csvs, "the default set published no CSV files"
+    for csv in csvs:
+        frame = pd.read_csv(csv, dtype=str, encoding="utf-8")
+        meta = json.loads(csv.with_name(csv.name + "-metadata.json").read_text("utf-8"))
+        assert meta["url"] == csv.name, csv
+        assert [c["name"] for c in meta["tableSchema"]["columns"]] == list(frame.columns), csv
+        assert meta.get("dc:title") and meta.get("@context") == "http://www.w3.org/ns/csvw", csv
+    for index in (default_set / "default").glob("*.data/index.html"):
+        listed = {c.name for c in csvs if c.parent == index.parent}
+        text = index.read_text("utf-8")
+        assert all(f'href="{urllib.parse.quote(n)}"' in text for n in listed), index
+
+
+def test_the_cards_show_each_reports_declared_headline_figures_first(browser, default_set):
+    manifest = json.loads((default_set / "default" / "manifest.json").read_text("utf-8"))
+    page, errors, foreign = _open(browser, default_set / "index.html", width=400)
+
+    def norm(text: str) -> str:
+        return " ".join(str(text).split())
+
+    checked = 0
+    for run in manifest["runs"]:
+        nb_file = (run.get("files") or {}).get("ipynb")
+        if not nb_file:
+            continue
+        entries = keyfigures.read(nbformat.read(default_set / "default" / nb_file, as_version=4))
+        expected = [(norm(e["label"]), norm(keyfigures.text_of(e))) for e in entries if e.get("headline")]
+        card = page.locator(f'[id="default--{run["slug"]}"]')
+        shown = card.locator('dl.kf[aria-label="key figures"]')
+        pairs = []
+        if shown.count():
+            dts = shown.first.locator("dt").all_inner_texts()
+            dds = shown.first.locator("dd").all_inner_texts()
+            pairs = [(norm(a), norm(b)) for a, b in zip(dts, dds)]
+        assert pairs == expected, run["slug"]
+        if expected:  # the headline list comes before anything folded away
+            html = card.inner_html()
+            assert "<details" not in html or html.index('aria-label="key figures"') < html.index("<details")
+        checked += bool(expected)
+    assert checked >= 1, "no card of the default set has headline figures"
     assert errors == [] and foreign == []
     page.close()

@@ -57,9 +57,6 @@ TEXTS = {
                    "with a header row), each with its CSV on the Web metadata (title, source, "
                    "licence, column types; codes are text)."),
     "the_report": "the report",
-    "data_column": "Data",
-    "source_column": "Source",
-    "files_column": "Files",
     "rows": "rows",
     "metadata": "metadata",
 }
