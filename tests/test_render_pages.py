@@ -285,3 +285,27 @@ def test_the_files_of_a_report_stay_inside_the_set():
     assert pages.is_report_path("a", "a.data/x.csv")
     for bad in ("b.html", "a.files/../../x", "../a.html", "/a.html", "a.data/sub/x.csv", "a.other/x", "a.data/.x"):
         assert not pages.is_report_path("a", bad), bad
+
+
+def test_clean_html_keeps_embedded_images_but_no_other_data_urls():
+    png = "data:image/png;base64," + base64.b64encode(_png()).decode()
+    clean = render.clean_html(f'<img src="{png}" alt="a"><a href="data:text/html,x">d</a><img src="data:text/html,y">')
+    assert f'src="{png}"' in clean and 'alt="a"' in clean
+    assert "data:text" not in clean
+
+
+def test_figures_without_alt_text_are_counted_as_a_warning_in_the_run_log(tmp_path, caplog):
+    import types
+
+    from helpers.runner import execute, jobs
+
+    job = jobs.Job(set_name="s", slug="demo", workbook="w", title="Demo", notebook="n", source="notebooks/w.ipynb",
+                   cwd=".", parameters={}, display_parameters=(), schema_file="", snapshot_version="1")
+    ctx = types.SimpleNamespace(renderer=render.ReportRenderer())
+    files = dict.fromkeys(execute.FILE_KEYS)
+    with caplog.at_level("INFO", logger="helpers.runner"):
+        assert execute._render(_figures_notebook(), job, ctx, tmp_path, files, None) is None
+    assert "1 of 3 figure(s) had no alt text" in caplog.text
+    assert [r.levelname for r in caplog.records if "alt text" in r.getMessage()] == ["WARNING"]
+    assert files["html"] == "demo.html" and files["data"] == "demo.data/index.html"
+    assert (tmp_path / "demo.files" / "fig-3.png").is_file() and (tmp_path / "demo.data" / "chart.csv").is_file()

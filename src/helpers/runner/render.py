@@ -54,18 +54,40 @@ _ALLOWED_TAGS = frozenset({
     "span", "strong", "style", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
     "thead", "tr", "u", "ul", "var",
 })
+_GLOBAL_ATTRIBUTES = frozenset({"class", "id", "title", "style", "lang", "dir", "align"})
+_LINK_ATTRIBUTES = _GLOBAL_ATTRIBUTES | {"href", "name", "rel", "target"}
+_IMAGE_ATTRIBUTES = _GLOBAL_ATTRIBUTES | {"src", "alt", "width", "height"}
+
+
+def _link_attribute(tag: str, name: str, value: str) -> bool:
+    """``a``: an ``href`` may be http(s) or relative (the protocol list), never ``data:``."""
+    if name == "href":
+        return not value.strip().lower().startswith("data:")
+    return name in _LINK_ATTRIBUTES
+
+
+def _image_attribute(tag: str, name: str, value: str) -> bool:
+    """``img``: a ``src`` may be a file or an embedded image (``data:image/…``, as nbconvert
+    embeds a Markdown cell's attachments), nothing else."""
+    if name == "src":
+        v = value.strip().lower()
+        return not v.startswith("data:") or v.startswith("data:image/")
+    return name in _IMAGE_ATTRIBUTES
+
+
 _ALLOWED_ATTRIBUTES = {
-    "*": ["class", "id", "title", "style", "lang", "dir", "align"],
-    "a": ["href", "name", "rel", "target"],
-    "img": ["src", "alt", "width", "height"],
-    "td": ["colspan", "rowspan"],
-    "th": ["colspan", "rowspan", "scope"],
-    "table": ["border"],
+    "*": sorted(_GLOBAL_ATTRIBUTES),
+    "a": _link_attribute,
+    "img": _image_attribute,
+    "td": sorted(_GLOBAL_ATTRIBUTES | {"colspan", "rowspan"}),
+    "th": sorted(_GLOBAL_ATTRIBUTES | {"colspan", "rowspan", "scope"}),
+    "table": sorted(_GLOBAL_ATTRIBUTES | {"border"}),
     "style": ["type", "scoped"],
-    "ol": ["start"],
+    "ol": sorted(_GLOBAL_ATTRIBUTES | {"start"}),
 }
-#: links may leave the site only to the web (relative links and #fragments are kept)
-_PROTOCOLS = frozenset({"http", "https"})
+#: where links and images may point: the web and (for images only) embedded images; relative
+#: links and #fragments are always kept
+_PROTOCOLS = frozenset({"http", "https", "data"})
 _EXTERNAL = re.compile(r"^\s*https?://", re.IGNORECASE)
 _cleaner = None
 
@@ -91,8 +113,8 @@ def _external_links_filter():
 def clean_html(text: Any) -> str:
     """Allow-list HTML cleaning for notebook cells and outputs: disallowed tags are escaped
     (they show as text), event-handler attributes are removed, links keep only http/https
-    or relative targets (``javascript:``, ``data:``, ``mailto:`` are removed) and links to
-    other sites get ``rel="noopener"``."""
+    or relative targets (``javascript:``, ``data:``, ``mailto:`` are removed), images only
+    files or embedded images, and links to other sites get ``rel="noopener"``."""
     global _cleaner
     if _cleaner is None:
         import bleach  # a dependency of nbconvert
