@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml requirements/lock.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements/lock.txt -e ".[test,bench,dask,import]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (turku-workbooks)" >/dev/null
+	$(BIN)/python tools/install-kernel  # registers $(KERNEL) (kernel name: helpers.settings.KERNEL_NAME)
 	@touch $(STAMP)
 
 setup: $(STAMP)

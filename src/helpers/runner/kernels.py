@@ -26,11 +26,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+import zmq
+
 from .. import settings
 from . import kernelfork
 from .jobs import Job, slugify
 from .render import ReportRenderer
 from .scrub import Scrubber
+
+#: manager-side CurveZMQ keys when libzmq has curve and the kernelspec declares it
+_ENCRYPTION = "auto" if zmq.has("curve") else "disabled"
 
 log = logging.getLogger(__name__)
 
@@ -172,8 +177,10 @@ class WorkerContext:
         self._kernels_started += 1
         out_path = self.tmp / f"kernel-{self._kernels_started}.out"
         out = open(out_path, "wb")
+        # CurveZMQ transport encryption where the kernelspec declares it ("auto"): the runner's
+        # kernels are encrypted even on loopback
         km = kernelfork.kernel_manager_class()(kernel_name=job.kernel_name, zygote=self.zygote(job.kernel_name),
-                                               out_path=str(out_path))
+                                               out_path=str(out_path), transport_encryption=_ENCRYPTION)
         extra = list(KERNEL_ARGS) + ([f"--IPKernelApp.exec_lines={warm_line()}"] if warm else [])
         try:
             run_sync(km.start_kernel)(extra_arguments=extra, cwd=job.cwd, stdout=out, stderr=out)
