@@ -263,6 +263,10 @@ def test_the_default_set_in_chromium_at_1300_and_400_px(browser, default_set):
     (ARTIFACTS / "default-set.json").write_text(json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8")
     assert problems == []
     assert summary["images"] > 0 and summary["csv"]
+    for csv in sorted(summary["csv"]):  # every CSV a page links to downloads and parses
+        frame = pd.read_csv(csv, dtype=str, encoding="utf-8")
+        meta = json.loads(csv.with_name(csv.name + "-metadata.json").read_text("utf-8"))
+        assert [c["name"] for c in meta["tableSchema"]["columns"]] == list(frame.columns), csv
 
 
 def test_every_csv_of_the_default_set_parses_and_its_csvw_names_its_columns(default_set):
