@@ -309,3 +309,10 @@ def test_figures_without_alt_text_are_counted_as_a_warning_in_the_run_log(tmp_pa
     assert [r.levelname for r in caplog.records if "alt text" in r.getMessage()] == ["WARNING"]
     assert files["html"] == "demo.html" and files["data"] == "demo.data/index.html"
     assert (tmp_path / "demo.files" / "fig-3.png").is_file() and (tmp_path / "demo.data" / "chart.csv").is_file()
+
+
+def test_sections_numbered_in_their_headings_are_not_numbered_again(renderer):
+    cells = [new_markdown_cell(f"## {i}. Part {i}") for i in range(1, 5)] + [new_markdown_cell("## Sources")]
+    page = renderer.render(_notebook(new_markdown_cell("# T"), *cells), CONTEXT).reader
+    toc = page[page.index('class="twb-toc"'):]
+    assert '<ul class="twb-toc-plain">' in toc[:toc.index("</nav>")] and "<ol" not in toc[:toc.index("</nav>")]

@@ -35,6 +35,7 @@ TOC_MIN_SECTIONS = 4  # "more than 3"
 CSP = ("default-src 'none'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; "
        "style-src 'self' 'unsafe-inline'; img-src 'self' data:")
 _ALIGN_RE = re.compile(r"^\s*text-align:\s*(left|right|center)\s*;?\s*$")
+_NUMBERED_RE = re.compile(r"^\d+(?:\.\d+)*[.)]?\s")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 #: every word the runner puts on a page (English source texts; translated through i18n)
@@ -146,7 +147,8 @@ def _add_toc(soup, main, title: str) -> None:
     head = soup.new_tag("p", attrs={"class": "twb-toc-title", "id": "twb-toc-title"})
     head.string = title
     nav.append(head)
-    items = soup.new_tag("ol")
+    numbered = any(_NUMBERED_RE.match(heading_text(h)) for h in sections)  # "1. Jobs": no second number
+    items = soup.new_tag("ul" if numbered else "ol", attrs={"class": "twb-toc-plain"} if numbered else {})
     for h in sections:
         text = heading_text(h)
         if not h.get("id"):
