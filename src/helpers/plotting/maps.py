@@ -30,6 +30,7 @@ from .style import (
     _wrap,
     figure,
     finalise,
+    source_line,
     use_style,
 )
 
@@ -107,6 +108,7 @@ def _auto_label_mask(gdf, texts: list[str], ax, fig, always=None) -> np.ndarray:
     """Label an area only when its name fits inside its outline on the page and does not
     collide with a label already placed (largest areas first); the areas in ``always`` (a
     boolean mask) are labelled first whatever their size."""
+    fig.draw_without_rendering()  # the axes' final position (constrained layout) decides what fits
     minx, miny, maxx, maxy = gdf.total_bounds
     pos = ax.get_position()
     ax_w = pos.width * fig.get_figwidth()
@@ -286,11 +288,12 @@ def choropleth(
     leg = ax.legend(handles=handles, title=_wrap(legend_title, fig, 10.5, share=share), alignment="left", **where)
     leg.set_gid("map-legend")
 
-    if labels and label_col is not None:
-        _draw_labels(ax, fig, gdf, labels, label_col)
     if scale_bar:
         draw_scale_bar(ax)
     _set_title(fig, ax, title, own)
+    source_line(fig, source)  # the page is complete: the labels see the map's final size
+    if labels and label_col is not None:
+        _draw_labels(ax, fig, gdf, labels, label_col)
     hl = gdf.loc[hl_mask, label_col].astype(str).tolist() if (hl_mask is not None and label_col) else []
     alt.set_alt(fig, alt.choropleth(alt.values_by_label(gdf, column, label_col), title=title, source=source,
                                     legend_title=legend_title, labels=cls.labels, highlight=hl,
@@ -395,8 +398,6 @@ def locator_map(
         ax.set_axis_off()
         ax.set_aspect("equal")
     label_col = _label_column(detail, label_column)
-    if labels and label_col is not None:
-        _draw_labels(ax_det, fig, detail, labels, label_col, always_label)
     # the north-west corner of a map of Finland is empty sea/Sweden: room for the legend
     leg = ax_ctx.legend(handles=handles, loc="upper left", frameon=False, fontsize=9.5,
                         bbox_to_anchor=(-0.05, 1.0))
@@ -404,6 +405,9 @@ def locator_map(
     for ax in (ax_ctx, ax_det):
         draw_scale_bar(ax, fraction=0.3)
     _set_title(fig, ax_ctx, title, own_figure=True)
+    source_line(fig, source)
+    if labels and label_col is not None:
+        _draw_labels(ax_det, fig, detail, labels, label_col, always_label)
     hl_name = ", ".join(names) if highlight is not None else None
     detail_names = detail[label_col].astype(str).tolist() if label_col else []
     alt.set_alt(fig, alt.locator(title=title, source=source, context_n=len(context), detail_names=detail_names,

@@ -215,7 +215,11 @@ def figure(
             raise ValueError(f"size (width, height) must be between 0 and 30 inches; got {size!r}")
         figsize = (w, h)
     fig = Figure(figsize=figsize, layout=layout)
-    FigureCanvasAgg(fig)
+    canvas = FigureCanvasAgg(fig)
+    # geopandas asks for a redraw after every layer it adds; on an Agg canvas each is a full
+    # render (~0.07 s a map layer). Figures are rendered once, when they are shown or saved;
+    # code that needs the layout first calls fig.draw_without_rendering().
+    canvas.draw_idle = lambda *args, **kwargs: None
     axes = fig.subplots(nrows, ncols, squeeze=True, **kwargs)
     return fig, axes
 
