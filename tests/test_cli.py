@@ -122,7 +122,7 @@ def test_report_is_the_default_set(monkeypatch, fixture_env):
     monkeypatch.setattr(runner, "run_set", fake_run_set)
     monkeypatch.setenv(settings.SCHEDULE_ENV, str(ROOT / "reports/schedule.yaml"))
     cli.main(["report", "-j", "3"])
-    assert seen == {"set_name": "default", "n": 5, "workers": 3}
+    assert seen == {"set_name": "default", "n": 6, "workers": 3}
 
 
 # ----------------------------------------------------------------------------- real runs
