@@ -1,7 +1,7 @@
 # turku-workbooks — every target does its own set-up (virtualenv, locked install,
 # Jupyter kernel) so it works the first time on a fresh clone.
 #   make report   build the reports from the pinned snapshot  -> reports/
-#   make test     the whole test suite (unit tests, then notebooks with nbval)
+#   make test     the whole test suite (ruff, unit tests, then notebooks with nbval)
 #   make lab      JupyterLab on the project kernel
 #   make refresh  pull the live datasets (needs network access)
 #   make bench    speed measurements -> benchmarks/results/
@@ -13,7 +13,7 @@ KERNEL := turku-workbooks
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: help setup report test lab refresh bench notebooks clean
+.PHONY: help setup report test lint lab refresh bench notebooks clean
 
 help:
 	@sed -n '2,8p' Makefile
@@ -33,10 +33,18 @@ setup: $(STAMP)
 report: $(STAMP)
 	$(BIN)/workbooks run --set default -j $(JOBS)
 
+# Python sources, scripts and notebooks checked with the rules in pyproject.toml ([tool.ruff])
+LINTED := src tests benchmarks notebooks tools/import_reference tools/execute-notebooks \
+          tools/import-reference-data tools/derive-municipal-mergers tools/annotate-parameters tools/install-kernel
+
 test: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
 	tools/ensure-chromium
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest --nbval notebooks --nbval-sanitize-with notebooks/nbval_sanitize.cfg -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
 
 # JupyterLab refuses to run as root without --allow-root (containers, WSL, cloud VMs run as root)
 lab: $(STAMP)

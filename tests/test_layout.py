@@ -227,3 +227,15 @@ def test_no_project_file_refers_to_the_shared_reference_folder():
 def test_no_module_is_over_the_size_limit(limit):
     sizes = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in modules().items()}
     assert {n: s for n, s in sizes.items() if s > limit} == {}
+
+
+def test_make_test_lints_every_python_file_and_notebook():
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    linted = " ".join(text.split("LINTED :=", 1)[1].split("\n\n", 1)[0].replace("\\\n", " ").split())
+    test_recipe = text.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "$(BIN)/ruff check $(LINTED)" in test_recipe
+    for entry in ("src", "tests", "benchmarks", "notebooks", "tools/import_reference"):
+        assert entry in linted.split()
+    scripts = [p for p in (ROOT / "tools").iterdir() if p.is_file() and p.read_text(errors="replace").startswith(
+        "#!/usr/bin/env python")]
+    assert scripts and [p.name for p in scripts if f"tools/{p.name}" not in linted.split()] == []

@@ -353,8 +353,9 @@ def test_charts_are_deterministic_svg_and_maps_are_palette_png(squares):
     m = P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v", k=3)
     png, meta = P.style.png_bundle(m)
     assert P.style.svg_bundle(m) is None and png[:8] == b"\x89PNG\r\n\x1a\n"
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     with Image.open(io.BytesIO(png)) as img:
         assert img.mode == "P" and abs(img.width - meta["width"] * P.style.RENDER_SCALE) <= 1

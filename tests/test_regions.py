@@ -14,8 +14,8 @@ import csv
 import dataclasses
 import io
 import unicodedata
-from pathlib import Path
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
