@@ -1,15 +1,25 @@
-"""turku-workbooks: shared helpers for the parameterised Turku / Varsinais-Suomi workbooks.
+"""turku-workbooks: the package behind the parameterised Turku / Varsinais-Suomi workbooks.
 
-Modules
--------
-regions     the area registry (19 regions, 308 municipalities of 2026, historical codes)
-snapshot    read, verify and write the pinned snapshot in ``data/snapshot/``
-paths       where the project's folders are
-sources     live clients (StatFin PxWeb, THL Sotkanet, geo.stat.fi WFS)
-analysis    location quotients, shift-share, growth, composite indices
-plotting    house style, maps and the source line on every figure
-params      parameter schemas and validation for notebooks and the CLI
-provenance  the sources-and-parameters section every workbook ends with
+Layers (imports point one way; tests/test_layout.py enforces it, docs/CONTRACTS.md lists it):
+
+core
+    paths, settings (the kernel's name, every TURKU_WORKBOOKS_* variable), i18n (languages),
+    regions (the area registry: 19 regions, 308 municipalities of 2026, mergers), snapshot (read,
+    verify, write the pinned data), params (the workbooks' parameter schema), analysis (shares,
+    growth, location quotients, shift-share, composite index, map classes), catalog + refresh +
+    sources/ (the live clients: StatFin PxWeb, THL Sotkanet, geo.stat.fi)
+notebook side
+    display (Markdown and tables), plotting (charts and maps with alt text and a source line),
+    provenance (source lines, the sources section), keyfigures and downloads (the two things a
+    notebook hands to the runner), notebook (``start`` / ``Run.finish``)
+workbooks
+    one module per notebook (``helpers.workbooks.region_profile`` for
+    ``notebooks/region_profile.ipynb``) and the sections they share
+runner
+    ``helpers.runner``: schedules, validated jobs, kernels, executors, rendering, publishing —
+    it knows a workbook only through its schema entry and its two output contracts
+cli
+    the ``workbooks`` command
 """
 
 from importlib.metadata import PackageNotFoundError
