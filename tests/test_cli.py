@@ -197,8 +197,8 @@ def test_makefile_report_runs_the_default_set_and_test_ensures_chromium_first():
     assert recipe == ["$(BIN)/workbooks run --set default -j $(JOBS)"]
     deps, recipe = _recipe(makefile, "test")
     assert "$(STAMP)" in deps
-    assert recipe[0] == "tools/ensure-chromium"
-    assert any("pytest tests" in line for line in recipe[1:])
+    assert recipe[:2] == ["$(BIN)/ruff check $(LINTED)", "tools/ensure-chromium"]
+    assert any("pytest tests" in line for line in recipe[2:])
     ci = [line for line in (ROOT / ".ci/run").read_text().splitlines() if line.strip() and not line.startswith("#")]
     assert ci[-1] == "make test" and not any("chromium" in line or "pytest" in line for line in ci)
 

@@ -261,8 +261,9 @@ def test_the_lang_of_a_run_comes_from_its_parameters_or_the_injected_ones():
                    parameters={}, display_parameters=(("area", "x"),), schema_file="", snapshot_version="1")
     assert execute.run_lang(job) == "en"
     nb = {"metadata": {"papermill": {"parameters": {"lang": "sv"}}}}
-    assert execute.run_lang(job, nb) == "sv"
+    assert execute.run_lang(dataclasses.replace(job, lang=""), nb) == "sv"
     assert execute.run_lang(dataclasses.replace(job, parameters={"lang": "fi"}), nb) == "fi"
+    assert execute.run_lang(dataclasses.replace(job, lang="sv")) == "sv"  # the workbook's default lang
 
 
 def test_links_keep_http_and_https_only_and_external_ones_get_noopener(renderer):

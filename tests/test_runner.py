@@ -112,7 +112,9 @@ def test_plan_coerces_values_and_names_outputs(fixture_env):
                         runner.RunRequest("sleepy")], "demo")
     assert [j.slug for j in jobs] == ["hello--KU853--3", "hello--KU853--3-2", "sleepy"]
     assert jobs[0].parameters == {"area": "KU853", "repeat": 3}  # only the values given are injected
-    assert jobs[0].display_parameters == (("area", "KU853 Turku"), ("title", "Hello"), ("repeat", "3"))
+    assert jobs[0].values == (("area", "KU853 Turku"), ("title", "Hello"), ("repeat", "3"))
+    # what a card or a page shows: readers' labels and names, no snake_case, no "None"
+    assert jobs[0].display_parameters == (("Area", "Turku (KU853)"), ("Title", "Hello"), ("Repeat", "3"))
     assert jobs[0].title == "Hello fixture — Turku"
     assert jobs[0].source == "tests/fixtures/workbooks/hello.ipynb"
     assert jobs[2].parameters == {}

@@ -77,3 +77,14 @@ def test_leading_zero_codes_stay_codes(tmp_path):
     spec = runner.get_set("codes", _write(tmp_path, text))
     assert spec.runs[0].values["area"] == "010"  # YAML 1.1 would have read octal 8
     assert schedule.expand_values({"n": 12})[0]["n"] == 12
+
+
+def test_a_set_title_is_what_readers_see(tmp_path):
+    from helpers.runner import publish
+
+    spec = runner.get_set("ok", _write(tmp_path, GOOD.replace("  ok:\n", "  ok:\n    title: Turku region\n")))
+    assert spec.title == "Turku region"
+    manifest = publish.set_manifest("ok", [], title=spec.title, started_at="2026-12-01T00:00:00+00:00",
+                                    elapsed_s=1.0, workers=1)
+    page = publish.render_gallery([manifest])
+    assert "<h2>Turku region</h2>" in page and "<h2>ok</h2>" not in page

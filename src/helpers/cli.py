@@ -68,10 +68,10 @@ def _cmd_list(args: argparse.Namespace) -> int:
         json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
-    from .runner import display_source, notebook_dir
-
     import shutil
     import textwrap
+
+    from .runner import display_source, notebook_dir
 
     width = max(60, min(120, shutil.get_terminal_size((100, 24)).columns))
     nb_dir = notebook_dir(params.active_schema_file())
@@ -120,9 +120,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 raise runner.RunnerInputError("-p applies to a single NOTEBOOK; a set's parameters are in the schedule")
             spec = runner.get_set(args.set, args.schedule)
             set_name, requests, description, merge = spec.name, list(spec.runs), spec.description, False
+            title = spec.title
         elif args.notebook:
             values = runner.parse_assignments(args.param)
             set_name, requests, merge = runner.ADHOC_SET, [runner.RunRequest(args.notebook, values)], True
+            title = "Single runs"
             description = "single runs (workbooks run NOTEBOOK)"
         else:
             raise runner.RunnerInputError("name a NOTEBOOK to run or a --set from the schedule")
@@ -132,7 +134,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if args.dry_run:
             jobs = runner.plan(requests, set_name, timeout=args.timeout)
             for job in jobs:
-                shown = ", ".join(f"{k}={v}" for k, v in job.display_parameters)
+                shown = ", ".join(f"{k}={v}" for k, v in job.values)
                 print(f"{set_name}/{job.slug}\t{job.source}\t{shown}")
             print(f"{len(jobs)} run(s) in set {set_name!r}; all parameters valid", file=sys.stderr)
             return runner.EXIT_OK
@@ -145,7 +147,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 executor = stack.enter_context(DaskExecutor(args.scheduler))
             outcome = runner.run_set(
                 set_name, requests, workers=args.jobs, reports_dir=reports_dir, merge=merge,
-                description=description, timeout=args.timeout, executor=executor,
+                description=description, title=title, timeout=args.timeout, executor=executor,
             )
     except runner.RunnerInputError as exc:
         _print_problems("bad input, nothing was run:", exc.problems)

@@ -55,6 +55,19 @@ class ParameterError(ValueError):
         return [f"ParameterError: {self}"]
 
 
+#: how a parameter is named for readers (others: its name in words); translated in reports
+PARAMETER_LABELS = {"area": "Area", "compare_to": "Compared with", "snapshot": "Data snapshot",
+                    "start_year": "First year", "end_year": "Last year", "year": "Year", "scope": "Definition",
+                    "rd_start_year": "R&D: first year", "rd_end_year": "R&D: last year", "lang": "Language"}
+
+
+def parameter_label(name: str) -> str:
+    """A parameter's name as a reader reads it ("compare_to" -> "Compared with")."""
+    from .i18n import _
+
+    return _(PARAMETER_LABELS.get(name, name.replace("_", " ").capitalize()))
+
+
 class UnknownWorkbookError(KeyError):
     def __init__(self, name: str, known: list[str]):
         close = difflib.get_close_matches(str(name), known, n=3, cutoff=0.4)
@@ -316,6 +329,27 @@ class Validated(Mapping):
             return self.__dict__["data"][key]
         except KeyError:
             raise AttributeError(key) from None
+
+    def for_readers(self) -> list[tuple[str, str]]:
+        """(label, value) as a report or a gallery card shows them: "Area" -> "Varsinais-Suomi
+        (MK02)", "Compared with" -> "Whole country", the pinned snapshot in words, an unset
+        optional value as "not set" — never snake_case, "None" or a local path."""
+        from .regions import Area
+
+        book = get_workbook(self.workbook)
+        out = []
+        for name, v in self.data.items():
+            if isinstance(v, Area):
+                text = v.display_name() if v.kind == "country" else f"{v.display_name()} ({v.statfin_code})"
+            elif v is None:
+                p = book.param(name) if name in book.names else None
+                text = "the pinned snapshot" if p is not None and p.type == "path" else "not set"
+            elif isinstance(v, Path):
+                text = v.name
+            else:
+                text = str(v)
+            out.append((parameter_label(name), text))
+        return out
 
     def as_strings(self) -> dict[str, str]:
         """Plain-text form for provenance footers and report cards (areas as codes)."""

@@ -347,14 +347,10 @@ def provenance_markdown(
     return "\n".join(out)
 
 
-#: how a parameter is named for readers (others: its name in words)
-PARAMETER_LABELS = {"area": "Area", "compare_to": "Compared with", "snapshot": "Data snapshot",
-                    "start_year": "First year", "end_year": "Last year", "year": "Year", "scope": "Definition",
-                    "rd_start_year": "R&D: first year", "rd_end_year": "R&D: last year", "lang": "Language"}
-
-
 def parameter_label(name: str) -> str:
-    return PARAMETER_LABELS.get(name, name.replace("_", " ").capitalize())
+    from .params import parameter_label as _label
+
+    return _label(name)
 
 
 def _entry(snap, name: str) -> dict:

@@ -170,6 +170,13 @@ class Area:
             return self.name_fi
         return value
 
+    def display_name(self, lang: str | None = None) -> str:
+        """The name a reader of ``lang`` (default: the run's language) writes: "Turku" / "Åbo",
+        "Koko maa" / "Hela landet" / "Whole country"."""
+        from .i18n import language
+
+        return self.name(lang or language())
+
     def __str__(self) -> str:
         return f"{self.name_fi} ({self.statfin_code})"
 

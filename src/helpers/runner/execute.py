@@ -149,7 +149,7 @@ def execute_job(job: Job, ctx: WorkerContext, *, execute=None, more: bool = True
     thumb_size = None
     with ctx.capture(log_path) as fh:
         log.info("run %s: workbook %s from %s (worker %s)", slug, job.workbook, job.source, ctx.worker_id)
-        for name, value in job.display_parameters:
+        for name, value in job.values or job.display_parameters:
             log.info("  parameter %s = %s", name, value)
         error, attempts = _execute(job, ctx, ipynb, fh, execute=execute, more=more)
         nb = _read_back(ipynb)
@@ -346,7 +346,7 @@ def _render(nb, job: Job, ctx: WorkerContext, out: Path, files: dict[str, str | 
 def run_lang(job: Job, nb=None) -> str:
     """The language of a run's pages: its ``lang`` parameter (given, else the workbook's
     default as shown, else what papermill injected) when it is a language tag, else "en"."""
-    value = job.parameters.get("lang") or dict(job.display_parameters).get("lang")
+    value = job.parameters.get("lang") or job.lang
     if not value and nb is not None:
         value = ((nb.get("metadata") or {}).get("papermill") or {}).get("parameters", {}).get("lang")
     return language(value)

@@ -39,13 +39,15 @@ class Job:
     source: str  # shown to readers: "notebooks/x.ipynb"
     cwd: str
     parameters: dict[str, Any]  # injected by papermill (explicitly given values only)
-    display_parameters: tuple[tuple[str, str], ...]
+    display_parameters: tuple[tuple[str, str], ...]  # (reader's label, value), for cards and pages
     schema_file: str
     snapshot_version: str
     out_dir: str = ""
     reports_dir: str = ""
     kernel_name: str = settings.KERNEL_NAME
     timeout: float | None = None
+    lang: str = "en"  # the language of the run's pages (its lang parameter, if the workbook has one)
+    values: tuple[tuple[str, str], ...] = ()  # (parameter name, value as text): logs, --dry-run
 
 
 def plan(requests: Sequence[RunRequest], set_name: str, *, timeout: float | None = None) -> list[Job]:
@@ -99,10 +101,6 @@ def plan(requests: Sequence[RunRequest], set_name: str, *, timeout: float | None
 
 def _job(set_name: str, slug: str, book: params.Workbook, validated: params.Validated, given: dict,
          nb_path: Path, schema: Path, timeout: float | None) -> Job:
-    shown = validated.as_strings()
-    for p in book.parameters:
-        if p.type == "path" and validated[p.name] is None:
-            shown[p.name] = "pinned snapshot"
     areas = [validated[p.name] for p in book.parameters if p.type == "area"]
     title = book.title + (f" — {areas[0].label}" if areas else "")
     snap = next((validated[p.name] for p in book.parameters if p.type == "path" and validated[p.name]), None)
@@ -115,7 +113,9 @@ def _job(set_name: str, slug: str, book: params.Workbook, validated: params.Vali
         source=display_source(nb_path),
         cwd=str(nb_path.parent),
         parameters={n: _papermill_value(validated[n], nb_path.parent) for n in book.names if n in given},
-        display_parameters=tuple((n, shown[n]) for n in book.names),
+        display_parameters=tuple(validated.for_readers()),  # (reader's label, value)
+        values=tuple(validated.as_strings().items()),  # (name, value as text) for logs and --dry-run
+        lang=str(validated.data.get("lang") or "en"),
         schema_file=str(schema),
         snapshot_version=snapshot_version(snap),
         timeout=timeout,

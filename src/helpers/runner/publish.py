@@ -59,11 +59,12 @@ class PublishError(RuntimeError):
 
 
 def set_manifest(set_name: str, runs: list[dict], *, description: str = "", started_at: str,
-                 elapsed_s: float, workers: int) -> dict:
+                 elapsed_s: float, workers: int, title: str = "") -> dict:
     """The manifest of a finished set; ``runs`` are the runs' records (``RunResult.record()``)."""
     return {
         "format": MANIFEST_FORMAT,
         "set": set_name,
+        "title": title,
         "description": description,
         "generated_at": now_iso(),
         "started_at": started_at,

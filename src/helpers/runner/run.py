@@ -83,6 +83,7 @@ def run_set(
     executor: Executor | None = None,
     merge: bool = False,
     description: str = "",
+    title: str = "",
     timeout: float | None = None,
     stream: TextIO | None = None,
     tty: bool | None = None,
@@ -128,7 +129,7 @@ def run_set(
     run_log.write(summary_table(ordered) + "\n")
     scrubber = Scrubber.for_this_machine({str(reports_dir): "<reports>"})
     if ok or merge:  # ad-hoc runs merge into their set, so a failure card replaces nothing else
-        manifest = set_manifest(set_name, [r.record() for r in ordered], description=description,
+        manifest = set_manifest(set_name, [r.record() for r in ordered], description=description, title=title,
                                 started_at=started_at, elapsed_s=elapsed, workers=executor.workers)
         run_log.write(f"{now_iso()} publishing to {set_name}/ and index.html\n")
         run_log.close()

@@ -129,6 +129,7 @@ class SetSpec:
     name: str
     description: str
     runs: tuple[RunRequest, ...]
+    title: str = ""  # the heading readers see in the gallery (default: the set's name)
 
 
 def schedule_file() -> Path:
@@ -267,7 +268,8 @@ def read_schedule(path: Path | str | None = None) -> Schedule:
         if mine:
             problems[name] = mine
         else:
-            sets[name] = SetSpec(name, str(spec.get("description", "")).strip(), tuple(runs))
+            sets[name] = SetSpec(name, str(spec.get("description", "")).strip(), tuple(runs),
+                                 str(spec.get("title", "")).strip())
     return Schedule(path, sets, problems)
 
 
