@@ -159,11 +159,20 @@ def test_escape_markdown_examples():
 
 def test_provenance_markdown_validates_params(snap):
     with pytest.raises(TypeError, match="params must be a dict"):
-        P.provenance_markdown(["hand_made_jobs"], ["area", "Turku"], snap)
+        P.provenance_markdown(["hand_made_jobs"], ["area", "Turku"], snap)  # not pairs
     with pytest.raises(TypeError, match="params keys must be parameter names"):
         P.provenance_markdown(["hand_made_jobs"], {1: "x"}, snap)
+    with pytest.raises(TypeError, match="list of \\(label, value\\) strings"):
+        P.provenance_markdown(["hand_made_jobs"], [("Area", 853)], snap)
     md = P.provenance_markdown(["hand_made_jobs"], {}, snap)
     assert "This workbook has no parameters." in md
+
+
+def test_parameters_already_labelled_for_readers_are_shown_as_given(snap):
+    md = P.provenance_markdown(["hand_made_jobs"], [("Area", "Varsinais-Suomi (MK02)"),
+                                                     ("Compared with", "Whole country")], snap)
+    assert "| Area | Varsinais-Suomi (MK02) |" in md and "| Compared with | Whole country |" in md
+    assert "SSS" not in md and "Koko maa" not in md
 
 
 # ----------------------------------------------------------------------------- key figures

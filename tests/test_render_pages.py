@@ -120,6 +120,37 @@ def test_each_figure_is_written_once_and_both_pages_link_the_same_file(renderer,
     assert sorted(p.name for p in (tmp_path / "demo.files").iterdir()) == ["fig-1.svg", "fig-2.png", "fig-3.png"]
 
 
+def test_the_published_notebook_links_each_figure_instead_of_embedding_it(renderer, tmp_path):
+    nb = _figures_notebook()
+    rendered = renderer.render(nb, CONTEXT)
+    rendered.write(tmp_path)
+    published = nbformat.read(tmp_path / "demo.ipynb", as_version=4)
+    outputs = [c.outputs[0] for c in published.cells if c.cell_type == "code"]
+    for output, path in zip(outputs, ["demo.files/fig-1.svg", "demo.files/fig-2.png", "demo.files/fig-3.png"]):
+        assert not {"image/svg+xml", "image/png"} & set(output.data)  # no second copy of the image
+        (img,) = _imgs(output.data["text/html"])
+        assert _attr(img, "src") == path and (tmp_path / path).is_file()
+        assert _attr(img, "alt")
+        assert output.metadata["turku_workbooks"]["figure"] == path
+        assert output.data["text/plain"] == "<Figure>"
+    assert _attr(_imgs(outputs[0].data["text/html"])[0], "alt") == "Bar chart: hand-made &lt;bars&gt; &amp; more"
+    # everything else is the executed notebook as it was: code, data payloads, the input untouched
+    assert [c.source for c in published.cells] == [c.source for c in nb.cells]
+    assert downloads.MIMETYPE in outputs[0].data and "image/svg+xml" in nb.cells[1].outputs[0].data
+    nbformat.validate(published)
+    text = (tmp_path / "demo.ipynb").read_text(encoding="utf-8")
+    assert base64.b64encode(_png()).decode() not in text and "<rect" not in text
+
+
+def test_cells_tagged_for_researchers_stay_off_the_reader_page(renderer):
+    how_to = new_markdown_cell("Change `area` in the next cell.", metadata={"tags": ["researchers"]})
+    nb = _notebook(new_markdown_cell("# Question for readers"), how_to)
+    rendered = renderer.render(nb, CONTEXT)
+    assert "Question for readers" in rendered.reader and "Question for readers" in rendered.code
+    assert "next cell" not in rendered.reader and "next cell" in rendered.code
+    assert rendered.notebook.cells[1].source == how_to.source  # the notebook keeps it
+
+
 # ----------------------------------------------------------------------------- data downloads
 
 

@@ -98,7 +98,7 @@ class Run:
         labels = labels if labels is not None else getattr(result, "labels", None)
         keyfigures.record(figures, headline, labels=labels)
         if self.snapshot.used:
-            provenance.show_provenance(self.snapshot.used, self.params.as_strings(), snapshot=self.snapshot)
+            provenance.show_provenance(self.snapshot.used, self.params.for_readers(), snapshot=self.snapshot)
 
 
 def _snapshot_param(values: params.Validated):

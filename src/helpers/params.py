@@ -352,7 +352,8 @@ class Validated(Mapping):
         return out
 
     def as_strings(self) -> dict[str, str]:
-        """Plain-text form for provenance footers and report cards (areas as codes)."""
+        """name -> value as text, for run logs and --dry-run (areas as "MK02 Varsinais-Suomi");
+        readers get :meth:`for_readers`."""
         from .regions import Area
 
         out = {}

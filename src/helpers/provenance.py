@@ -260,17 +260,26 @@ def provenance_markdown(
     data used (publisher, table / indicator, reference period, retrieval date, licence,
     sha256 prefix of the pinned file), each resource's caveats and the attribution lines.
 
+    ``params``: parameter name -> value (labelled with :func:`parameter_label`), or the
+    (label, value) pairs a reader reads (:meth:`helpers.params.Validated.for_readers`).
+
     Every value taken from the parameters or the manifest is escaped with
     :func:`escape_markdown`, so a value such as ``<script>`` or ``a_b*c`` renders as text.
     Display it with ``IPython.display.Markdown`` or :func:`show_provenance`.
     """
     if params is None:
         params = {}
-    if not isinstance(params, Mapping):
-        raise TypeError(f"params must be a dict of parameter name -> value; got {type(params).__name__}")
-    for k in params:
-        if not isinstance(k, str):
-            raise TypeError(f"params keys must be parameter names (strings); got {k!r}")
+    if isinstance(params, Mapping):
+        for k in params:
+            if not isinstance(k, str):
+                raise TypeError(f"params keys must be parameter names (strings); got {k!r}")
+        labelled = [(parameter_label(k), _param_value(v, k)) for k, v in params.items()]
+    elif isinstance(params, (list, tuple)) and all(
+            isinstance(p, (list, tuple)) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in params):
+        labelled = [tuple(p) for p in params]  # already as readers read them (Validated.for_readers)
+    else:
+        raise TypeError("params must be a dict of parameter name -> value or a list of (label, value) "
+                        f"strings; got {type(params).__name__}")
     if not isinstance(level, int) or not 1 <= level <= 5:
         raise ValueError(f"level must be a heading level 1..5; got {level!r}")
     snap, rows = _rows(resource_names, snapshot)
@@ -282,11 +291,9 @@ def provenance_markdown(
     out = [f"{h} {escape_markdown(heading)}", ""]
     out.append(f"{h}# Parameters of this run")
     out.append("")
-    if params:
+    if labelled:
         out.append(_md_table(
-            ["Parameter", "Value"],
-            ([escape_markdown(parameter_label(k)), escape_markdown(_param_value(v, k))] for k, v in params.items()),
-        ))
+            ["Parameter", "Value"], ([escape_markdown(k), escape_markdown(v)] for k, v in labelled)))
     else:
         out.append("This workbook has no parameters.")
     out.append("")

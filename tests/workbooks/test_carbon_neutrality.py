@@ -299,6 +299,9 @@ def test_comparison_rows_once_each_in_order(snap, heat_long):
     assert rows["area_code"].tolist() == ["MK02", "KU853", "SSS"]
     rows = wb.comparison_rows(regions.resolve("Turku"), regions.country(), units, country)
     assert rows["area_code"].tolist() == ["KU853", "MK02", "SSS"]
+    # names as readers read them: the Swedish name beside the Finnish one, the country in words
+    assert rows["name"].tolist() == ["Turku / Åbo", "Varsinais-Suomi", "Whole country"]
+    assert rows["in_sentence"].tolist()[-1] == "the whole country"
 
 
 def test_other_area_says_it_has_no_inventory_and_shows_its_own_extras(snap):

@@ -124,6 +124,11 @@ def test_profile_region(snap):
     assert f["change_pct_minus_compare_pp"] == pytest.approx(2.39 - 1.42)
     assert prof.historical.empty
     assert "same municipalities" in profiles.method_note(prof)
+    table = profiles.summary_table(prof)
+    labels = list(table.iloc[:, 0])
+    assert "Change in the whole country" in labels  # a reader's name, not "SSS Koko maa"
+    assert not any("SSS" in label or "Koko maa" in label for label in labels)
+    assert "Change in Uusimaa" in list(profiles.summary_table(profiles.profile("MK02", snap, "MK01")).iloc[:, 0])
 
 
 def test_profile_municipality_ranks_within_region(snap):

@@ -1,11 +1,14 @@
 """What each page of a report shows, decided on the executed notebook before nbconvert runs.
 
-    executed notebook ──► prepare(nb, slug) ──► reader notebook  (key-figure outputs removed)
+    executed notebook ──► prepare(nb, slug) ──► reader notebook  (key-figure outputs and cells
+                                                                  tagged "researchers" removed)
                                             ├─► code notebook    (everything)
-                                            └─► assets, written once beside both pages:
+                                            ├─► assets, written once beside both pages:
                                                   <slug>.files/fig-<n>.svg|png   every figure
                                                   <slug>.data/<name>.csv         every data output
                                                   <slug>.data/<name>.csv-metadata.json  (CSVW)
+                                            └─► published notebook (<slug>.ipynb): the executed
+                                                notebook with each figure linked, not embedded
 
 A figure is the output representation nbconvert would show (its display priority) when
 that is an image. Its bytes are written once, to ``<slug>.files/``, and the output keeps
@@ -20,6 +23,13 @@ Data outputs (:data:`helpers.downloads.MIMETYPE`, read with :func:`helpers.downl
 become a CSV and its CSVW sidecar; a name used twice in one report gets ``-2``, ``-3`` in
 output order. The output keeps ``metadata["twb_download"]`` (the link the page shows after
 it) and loses the payload itself.
+
+The published notebook (:attr:`Prepared.notebook`) is the executed notebook unchanged but for
+its figures: each figure output's image data is replaced by a ``text/html`` ``<img>`` of the
+same file in ``<slug>.files/`` (with its alt text; JupyterLab and nbviewer resolve the link
+next to the notebook) and ``metadata["turku_workbooks"]["figure"]`` naming the file. So a
+report's images are stored once, not twice — the code page, the reader page and the
+notebook all link the same file.
 """
 
 from __future__ import annotations
@@ -36,6 +46,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import downloads, keyfigures
+
+#: a cell with this tag speaks to whoever runs the notebook ("change `area` in the next cell");
+#: the reader page leaves it out, the code page and the notebook keep it
+RESEARCHERS_TAG = "researchers"
 
 #: what nbconvert's HTML exporter shows of an output: the first of these it has
 DISPLAY_PRIORITY = (
@@ -78,6 +92,7 @@ class Prepared:
     figures: int = 0
     missing_alt: int = 0
     key_figure_outputs: int = 0
+    notebook: Any = None  # the published notebook: figures linked from <slug>.files/
     problems: list[str] = field(default_factory=list)  # for the run log (warnings)
 
 
@@ -158,10 +173,11 @@ def prepare(nb, slug: str, *, licence: str | None = None) -> Prepared:
         out.problems.append(f"data downloads skipped: {exc}")
         payloads = None
     used: set[str] = set()
-    for cell in work.get("cells", []):
+    linked: dict[tuple[int, int], tuple[str, dict[str, Any]]] = {}
+    for c, cell in enumerate(work.get("cells", [])):
         if cell.get("cell_type") != "code":
             continue
-        for output in cell.get("outputs", []):
+        for o, output in enumerate(cell.get("outputs", [])):
             data = output.get("data")
             if not data:
                 continue
@@ -172,26 +188,46 @@ def prepare(nb, slug: str, *, licence: str | None = None) -> Prepared:
                 if payload is not None:
                     _add_download(out, output, payload, slug, used, licence)
             mime = shown_type(data)
-            if mime in FIGURE_TYPES:
-                _add_figure(out, cell, output, mime, payload, slug)
+            if mime in FIGURE_TYPES and _add_figure(out, cell, output, mime, payload, slug):
+                linked[c, o] = (mime, output["metadata"]["twb"])
             if keyfigures.MIMETYPE in data:
                 output.setdefault("metadata", {})["twb_key_figures"] = True
                 out.key_figure_outputs += 1
     out.code = work
     out.reader = copy.deepcopy(work)
+    out.reader["cells"] = [c for c in out.reader.get("cells", [])
+                           if RESEARCHERS_TAG not in ((c.get("metadata") or {}).get("tags") or ())]
     for cell in out.reader.get("cells", []):
         if cell.get("cell_type") == "code":
             cell["outputs"] = [o for o in cell.get("outputs", [])
                                if not (o.get("metadata") or {}).get("twb_key_figures")]
+    out.notebook = _linked_notebook(nb, linked)
     return out
 
 
-def _add_figure(out: Prepared, cell, output, mime: str, payload, slug: str) -> None:
+def _linked_notebook(nb, linked: Mapping[tuple[int, int], tuple[str, Mapping[str, Any]]]):
+    """A copy of ``nb`` whose figure outputs link their file instead of embedding it."""
+    from html import escape
+
+    published = copy.deepcopy(nb)
+    for (c, o), (mime, twb) in linked.items():
+        output = published["cells"][c]["outputs"][o]
+        data = output["data"]
+        for image in FIGURE_TYPES:
+            data.pop(image, None)
+        size = "".join(f' {k}="{int(twb[k])}"' for k in ("width", "height") if twb.get(k))
+        data["text/html"] = f'<img src="{escape(twb["src"])}" alt="{escape(twb["alt"])}"{size}>'
+        meta = output.setdefault("metadata", {})
+        meta.setdefault("turku_workbooks", {})["figure"] = urllib.parse.unquote(twb["src"])
+    return published
+
+
+def _add_figure(out: Prepared, cell, output, mime: str, payload, slug: str) -> bool:
     try:
         raw = figure_bytes(mime, output["data"][mime])
     except (ValueError, TypeError) as exc:
         out.problems.append(f"a figure could not be decoded ({mime}): {exc}")
-        return
+        return False
     out.figures += 1
     path = f"{files_dir(slug)}/fig-{out.figures}.{FIGURE_TYPES[mime]}"
     out.assets[path] = raw
@@ -203,6 +239,7 @@ def _add_figure(out: Prepared, cell, output, mime: str, payload, slug: str) -> N
     output.setdefault("metadata", {})["twb"] = {
         "src": href(path), "alt": alt, "width": _size(meta, "width"), "height": _size(meta, "height")}
     output["data"][mime] = ""  # the page links the file; nothing is embedded
+    return True
 
 
 def _add_download(out: Prepared, output, payload: Mapping[str, Any], slug: str, used: set[str],

@@ -8,6 +8,7 @@ Runs inside the workers, right after a notebook has executed:
                               <slug>.html            readers: code hidden
                               <slug>.code.html       researchers: with code
                               <slug>.files/fig-<n>.svg|png   every figure once, linked by both
+                              <slug>.ipynb           the executed notebook, figures linked too
                               <slug>.data/<name>.csv (+ .csv-metadata.json, index.html)
                       ──► write_thumbnail()  ──► <slug>.thumb.png  (the first figure, small)
 
@@ -149,13 +150,16 @@ class Rendered:
     figures: int = 0
     missing_alt: int = 0
     problems: list[str] = field(default_factory=list)
+    notebook: Any = None  # the published notebook, its figures linked from <slug>.files/
 
     @property
     def data_index(self) -> str | None:
         return f"{pages.report_dirs(self.slug)[1]}/{pages.DATA_INDEX}" if self.downloads else None
 
     def write(self, out: Path) -> dict[str, str | None]:
-        """Write everything into ``out``; the run's ``files`` entries (html, code_html, data)."""
+        """Write everything into ``out``; the run's ``files`` entries (html, code_html, data).
+        The published notebook, when there is one, replaces ``<slug>.ipynb`` (its figures are
+        then links to the files written here)."""
         out = Path(out)
         for rel, content in self.assets.items():
             dest = out / rel
@@ -165,6 +169,12 @@ class Rendered:
             tmp = out / (name + ".tmp")
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, out / name)
+        if self.notebook is not None:
+            import nbformat
+
+            tmp = out / f"{self.slug}.ipynb.tmp"
+            nbformat.write(self.notebook, tmp)
+            os.replace(tmp, out / f"{self.slug}.ipynb")
         return {"html": f"{self.slug}.html", "code_html": f"{self.slug}.code.html", "data": self.data_index}
 
 
@@ -211,7 +221,8 @@ class ReportRenderer:
             assets[f"{pages.report_dirs(slug)[1]}/{pages.DATA_INDEX}"] = index.encode("utf-8")
         return Rendered(slug=slug, reader=pages_html[0], code=pages_html[1], assets=assets,
                         downloads=prepared.downloads, figures=prepared.figures,
-                        missing_alt=prepared.missing_alt, problems=list(prepared.problems))
+                        missing_alt=prepared.missing_alt, problems=list(prepared.problems),
+                        notebook=prepared.notebook)
 
 
 def iter_outputs(nb) -> Iterable[dict]:

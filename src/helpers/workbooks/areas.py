@@ -16,6 +16,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .. import regions
+from ..i18n import _
 
 
 @lru_cache(maxsize=1)
@@ -78,3 +79,15 @@ def totals(placed: pd.DataFrame, area, value_cols: list[str], by: list[str] | No
     if by:
         return rows.groupby(by, sort=False)[value_cols].agg(_sum)
     return rows[value_cols].agg(_sum).to_frame().T
+
+
+def reader_name(area: regions.Area, *, in_sentence: bool = False) -> str:
+    """An area's name as a report's reader reads it: a municipality's Finnish name with its
+    Swedish one where it differs (Kemiönsaari / Kimitoön), a region's Finnish name, the
+    country as "Whole country" (a table cell, a legend) or, ``in_sentence``, "the whole
+    country" ("Change in the whole country") — never its code or "Koko maa" in English text."""
+    if area.kind == "country":
+        return _("the whole country") if in_sentence else _("Whole country")
+    if area.kind == "municipality" and area.name_sv not in (None, "", area.name_fi):
+        return f"{area.name_fi} / {area.name_sv}"
+    return area.name_fi

@@ -8,6 +8,7 @@ import pandas as pd
 
 from .. import analysis, display, plotting, provenance, regions
 from ..i18n import _
+from . import areas
 from . import carbon_heating as heating
 from . import geometry
 from .carbon_emission_sections import table
@@ -50,6 +51,12 @@ def heating_method(res):
     return display.markdown(text)
 
 
+def _names(comparison) -> str:
+    """"Turku, Varsinais-Suomi and the whole country" (the names as they stand in a title)."""
+    names = list(comparison["in_sentence"])
+    return names[0] if len(names) == 1 else _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
+
+
 def heating_comparison(res):
     """The area, its region, the comparison area, Turku and the whole country side by side."""
     c = res.comparison
@@ -57,7 +64,7 @@ def heating_comparison(res):
     out = pd.DataFrame({_("Area"): c["name"].to_numpy(), _("Role"): roles,
                         _("Floor area, m²"): c["total_m2"].astype("int64").to_numpy(), **_share_columns(c)})
     return table(out, name="heating_mix_comparison", decimals=1,
-                 title=_("Heating mix of the building stock, 31.12.2019: {names}").format(names=", ".join(c["name"])),
+                 title=_("Heating mix of the building stock, 31.12.2019: {names}").format(names=_names(c)),
                  source=_source(res),
                  note=_("Share of the total floor area heated mainly with each fuel, % (derived)."))
 
@@ -68,10 +75,10 @@ def heating_chart(res):
     data = pd.DataFrame({_fuel(f): c[f"{f}_pct"].to_numpy(dtype=float) for f in heating.FUELS},
                         index=c["name"].to_numpy())
     return plotting.stacked_bar_chart(
-        data, value_label=_("Share of the floor area"), units="%", highlight=res.area.label,
+        data, value_label=_("Share of the floor area"), units="%", highlight=areas.reader_name(res.area),
         colours=[heating.FUEL_COLOURS[f] for f in heating.FUELS],
         title=_("Main heating fuel of the building stock, share of floor area 31.12.2019: {names}").format(
-            names=", ".join(c["name"])),
+            names=_names(c)),
         source=_source(res))
 
 

@@ -27,6 +27,7 @@ import pandas as pd
 
 from .. import keyfigures, regions
 from ..i18n import N_, _
+from . import areas
 from . import carbon_heating as heating
 from . import carbon_inventory as ci
 from .carbon_emission_sections import (  # noqa: F401 - the notebook's cells
@@ -185,7 +186,8 @@ def comparison_rows(area, compare, units, country) -> pd.DataFrame:
             continue
         seen.add(a.statfin_code)
         row = heating.area_mix(a, units, country)
-        rows.append({"area_code": a.statfin_code, "name": a.label, "role": role, **row.to_dict()})
+        rows.append({"area_code": a.statfin_code, "name": areas.reader_name(a),
+                     "in_sentence": areas.reader_name(a, in_sentence=True), "role": role, **row.to_dict()})
     return pd.DataFrame(rows)
 
 

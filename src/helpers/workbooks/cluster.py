@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import display, plotting, provenance
 from ..i18n import _
-from . import business, context, industry
+from . import areas, business, context, industry
 
 RD = "rd_expenditure_subregion"
 CLAIMS = "cluster_claims"
@@ -125,13 +125,8 @@ def when(part, note: str | None, show, *args, **kwargs):
 
 
 def display_name(area) -> str:
-    """An area's name for readers: a municipality's Finnish name with its Swedish one where it
-    differs (Kemiönsaari / Kimitoön), a region's Finnish name, "the whole country"."""
-    if area.kind == "country":
-        return _("the whole country")
-    if area.kind == "municipality" and area.name_sv not in (None, "", area.name_fi):
-        return f"{area.name_fi} / {area.name_sv}"
-    return area.name_fi
+    """An area's name for readers (:func:`helpers.workbooks.areas.reader_name`, in a sentence)."""
+    return areas.reader_name(area, in_sentence=True)
 
 
 def _description(parts: ClusterParts) -> str:

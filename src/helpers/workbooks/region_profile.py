@@ -49,7 +49,7 @@ import pandas as pd
 
 from .. import analysis, display, keyfigures, plotting, provenance, regions
 from ..i18n import N_, _
-from . import geometry, profile_series
+from . import areas, geometry, profile_series
 from .geometry import MUNI_GEOMETRY
 from .population import (  # noqa: F401  (the units' computation, re-exported for the tests)
     NATIONAL_TOTAL_2019,
@@ -188,14 +188,14 @@ def profile(area, snap, compare_to="SSS") -> RegionProfile:
     figures["change_pct_minus_compare_pp"] = round(figures["change_pct"] - cmp["compare_change_pct"], 2)
     headline = HEADLINE_REGION if area.kind == "region" else HEADLINE_MUNICIPALITY
     return RegionProfile(area=area, region=region, units=members, historical=hist, figures=figures,
-                         regions_table=reg_tab, compare=cmp, snapshot=snap, headline=headline)
+                         regions_table=reg_tab, compare=cmp, snapshot=snap, headline=headline,
+                         compare_area=compare)
 
 
 def compute(params, snapshot) -> RegionProfile:
     """The profile for the run's ``area`` compared with ``compare_to``."""
     res = profile(params["area"], snapshot, params["compare_to"])
-    area, compare = res.area, regions.resolve(params["compare_to"])
-    res.compare_area = compare
+    area, compare = res.area, res.compare_area
     res.population = profile_series.population_series(snapshot, area, compare)
     res.jobs = profile_series.jobs_by_section(snapshot, area)
     res.activity = profile_series.main_activity(snapshot, area)
@@ -252,7 +252,7 @@ def summary_table(prof: RegionProfile) -> pd.DataFrame:
         ("Population 31.12.2019 (2026 division)", fmt(f["population_2019"])),
         ("Population 31.12.2023", fmt(f["population_2023"])),
         ("Change 2019–2023", f"{fmt(f['change'])} ({fmt(f['change_pct'], 2)} %)"),
-        (f"Change in {f['compare_to']}", f"{fmt(f['compare_change_pct'], 2)} %"),
+        (f"Change in {areas.reader_name(prof.compare_area, in_sentence=True)}", f"{fmt(f['compare_change_pct'], 2)} %"),
         ("Difference", f"{fmt(f['change_pct_minus_compare_pp'], 2)} percentage points"),
     ]
     if prof.is_municipality:
