@@ -132,7 +132,7 @@ def test_report_is_the_default_set(monkeypatch, fixture_env):
 def test_single_runs_exit_0_or_1_and_a_failure_points_at_the_cell(fixture_env, capsys):
     assert cli.main(["run", "hello", "-p", "area=Turku", "-p", "repeat=3"]) == 0
     out = capsys.readouterr().out
-    assert f"ok: {fixture_env / 'adhoc' / 'hello--KU853--3.html'}" in out
+    assert f"ok: {fixture_env / 'adhoc' / 'hello--KU853--repeat-3.html'}" in out
     assert cli.main(["run", "tests/fixtures/workbooks/broken.ipynb"]) == 1
     captured = capsys.readouterr()
     err = captured.err
@@ -143,7 +143,7 @@ def test_single_runs_exit_0_or_1_and_a_failure_points_at_the_cell(fixture_env, c
     assert "An Exception was encountered at" in nb.cells[0].source
     # both runs are in the ad-hoc set of the gallery
     manifest = json.loads((fixture_env / "adhoc" / "manifest.json").read_text())
-    assert [(r["slug"], r["status"]) for r in manifest["runs"]] == [("hello--KU853--3", "ok"), ("broken", "failed")]
+    assert [(r["slug"], r["status"]) for r in manifest["runs"]] == [("hello--KU853--repeat-3", "ok"), ("broken", "failed")]
 
 
 def _tree(root: Path) -> dict[str, str]:
@@ -282,7 +282,7 @@ def test_data_list_pinned_shows_publisher_period_and_attribution(snap_copy, caps
 def test_a_cell_timeout_fails_the_run_at_that_cell(fixture_env, capsys):
     assert cli.main(["run", "sleepy", "-p", "seconds=30", "--timeout", "1"]) == 1
     err = capsys.readouterr().err
-    assert "FAILED sleepy--30.0 at In [4], cell 7 of the executed notebook, cell id cell-3: CellTimeoutError" in err
-    nb = nbformat.read(fixture_env / "adhoc" / "sleepy--30.0.ipynb", as_version=4)
+    assert "FAILED sleepy--seconds-30.0 at In [4], cell 7 of the executed notebook, cell id cell-3: CellTimeoutError" in err
+    nb = nbformat.read(fixture_env / "adhoc" / "sleepy--seconds-30.0.ipynb", as_version=4)
     assert nb.cells[6].id == "cell-3" and nb.cells[6].outputs[-1].ename == "CellTimeoutError"
     assert 'id="papermill-error-cell"' in nb.cells[5].source

@@ -74,6 +74,21 @@ def test_defaults_validate_and_resolve_areas(schema):
     assert p.as_strings()["area"] == "MK02 Varsinais-Suomi"
 
 
+def test_parameters_for_readers_name_areas_as_the_page_does(schema):
+    from helpers import i18n
+
+    p = params.validate("demo", {"area": "Pargas"}, schema_file=schema)
+    shown = dict(p.for_readers())
+    assert shown["Area"] == "Parainen (KU445)" and shown["Compared with"] == "Whole country"
+    assert "not set" in shown.values() or "the pinned snapshot" in shown.values()
+    try:
+        i18n.set_language("sv")
+        shown = dict(p.for_readers())
+        assert shown["Area"] == "Pargas (KU445)" and shown["Compared with"] == "Hela landet"
+    finally:
+        i18n.set_language("en")
+
+
 def test_strings_from_the_command_line_are_coerced(schema):
     p = params.validate("demo", {"area": "Turku", "start_year": "2015", "draft": "yes"}, schema_file=schema)
     assert p.area.statfin_code == "KU853"

@@ -108,9 +108,9 @@ def test_plan_reports_every_problem_at_once_before_anything_exists(fixture_env):
 
 def test_plan_coerces_values_and_names_outputs(fixture_env):
     jobs = runner.plan([runner.RunRequest("hello", {"area": "Turku", "repeat": "3"}),
-                        runner.RunRequest("hello", {"area": "KU853", "repeat": 3}),
+                        runner.RunRequest("hello", {"area": "KU853", "repeat": 4}),
                         runner.RunRequest("sleepy")], "demo")
-    assert [j.slug for j in jobs] == ["hello--KU853--3", "hello--KU853--3-2", "sleepy"]
+    assert [j.slug for j in jobs] == ["hello--KU853--repeat-3", "hello--KU853--repeat-4", "sleepy"]
     assert jobs[0].parameters == {"area": "KU853", "repeat": 3}  # only the values given are injected
     assert jobs[0].values == (("area", "KU853 Turku"), ("title", "Hello"), ("repeat", "3"))
     # what a card or a page shows: readers' labels and names, no snake_case, no "None"
@@ -120,6 +120,42 @@ def test_plan_coerces_values_and_names_outputs(fixture_env):
     assert jobs[2].parameters == {}
     version = json.loads((paths.snapshot_dir() / "datapackage.json").read_text("utf-8"))["version"]
     assert jobs[0].snapshot_version == version
+
+
+def test_report_names_name_the_parameters_so_different_runs_never_share_one(fixture_env):
+    # issue 13, item 1: start_year=2016 and end_year=2016 both became "--2016"
+    a, b, c = runner.plan([runner.RunRequest("hello", {"repeat": 2}), runner.RunRequest("hello", {"title": "2"}),
+                           runner.RunRequest("hello", {"area": "Turku", "title": "2", "repeat": 2})], "demo")
+    assert (a.slug, b.slug, c.slug) == ("hello--repeat-2", "hello--title-2", "hello--KU853--title-2--repeat-2")
+    # stable: the same parameters in another order, another set or another day give the same name
+    (again,) = runner.plan([runner.RunRequest("hello", {"repeat": 2, "title": "2", "area": "KU853"})], "other")
+    assert again.slug == c.slug
+
+
+def test_values_that_are_not_file_names_get_a_hash_so_they_stay_apart(fixture_env):
+    a, b = runner.plan([runner.RunRequest("hello", {"title": "a b"}), runner.RunRequest("hello", {"title": "a-b"})],
+                       "demo")
+    assert b.slug == "hello--title-a-b" and a.slug.startswith("hello--title-a-b-") and a.slug != b.slug
+    (long,) = runner.plan([runner.RunRequest("hello", {"title": "x" * 300})], "demo")
+    assert len(long.slug) <= 120 and long.slug != runner.plan([runner.RunRequest("hello", {"title": "x" * 299})],
+                                                               "demo")[0].slug
+
+
+def test_the_same_run_twice_or_colliding_explicit_names_are_errors_not_a_silent_suffix(fixture_env):
+    with pytest.raises(runner.RunnerInputError, match=r"run 2 \(hello\): its report name 'hello--KU853' is already "
+                       r"taken by run 1 \(hello\) — the same workbook with the same parameters"):
+        runner.plan([runner.RunRequest("hello", {"area": "Turku"}), runner.RunRequest("hello", {"area": "853"})],
+                    "demo")
+    with pytest.raises(runner.RunnerInputError, match="give each run its own `name:`") as info:
+        runner.plan([runner.RunRequest("hello", {}, name="Same"), runner.RunRequest("sleepy", {}, name="same"),
+                     runner.RunRequest("hello", {"repeat": 5})], "demo")
+    assert len(info.value.problems) == 1  # only the colliding run; the others were fine
+
+
+@pytest.mark.parametrize("name", ["run", "RUN", "manifest", "report", "x.code", "x.thumb", "x.files", "x.data"])
+def test_run_names_the_set_or_another_run_uses_are_reserved(fixture_env, name):
+    with pytest.raises(runner.RunnerInputError, match="is reserved"):
+        runner.plan([runner.RunRequest("hello", {}, name=name)], "demo")
 
 
 @pytest.mark.parametrize("title", ["../../etc/passwd", "/etc/passwd", "a b<c>&|;`$(rm)", "..", "ä/ö\\å", ""])

@@ -314,6 +314,7 @@ class Validated(Mapping):
     workbook: str
     data: dict[str, Any]
     notes: list[str] = field(default_factory=list)  # e.g. "X merged into Y; this report shows Y."
+    types: dict[str, str] = field(default_factory=dict)  # name -> the schema's type ("area", "path", …)
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -334,16 +335,18 @@ class Validated(Mapping):
         """(label, value) as a report or a gallery card shows them: "Area" -> "Varsinais-Suomi
         (MK02)", "Compared with" -> "Whole country", the pinned snapshot in words, an unset
         optional value as "not set" — never snake_case, "None" or a local path."""
+        from .i18n import language
         from .regions import Area
 
-        book = get_workbook(self.workbook)
         out = []
         for name, v in self.data.items():
             if isinstance(v, Area):
-                text = v.display_name() if v.kind == "country" else f"{v.display_name()} ({v.statfin_code})"
+                # English text uses the Finnish names of regions and municipalities (as the
+                # reports do: "Varsinais-Suomi"), Finnish and Swedish text their own names
+                shown = v.display_name() if v.kind == "country" or language() != "en" else v.name_fi
+                text = shown if v.kind == "country" else f"{shown} ({v.statfin_code})"
             elif v is None:
-                p = book.param(name) if name in book.names else None
-                text = "the pinned snapshot" if p is not None and p.type == "path" else "not set"
+                text = "the pinned snapshot" if self.types.get(name) == "path" else "not set"
             elif isinstance(v, Path):
                 text = v.name
             else:
@@ -396,7 +399,7 @@ def validate(workbook: str, values: Mapping[str, Any] | None = None, *, fill_def
         problems += _check_rules(book, result)
     if problems:
         raise ParameterError(book.name, problems)
-    return Validated(book.name, result, notes)
+    return Validated(book.name, result, notes, {p.name: p.type for p in book.parameters})
 
 
 def _injected_names(history: list[str]) -> list[str] | None:

@@ -5,12 +5,21 @@
                ──► Job (picklable: a worker, local or on a Dask cluster, needs nothing else)
 
 Bad input raises :class:`~helpers.runner.base.RunnerInputError` (exit code 2) before any
-kernel starts or any file is written. Output names derived from parameter values are made
-file-name-safe (:func:`slugify`); explicit run names are checked strictly.
+kernel starts or any file is written.
+
+Output names (:func:`run_slug`) are unique per distinct parameter set and stable: the
+workbook, then every parameter given, in the schema's order — the ``area`` as its code
+(``region_profile--KU853``), every other one as ``name-value``
+(``exclusion_prevention--MK02--start_year-2016``). A value that does not survive as a file
+name unchanged (``<b>``, a path, a long text) gets a short hash of itself, so two values
+never share a name. Two runs of one set with the same name — the same parameters twice, or
+colliding explicit ``name:``s — are an error, never a silent ``-2``; explicit names are
+checked strictly and may not take a name the set's own files use (``run`` is ``run.log``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
@@ -25,6 +34,10 @@ from .schedule import RunRequest
 
 _SLUG_MAX = 120
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+#: names a run may not have: the set's own files (run.log, manifest.json, report.css) and
+#: names whose files would be another run's (x.code.html is the code page of x)
+RESERVED_RUN_NAMES = frozenset({"run", "manifest", "report"})
+_RESERVED_SUFFIXES = (".code", ".thumb", ".files", ".data", ".tmp")
 
 
 @dataclass(frozen=True)
@@ -57,7 +70,7 @@ def plan(requests: Sequence[RunRequest], set_name: str, *, timeout: float | None
     nb_dir = notebook_dir(schema)
     problems: list[str] = []
     jobs: list[Job] = []
-    used: set[str] = set()
+    used: dict[str, str] = {}  # lower-cased report name -> the run that has it
     if not requests:
         raise RunnerInputError(f"set {set_name!r} has no runs")
     for i, req in enumerate(requests):
@@ -83,16 +96,18 @@ def plan(requests: Sequence[RunRequest], set_name: str, *, timeout: float | None
             problems.append(f"{where}: the schema names {book.notebook} but there is no {display_source(nb_path)}")
             continue
         try:
-            base = check_run_name(req.name) if req.name else "--".join(
-                [slugify(book.name)] + [_param_slug(validated[n]) for n in book.names if n in values]
-            )[:_SLUG_MAX]
+            slug = check_run_name(req.name) if req.name else run_slug(book, validated, values)
         except RunnerInputError as exc:
             problems.extend(f"{where}: {p}" for p in exc.problems)
             continue
-        slug, k = base, 2
-        while slug.lower() in used:
-            slug, k = f"{base}-{k}", k + 1
-        used.add(slug.lower())
+        if slug.lower() in used:
+            first = used[slug.lower()]
+            problems.append(
+                f"{where}: its report name {slug!r} is already taken by {first}"
+                + (" — give each run its own `name:`" if req.name else
+                   " — the same workbook with the same parameters; remove one of them"))
+            continue
+        used[slug.lower()] = where
         jobs.append(_job(set_name, slug, book, validated, values, nb_path, schema, timeout))
     if problems:
         raise RunnerInputError(problems)
@@ -137,11 +152,43 @@ def slugify(text: Any, max_len: int = 60) -> str:
 def check_run_name(name: Any) -> str:
     """An explicit run name from a schedule: used as a file name, so strictly checked."""
     if not isinstance(name, str) or not _NAME_RE.match(name) or ".." in name:
+        shown = repr(name) if len(repr(name)) <= 80 else repr(name)[:77] + "..."
         raise RunnerInputError(
-            f"run name {name!r} is not allowed: use letters, digits, '.', '_' and '-' "
+            f"run name {shown} is not allowed: use letters, digits, '.', '_' and '-' "
             "(no path separators, no '..', at most 100 characters)"
         )
+    low = name.lower()
+    if low in RESERVED_RUN_NAMES or low.endswith(_RESERVED_SUFFIXES):
+        raise RunnerInputError(
+            f"run name {name!r} is reserved: a set's own files are {', '.join(sorted(RESERVED_RUN_NAMES))} "
+            f"(run.log, manifest.json, report.css) and a name may not end in {', '.join(_RESERVED_SUFFIXES)} "
+            "(another run's files are named so)")
     return name
+
+
+def run_slug(book: params.Workbook, validated: params.Validated, given) -> str:
+    """The report name of a run: ``<workbook>--<area code>--<name>-<value>…`` over the
+    parameters given (see the module docstring); stable and unique per parameter set."""
+    parts = [slugify(book.name)]
+    for name in book.names:
+        if name not in given:
+            continue
+        value = validated[name]
+        text = _param_slug(value)
+        if not (isinstance(value, regions.Area) or text == str(value)):
+            text = f"{text}-{_digest(value)}"  # lossy as a file name: the hash keeps it apart
+        parts.append(text if name == "area" and isinstance(value, regions.Area) else f"{name}-{text}")
+    slug = "--".join(parts)
+    if len(slug) > _SLUG_MAX:
+        slug = slug[:_SLUG_MAX - 9].rstrip(".-_") + "-" + _digest(slug)
+    if slug.lower() in RESERVED_RUN_NAMES:  # a workbook named "run" with no parameters given
+        slug += "--report"
+    return slug
+
+
+def _digest(value: Any) -> str:
+    text = str(value.resolve()) if isinstance(value, Path) else repr(value)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def _param_slug(value: Any) -> str:

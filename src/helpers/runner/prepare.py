@@ -173,7 +173,7 @@ def prepare(nb, slug: str, *, licence: str | None = None) -> Prepared:
         out.problems.append(f"data downloads skipped: {exc}")
         payloads = None
     used: set[str] = set()
-    linked: dict[tuple[int, int], tuple[str, dict[str, Any]]] = {}
+    linked: dict[tuple[int, int], dict[str, Any]] = {}
     for c, cell in enumerate(work.get("cells", [])):
         if cell.get("cell_type") != "code":
             continue
@@ -189,7 +189,7 @@ def prepare(nb, slug: str, *, licence: str | None = None) -> Prepared:
                     _add_download(out, output, payload, slug, used, licence)
             mime = shown_type(data)
             if mime in FIGURE_TYPES and _add_figure(out, cell, output, mime, payload, slug):
-                linked[c, o] = (mime, output["metadata"]["twb"])
+                linked[c, o] = output["metadata"]["twb"]
             if keyfigures.MIMETYPE in data:
                 output.setdefault("metadata", {})["twb_key_figures"] = True
                 out.key_figure_outputs += 1
@@ -205,12 +205,12 @@ def prepare(nb, slug: str, *, licence: str | None = None) -> Prepared:
     return out
 
 
-def _linked_notebook(nb, linked: Mapping[tuple[int, int], tuple[str, Mapping[str, Any]]]):
+def _linked_notebook(nb, linked: Mapping[tuple[int, int], Mapping[str, Any]]):
     """A copy of ``nb`` whose figure outputs link their file instead of embedding it."""
     from html import escape
 
     published = copy.deepcopy(nb)
-    for (c, o), (mime, twb) in linked.items():
+    for (c, o), twb in linked.items():
         output = published["cells"][c]["outputs"][o]
         data = output["data"]
         for image in FIGURE_TYPES:

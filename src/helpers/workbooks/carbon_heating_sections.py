@@ -8,9 +8,8 @@ import pandas as pd
 
 from .. import analysis, display, plotting, provenance, regions
 from ..i18n import _
-from . import areas
+from . import areas, geometry
 from . import carbon_heating as heating
-from . import geometry
 from .carbon_emission_sections import table
 from .geometry import MUNI_GEOMETRY
 
