@@ -286,3 +286,50 @@ def test_a_cell_timeout_fails_the_run_at_that_cell(fixture_env, capsys):
     nb = nbformat.read(fixture_env / "adhoc" / "sleepy--seconds-30.0.ipynb", as_version=4)
     assert nb.cells[6].id == "cell-3" and nb.cells[6].outputs[-1].ename == "CellTimeoutError"
     assert 'id="papermill-error-cell"' in nb.cells[5].source
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "-inf", "1e-9", "0", "-1", "0.5", "100000", "soon"])
+def test_a_bad_timeout_is_refused_when_the_command_line_is_read(fixture_env, capsys, bad):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["run", "sleepy", f"--timeout={bad}", "--dry-run"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"timeout {bad!r} is not allowed" in err and "1 to 86400" in err and "'none'" in err
+    assert not (fixture_env / "adhoc").exists()
+
+
+@pytest.mark.slow
+def test_a_fractional_timeout_is_a_limit_not_a_traitlets_error(fixture_env, capsys):
+    # issue 13, item 3: --timeout 2.5 passed --dry-run, then failed with a TraitError
+    assert cli.main(["run", "sleepy", "-p", "seconds=0", "--timeout", "2.5"]) == 0
+    assert cli.main(["run", "sleepy", "-p", "seconds=30", "--timeout", "1.5"]) == 1
+    err = capsys.readouterr().err
+    assert "CellTimeoutError" in err and "TraitError" not in err
+
+
+def test_more_workers_than_the_machine_carries_are_capped_with_a_message(fixture_env, capsys, monkeypatch):
+    from helpers.runner import base
+
+    monkeypatch.setattr(base, "available_memory", lambda: int(2.0 * 2**30))  # room for two workers
+    limit, why = base.worker_limit()
+    assert limit == min(2, 2 * (os.cpu_count() or 1)) and "GiB" in why
+    assert cli.main(["run", "--set", "smoke", "-j", "1000", "--dry-run"]) == 0
+    err = capsys.readouterr().err
+    assert "-j 1000 is more than this machine carries" in err and f"running with -j {limit}" in err
+
+
+def test_sets_get_a_default_cell_timeout_and_single_runs_none(fixture_env, monkeypatch):
+    seen = {}
+
+    def fake_run_set(set_name, requests, **kwargs):
+        seen[set_name] = kwargs["timeout"]
+        raise runner.RunnerInputError("stop here")
+
+    monkeypatch.setattr(runner, "run_set", fake_run_set)
+    cli.main(["run", "--set", "smoke"])
+    cli.main(["run", "sleepy"])
+    assert seen == {"smoke": settings.DEFAULT_SET_TIMEOUT, "adhoc": None}
+    cli.main(["run", "--set", "smoke", "--timeout", "none"])
+    assert seen["smoke"] is None
+    cli.main(["run", "--set", "smoke", "--timeout", "90"])
+    assert seen["smoke"] == 90.0

@@ -63,7 +63,7 @@ def test_a_set_runs_as_dask_tasks_and_is_published_from_the_returned_files(clust
         for suffix in (".ipynb", ".html", ".code.html", ".thumb.png", ".log"):
             assert (published / f"{slug}{suffix}").stat().st_size > 0, slug + suffix
     manifest = json.loads((published / "manifest.json").read_text())
-    assert manifest["workers"] == 2 and manifest["counts"] == {"ok": 3, "failed": 1}
+    assert manifest["workers"] == 2 and manifest["counts"] == {"ok": 3, "failed": 1, "stale": 0}
     assert "<script>alert" not in (fixture_env / "index.html").read_text()  # escaped in the gallery
 
     # executed on the workers, in their own temporary directories, not in the staging dir:
@@ -86,7 +86,7 @@ def test_cli_runs_a_set_on_the_cluster(cluster, fixture_env, capsys):
     assert "published smoke/" in out
     for slug in ("hello--MK02", "hello--KU853", "hello--KU609"):  # Pori = KU609
         assert (fixture_env / "smoke" / f"{slug}.html").is_file()
-    assert json.loads((fixture_env / "smoke" / "manifest.json").read_text())["counts"] == {"ok": 3, "failed": 0}
+    assert json.loads((fixture_env / "smoke" / "manifest.json").read_text())["counts"] == {"ok": 3, "failed": 0, "stale": 0}
 
 
 def test_a_worker_with_another_notebook_fails_the_run_and_says_why(fixture_env, tmp_path):

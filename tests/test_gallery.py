@@ -242,7 +242,7 @@ def test_publish_builds_the_set_and_the_gallery(tmp_path):
     published = publish.publish_set(tmp_path, staged, _manifest("demo", runs))
     assert published == tmp_path / "demo"
     assert (published / "a.html").read_text() == "v1 a.html"
-    assert json.loads((published / "manifest.json").read_text())["counts"] == {"ok": 1, "failed": 1}
+    assert json.loads((published / "manifest.json").read_text())["counts"] == {"ok": 1, "failed": 1, "stale": 0}
     index = (tmp_path / "index.html").read_text()
     assert 'href="demo/a.html"' in index and 'id="demo--b"' in index
     assert not any((tmp_path / publish.STAGING).iterdir())  # staging cleaned up
@@ -292,7 +292,7 @@ def test_merged_sets_keep_earlier_runs(tmp_path):
     publish.publish_set(tmp_path, _stage(tmp_path, "adhoc", new, "v2"), _manifest("adhoc", new), merge=True)
     manifest = json.loads((tmp_path / "adhoc" / "manifest.json").read_text())
     assert [(r["slug"], r["status"]) for r in manifest["runs"]] == [("a", "ok"), ("b", "failed")]
-    assert manifest["counts"] == {"ok": 1, "failed": 1}
+    assert manifest["counts"] == {"ok": 1, "failed": 1, "stale": 0}
     assert (tmp_path / "adhoc" / "a.html").read_text() == "v1 a.html"
     assert (tmp_path / "adhoc" / "b.html").read_text() == "v2 b.html"
 

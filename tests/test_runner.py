@@ -11,6 +11,7 @@ import dataclasses
 import getpass
 import json
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -350,7 +351,7 @@ def test_a_failing_workbook_leaves_the_others_published_and_is_reported(mixed):
     status = {r.job.slug: r.status for r in outcome.results}
     assert status == {"hello--MK02": "ok", "hello--KU853": "ok", "broken": "failed", "hello-three": "ok"}
     manifest = json.loads((reports / "mixed" / "manifest.json").read_text())
-    assert manifest["counts"] == {"ok": 3, "failed": 1}
+    assert manifest["counts"] == {"ok": 3, "failed": 1, "stale": 0}
     for slug in ("hello--MK02", "hello--KU853", "hello-three"):
         for suffix in (".ipynb", ".html", ".code.html", ".thumb.png", ".log"):
             assert (reports / "mixed" / f"{slug}{suffix}").is_file(), slug + suffix
@@ -488,3 +489,65 @@ def test_end_to_end_the_real_data_overview_workbook(monkeypatch, tmp_path):
     for p in (reports / "adhoc").rglob("*"):  # pages, notebook, figure and data files
         if p.is_file() and p.suffix != ".png":
             assert str(ROOT) not in p.read_text(errors="replace"), p.name
+
+
+@pytest.mark.slow
+def test_a_failed_run_never_replaces_the_good_report_of_the_same_name(fixture_env):
+    """Issue 13, item 3: the good report stays published, its card says the last run failed."""
+    import io
+
+    reports = fixture_env
+    good = runner.run_set("keep", [runner.RunRequest("hello", {"area": "Turku"}, name="greeting"),
+                                   runner.RunRequest("sleepy", {"seconds": 0})],
+                          reports_dir=reports, stream=io.StringIO(), tty=False)
+    assert good.exit_code == 0
+    published = reports / "keep"
+    before = {p.name: p.read_bytes() for p in published.iterdir() if p.name.startswith("greeting") and p.is_file()}
+    assert {"greeting.html", "greeting.ipynb", "greeting.log"} <= set(before)
+    # the same name, now failing (the broken workbook), beside a run that still succeeds
+    bad = runner.run_set("keep", [runner.RunRequest("broken", {}, name="greeting"),
+                                  runner.RunRequest("sleepy", {"seconds": 0})],
+                         reports_dir=reports, stream=io.StringIO(), tty=False)
+    assert bad.exit_code == 1  # the failure is still a failure for cron
+    after = {p.name: p.read_bytes() for p in published.iterdir() if p.name.startswith("greeting") and p.is_file()}
+    failed_log = after.pop("greeting.failed.log").decode()
+    assert after == before  # the good report's files, byte for byte
+    assert "UnknownWorkbookError" in failed_log
+    manifest = json.loads((published / "manifest.json").read_text())
+    card = next(r for r in manifest["runs"] if r["slug"] == "greeting")
+    assert card["status"] == "ok" and card["workbook"] == "hello"
+    assert card["last_failure"]["error"]["summary"].startswith("UnknownWorkbookError")
+    assert card["last_failure"]["log"] == "greeting.failed.log"
+    assert manifest["counts"] == {"ok": 2, "failed": 0, "stale": 1}
+    index = (reports / "index.html").read_text()
+    assert "Last run failed" in index and "Showing the report of" in index
+    assert 'href="keep/greeting.failed.log"' in index and 'href="keep/greeting.html"' in index
+    # a later good run clears the mark
+    runner.run_set("keep", [runner.RunRequest("hello", {"area": "Turku"}, name="greeting")],
+                   reports_dir=reports, stream=io.StringIO(), tty=False)
+    manifest = json.loads((published / "manifest.json").read_text())
+    assert "last_failure" not in manifest["runs"][0] and not (published / "greeting.failed.log").exists()
+
+
+@pytest.mark.slow
+def test_a_long_cell_gets_heartbeat_lines_naming_the_run_and_its_cell(fixture_env, monkeypatch):
+    """Issue 13, item 10: a hanging cell in a cron job is visible, not one silent line."""
+    import io
+
+    monkeypatch.setenv(settings.HEARTBEAT_ENV, "0.5")
+    stream = io.StringIO()
+    outcome = runner.run_set("beat", [runner.RunRequest("sleepy", {"seconds": 3})], reports_dir=fixture_env,
+                             stream=stream, tty=False)
+    assert outcome.exit_code == 0
+    beats = [line for line in stream.getvalue().splitlines() if "still running:" in line]
+    assert beats, stream.getvalue()
+    assert re.search(r"still running: sleepy--seconds-3\.0 for \d+ s, at cell \d+ of \d+ \| completed 0, "
+                     r"failed 0, remaining 1", beats[-1])
+    assert "still running" in (fixture_env / "beat" / "run.log").read_text()
+
+
+def test_a_bad_heartbeat_setting_is_refused_before_anything_runs(fixture_env, monkeypatch):
+    monkeypatch.setenv(settings.HEARTBEAT_ENV, "often")
+    with pytest.raises(runner.RunnerInputError, match="TURKU_WORKBOOKS_HEARTBEAT='often' is not allowed"):
+        runner.run_set("beat", [runner.RunRequest("sleepy", {"seconds": 0})], reports_dir=fixture_env)
+    assert not (fixture_env / "beat").exists()

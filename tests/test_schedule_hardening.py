@@ -88,3 +88,18 @@ def test_a_set_title_is_what_readers_see(tmp_path):
                                     elapsed_s=1.0, workers=1)
     page = publish.render_gallery([manifest])
     assert "<h2>Turku region</h2>" in page and "<h2>ok</h2>" not in page
+
+
+def test_a_set_may_set_its_cell_timeout_and_unknown_keys_are_named(tmp_path):
+    path = tmp_path / "schedule.yaml"
+    path.write_text("sets:\n"
+                    "  quick: {timeout: 90, runs: [{workbook: hello}]}\n"
+                    "  plain: {runs: [{workbook: hello}]}\n"
+                    "  never: {timeout: none, runs: [{workbook: hello}]}\n"
+                    "  bad: {timeout: .nan, runs: [{workbook: hello}]}\n"
+                    "  typo: {titel: x, runs: [{workbook: hello}]}\n", encoding="utf-8")
+    parsed = schedule.read_schedule(path)
+    assert parsed.sets["quick"].timeout == 90.0 and parsed.sets["never"].timeout is None
+    assert parsed.sets["plain"].timeout == runner.DEFAULT_SET_TIMEOUT
+    assert "timeout nan is not allowed" in parsed.problems["bad"][0]
+    assert "unknown key(s) 'titel'" in parsed.problems["typo"][0]

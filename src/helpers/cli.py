@@ -131,6 +131,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if args.jobs < 1:
             raise runner.RunnerInputError(f"-j needs a whole number >= 1; got {args.jobs}")
         _check_executor_options(args, runner)
+        if args.executor == "local":
+            limit, why = runner.worker_limit()
+            if args.jobs > limit:
+                print(f"workbooks: -j {args.jobs} is more than this machine carries ({why}); "
+                      f"running with -j {limit}", file=sys.stderr)
+                args.jobs = limit
+        if args.timeout is _UNSET:  # unattended sets get a limit, a single run none
+            args.timeout = spec.timeout if args.set else None
         if args.dry_run:
             jobs = runner.plan(requests, set_name, timeout=args.timeout)
             for job in jobs:
@@ -201,12 +209,26 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return _cmd_run(args)
 
 
+_UNSET = object()
+
+
+def _timeout_arg(text: str) -> float | None:
+    from .runner.base import RunnerInputError, check_timeout
+
+    try:
+        return check_timeout(text)
+    except RunnerInputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="parallel worker processes (default 1)")
     p.add_argument("--schedule", help=f"schedule file (default: reports/schedule.yaml or ${settings.SCHEDULE_ENV})")
     p.add_argument("--reports", help=f"reports directory (default: reports/ or ${settings.REPORTS_ENV})")
-    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                   help="fail a run when one cell takes longer than this (default: no limit)")
+    p.add_argument("--timeout", type=_timeout_arg, default=_UNSET, metavar="SECONDS",
+                   help="fail a run when one cell takes longer than this many seconds (1 to 86400, "
+                        "or 'none'); default: the set's 'timeout:' in the schedule, else "
+                        f"{settings.DEFAULT_SET_TIMEOUT:g} s for a --set, no limit for a single NOTEBOOK")
     p.add_argument("--executor", choices=("local", "dask"), default="local",
                    help="local: -j worker processes on this machine (default); dask: one task per "
                         "report on the Dask cluster at --scheduler (docs/scheduling.md)")

@@ -37,6 +37,8 @@ variable                          default                             what it do
                                                                       (https://geo.stat.fi/geoserver/tilastointialueet/wfs)
 ``TURKU_WORKBOOKS_DEBUG``         unset                               set: `workbooks data refresh` prints
                                                                       failed datasets' tracebacks
+``TURKU_WORKBOOKS_HEARTBEAT``     60                                  seconds between `workbooks run`'s 'still
+                                                                      running' lines for long runs; 0: none
 ================================  ==================================  ======================================
 
 The table above and :data:`VARIABLES` say the same (tests/test_settings.py compares them).
@@ -51,6 +53,12 @@ from dataclasses import dataclass
 #: the Jupyter kernel every workbook runs on (``make setup`` registers it; the Makefile's
 #: ``KERNEL :=`` must be the same — tests/test_settings.py checks)
 KERNEL_NAME = "turku-workbooks"
+#: the cell time limit (seconds) of a scheduled set when neither its schedule entry
+#: (``timeout:``) nor ``--timeout`` sets one: an unattended run (cron) ends a hanging cell
+#: instead of waiting for ever. The slowest cell of any shipped workbook takes ~2 s.
+DEFAULT_SET_TIMEOUT = 1_800.0
+#: seconds between the runner's "still running …" lines for a run that has not finished
+HEARTBEAT_SECONDS = 60.0
 
 #: every variable of the project starts with this (kernels forked from a zygote may differ in
 #: these: the project reads them when called, never at import)
@@ -71,6 +79,7 @@ STATFIN_URL_ENV = "TURKU_WORKBOOKS_STATFIN_URL"
 SOTKANET_URL_ENV = "TURKU_WORKBOOKS_SOTKANET_URL"
 GEOSTAT_URL_ENV = "TURKU_WORKBOOKS_GEOSTAT_URL"
 DEBUG_ENV = "TURKU_WORKBOOKS_DEBUG"
+HEARTBEAT_ENV = "TURKU_WORKBOOKS_HEARTBEAT"
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable(GEOSTAT_URL_ENV, "the public service",
              "a mirror of the geo.stat.fi WFS (https://geo.stat.fi/geoserver/tilastointialueet/wfs)"),
     Variable(DEBUG_ENV, "unset", "set: `workbooks data refresh` prints failed datasets' tracebacks"),
+    Variable(HEARTBEAT_ENV, "60", "seconds between `workbooks run`'s 'still running' lines for long runs; 0: none"),
 )
 
 _FALSE = ("0", "false", "no", "off")

@@ -21,7 +21,17 @@ The runner knows a workbook only through its schema entry (``workbooks.yaml``, r
 no notebook-side or workbook module (docs/CONTRACTS.md, "Layers").
 """
 
-from .base import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, RunnerInputError, RunnerSetupError, check_set_name
+from .base import (
+    DEFAULT_SET_TIMEOUT,
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_OK,
+    RunnerInputError,
+    RunnerSetupError,
+    check_set_name,
+    check_timeout,
+    worker_limit,
+)
 from .execute import Executor, RunResult, crashed_result, execute_job
 from .jobs import Job, check_kernel, display_source, notebook_dir, plan, slugify, snapshot_version
 from .kernels import WorkerContext
@@ -32,7 +42,8 @@ from .schedule import ADHOC_SET, RunRequest, SetSpec, expand_values, get_set, lo
 from .scrub import Scrubber
 
 __all__ = [
-    "ADHOC_SET", "EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "Executor", "Job", "LocalExecutor", "Progress",
+    "ADHOC_SET", "DEFAULT_SET_TIMEOUT", "EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "Executor", "Job",
+    "LocalExecutor", "Progress", "check_timeout", "worker_limit",
     "RunRequest", "RunResult", "RunnerInputError", "RunnerSetupError", "Scrubber", "SetOutcome", "SetSpec",
     "Terminated", "WorkerContext", "check_kernel", "check_set_name", "crashed_result", "display_source",
     "execute_job", "expand_values", "get_set", "load_schedule", "notebook_dir", "parse_assignments", "plan",

@@ -18,6 +18,7 @@ A failed run's ``error`` always has one shape (:func:`run_error`).
 from __future__ import annotations
 
 import logging
+import math
 import os
 import random
 import time
@@ -194,7 +195,9 @@ def _execute(job: Job, ctx: WorkerContext, ipynb: Path, fh: TextIO, *, execute, 
                     ctx.prestart(job)  # boots (and imports) while this run executes
             execute(
                 job.notebook, str(ipynb), parameters=dict(job.parameters), kernel_name=job.kernel_name,
-                cwd=job.cwd, progress_bar=False, log_output=True, execution_timeout=job.timeout,
+                cwd=job.cwd, progress_bar=False, log_output=True,
+                # nbclient's timeout is whole seconds (a float is a TraitError): round up
+                execution_timeout=None if job.timeout is None else math.ceil(job.timeout),
                 extra_arguments=list(KERNEL_ARGS),
                 # every output is in hand when the last cell ends; the polite shutdown
                 # (interrupt, shutdown_request, wait) intermittently cost ~3.5 s per run

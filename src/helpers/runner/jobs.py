@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import params, paths, regions, settings, snapshot
-from .base import RunnerInputError, RunnerSetupError, check_set_name
+from .base import RunnerInputError, RunnerSetupError, check_set_name, check_timeout
 from .schedule import RunRequest
 
 _SLUG_MAX = 120
@@ -37,7 +37,7 @@ _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 #: names a run may not have: the set's own files (run.log, manifest.json, report.css) and
 #: names whose files would be another run's (x.code.html is the code page of x)
 RESERVED_RUN_NAMES = frozenset({"run", "manifest", "report"})
-_RESERVED_SUFFIXES = (".code", ".thumb", ".files", ".data", ".tmp")
+_RESERVED_SUFFIXES = (".code", ".thumb", ".files", ".data", ".failed", ".tmp")
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,10 @@ class Job:
 
 
 def plan(requests: Sequence[RunRequest], set_name: str, *, timeout: float | None = None) -> list[Job]:
-    """Validate every request and turn it into a :class:`Job`; one error lists every problem."""
+    """Validate every request and turn it into a :class:`Job`; one error lists every problem.
+    ``timeout``: the cell time limit in seconds (None: no limit; see :func:`check_timeout`)."""
     check_set_name(set_name)
+    timeout = check_timeout(timeout)
     schema = params.active_schema_file()
     nb_dir = notebook_dir(schema)
     problems: list[str] = []

@@ -15,7 +15,10 @@ publishing at once do not race), and where the kernel or file system cannot exch
 paths, two renames are used instead. A run that fails or is killed before that point leaves
 the published gallery byte for byte as it was; its staging directory is removed by the next
 run (:func:`remove_stale_staging`). A set where every run failed is not published at all
-(:func:`keep_failed` moves its outputs to ``reports/.failed/<set>/``).
+(:func:`keep_failed` moves its outputs to ``reports/.failed/<set>/``). A run that fails
+where the published set has a good report of the same name never replaces it
+(:func:`keep_good_reports`): the good report stays, its card says when the last run failed
+and why, and that run's log is kept beside it as ``<slug>.failed.log``.
 
 Every value in the gallery reaches HTML through Jinja autoescaping.
 """
@@ -38,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from .base import SET_NAME_RE, check_set_name, now_iso
-from .pages import TEMPLATES_DIR, copy_report, write_stylesheet
+from .pages import TEMPLATES_DIR, copy_report, report_dirs, write_stylesheet
 
 GALLERY_TEMPLATE = "gallery.html.j2"
 MANIFEST = "manifest.json"
@@ -77,9 +80,12 @@ def set_manifest(set_name: str, runs: list[dict], *, description: str = "", star
 
 
 def count_runs(runs: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """ok (a report is shown), failed (a failure card), stale (a report kept from an earlier
+    run because the last run of it failed; counted in ok too)."""
     runs = list(runs)
     ok = sum(1 for r in runs if r.get("status") == "ok")
-    return {"ok": ok, "failed": len(runs) - ok}
+    stale = sum(1 for r in runs if r.get("status") == "ok" and r.get("last_failure"))
+    return {"ok": ok, "failed": len(runs) - ok, "stale": stale}
 
 
 def read_manifest(set_dir: Path) -> dict | None:
@@ -287,6 +293,44 @@ def _merge_previous(staged: Path, previous: Mapping[str, Any] | None, published_
     return kept + runs
 
 
+def keep_good_reports(staged: Path, previous: Mapping[str, Any] | None, published_dir: Path,
+                      runs: list[dict]) -> list[dict]:
+    """Failed runs whose name has a good published report: the good report's files are put
+    back into ``staged`` in place of the failure's, and its record is kept with
+    ``last_failure`` (when, the error, the failed run's log as ``<slug>.failed.log``)."""
+    good = {r.get("slug"): r for r in (previous or {}).get("runs", []) if r.get("status") == "ok"}
+    out = []
+    for run in runs:
+        old = good.get(run.get("slug"))
+        if run.get("status") == "ok" or old is None:
+            out.append(run)
+            continue
+        slug = run["slug"]
+        old_files = {k: v for k, v in (old.get("files") or {}).items() if v and k != "failed_log"}
+        if not all((Path(published_dir) / f).is_file() and not (Path(published_dir) / f).is_symlink()
+                   for f in old_files.values()):
+            out.append(run)  # the old report is not complete on disk: show the failure
+            continue
+        failed_log = None
+        new_files = run.get("files") or {}
+        if new_files.get("log") and (staged / new_files["log"]).is_file():
+            failed_log = f"{slug}.failed.log"
+            os.replace(staged / new_files["log"], staged / failed_log)
+        for name in new_files.values():
+            if name and "/" not in name and name != failed_log:
+                (staged / name).unlink(missing_ok=True)
+        for d in report_dirs(slug):
+            if (staged / d).is_dir() and not (staged / d).is_symlink():
+                shutil.rmtree(staged / d)
+        copy_report(published_dir, staged, slug, old_files.values())
+        record = {k: v for k, v in old.items() if k != "last_failure"}
+        record["files"] = dict(old_files, failed_log=failed_log)
+        record["last_failure"] = {"finished_at": run.get("finished_at"), "error": run.get("error"),
+                                  "log": failed_log}
+        out.append(record)
+    return out
+
+
 def publish_set(reports_dir: Path, staged: Path, manifest: dict, *, merge: bool = False) -> Path:
     """Publish the set staged in ``staged`` (``.../<set>/``) as ``reports_dir/<set>/`` and
     rebuild ``reports_dir/index.html``. Returns the published directory.
@@ -302,10 +346,12 @@ def publish_set(reports_dir: Path, staged: Path, manifest: dict, *, merge: bool 
     target = reports_dir / set_name
     with publish_lock(reports_dir):
         others = published_manifests(reports_dir)
+        manifest = dict(manifest)
+        runs = keep_good_reports(staged, others.get(set_name), target, list(manifest["runs"]))
         if merge:
-            manifest = dict(manifest)
-            manifest["runs"] = _merge_previous(staged, others.get(set_name), target, list(manifest["runs"]))
-            manifest["counts"] = count_runs(manifest["runs"])
+            runs = _merge_previous(staged, others.get(set_name), target, runs)
+        manifest["runs"] = runs
+        manifest["counts"] = count_runs(runs)
         _write_atomic(staged / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode())
         write_stylesheet(staged)
         others[set_name] = manifest

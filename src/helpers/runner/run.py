@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from .. import paths
-from .base import EXIT_FAILED, EXIT_OK, now_iso
+from .. import paths, settings
+from .base import EXIT_FAILED, EXIT_OK, RunnerInputError, now_iso
 from .execute import Executor, RunResult, crashed_result
 from .jobs import check_kernel, plan
 from .local import LocalExecutor
-from .progress import Progress, summary_table
+from .progress import Heartbeat, Progress, summary_table
 from .publish import discard_staging, keep_failed, new_staging, publish_set, set_manifest
 from .schedule import RunRequest
 from .scrub import Scrubber, scrub_file
@@ -74,6 +74,22 @@ def _signals_interrupt():
             signal.signal(s, h)
 
 
+def heartbeat_interval() -> float:
+    """Seconds between "still running" lines: $TURKU_WORKBOOKS_HEARTBEAT, else
+    :data:`~helpers.settings.HEARTBEAT_SECONDS`; 0 turns them off."""
+    value = settings.get(settings.HEARTBEAT_ENV)
+    if value is None:
+        return settings.HEARTBEAT_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not (seconds == 0 or 0.1 <= seconds <= 86_400):
+        raise RunnerInputError(f"{settings.HEARTBEAT_ENV}={value!r} is not allowed: give seconds between "
+                               "0.1 and 86400, or 0 for no heartbeat")
+    return seconds
+
+
 def run_set(
     set_name: str,
     requests: Sequence[RunRequest],
@@ -99,6 +115,7 @@ def run_set(
     """
     reports_dir = Path(reports_dir) if reports_dir else paths.reports_dir()
     jobs = plan(requests, set_name, timeout=timeout)
+    beat = heartbeat_interval()
     check_kernel()
     executor = executor or LocalExecutor(workers)
     staged = new_staging(reports_dir, set_name)
@@ -108,9 +125,10 @@ def run_set(
     progress = Progress(set_name, len(jobs), executor.workers, stream=stream, tty=tty, log_file=run_log)
     results: dict[str, RunResult] = {}
     try:
-        with _signals_interrupt():
+        with _signals_interrupt(), Heartbeat(progress, jobs, beat) as heartbeat:
             for result in executor.run(jobs):
                 results[result.job.slug] = result
+                heartbeat.done(result.job.slug)
                 progress.update(result)
     except BaseException as exc:
         progress.close()

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from .. import paths, regions, settings
-from .base import RunnerInputError, check_set_name
+from .base import DEFAULT_SET_TIMEOUT, RunnerInputError, check_set_name, check_timeout
 
 #: the set single runs (``workbooks run NOTEBOOK``) are published in; merged, never replaced
 ADHOC_SET = "adhoc"
@@ -130,6 +130,13 @@ class SetSpec:
     description: str
     runs: tuple[RunRequest, ...]
     title: str = ""  # the heading readers see in the gallery (default: the set's name)
+    #: the cell time limit of this set's runs, seconds (None: no limit); a set that does not
+    #: say gets :data:`~helpers.runner.base.DEFAULT_SET_TIMEOUT`; --timeout overrides
+    timeout: float | None = DEFAULT_SET_TIMEOUT
+
+
+#: what a set may say
+SET_KEYS = ("runs", "title", "description", "timeout")
 
 
 def schedule_file() -> Path:
@@ -264,12 +271,23 @@ def read_schedule(path: Path | str | None = None) -> Schedule:
                         "choose another set name")
         if not isinstance(spec, Mapping) or not isinstance(spec.get("runs"), list):
             mine.append("needs a list 'runs'")
+        else:
+            unknown = [str(k) for k in spec if k not in SET_KEYS]
+            if unknown:
+                mine.append(f"unknown key(s) {', '.join(repr(k[:40]) for k in unknown[:5])}; a set has "
+                            + ", ".join(SET_KEYS))
+        timeout = DEFAULT_SET_TIMEOUT
+        if isinstance(spec, Mapping) and "timeout" in spec:
+            try:
+                timeout = check_timeout(spec["timeout"])
+            except RunnerInputError as exc:
+                mine.extend(exc.problems)
         runs = _runs(name, spec["runs"], mine) if not mine else []
         if mine:
             problems[name] = mine
         else:
             sets[name] = SetSpec(name, str(spec.get("description", "")).strip(), tuple(runs),
-                                 str(spec.get("title", "")).strip())
+                                 str(spec.get("title", "")).strip(), timeout)
     return Schedule(path, sets, problems)
 
 
