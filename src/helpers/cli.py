@@ -454,10 +454,14 @@ def _data_command(args: argparse.Namespace) -> int:
     user's patience is one clear line, never a traceback (exit 2 bad input, 1 failure)."""
     import sqlite3
 
+    from .paths import LinkRefused
     from .snapshot import SnapshotError
 
     try:
         return args.func(args)
+    except LinkRefused as exc:
+        print(f"workbooks: {exc}", file=sys.stderr)
+        return 1
     except SnapshotError as exc:  # a wrong folder is bad input (2); a broken snapshot a failure (1)
         from . import paths
 

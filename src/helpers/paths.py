@@ -13,6 +13,7 @@ the code elsewhere without editing anything (all of them: :mod:`helpers.settings
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from . import settings
@@ -47,3 +48,34 @@ def notebooks_dir() -> Path:
 
 def package_dir() -> Path:
     return _PACKAGE_DIR
+
+
+class LinkRefused(OSError):
+    """A path the project writes to or deletes in is a symbolic link; it is not followed."""
+
+
+def linked_part(path: Path, base: Path | None = None) -> Path | None:
+    """The first symbolic link among ``path`` and its parents below ``base`` (``base``
+    itself may be a link: a reports or snapshot folder deployed elsewhere is the user's
+    choice), or None."""
+    path = Path(path)
+    parts = [path, *path.parents]
+    if base is not None:
+        base = Path(base)
+        parts = [p for p in parts if p != base and base in p.parents]
+    return next((p for p in parts if p.is_symlink()), None)
+
+
+def refuse_links(path: Path, base: Path | None = None, *, what: str = "a file the project writes") -> Path:
+    """``path`` unchanged, or :class:`LinkRefused` naming the link and where it points —
+    the runner, the cache and the snapshot writer never follow a link they did not make."""
+    link = linked_part(path, base)
+    if link is not None:
+        try:
+            target = os.readlink(link)
+        except OSError:
+            target = "?"
+        raise LinkRefused(f"{link} is a symbolic link (to {target}); {what} is never reached through a "
+                          "link, so nothing outside the project is changed — remove the link or point the "
+                          "setting at the real folder")
+    return path

@@ -40,7 +40,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .base import SET_NAME_RE, check_set_name, now_iso
+from .. import paths
+from .base import SET_NAME_RE, RunnerSetupError, check_set_name, now_iso
 from .pages import TEMPLATES_DIR, copy_report, report_dirs, write_stylesheet
 
 GALLERY_TEMPLATE = "gallery.html.j2"
@@ -189,10 +190,21 @@ def format_seconds(value: Any) -> str:
 # ============================================================================ staging and swap
 
 
+def _own_dir(reports_dir: Path, name: str) -> Path:
+    """``reports/<name>`` (.staging, .failed): a folder the runner makes, deletes in and never
+    reaches through a symbolic link (:class:`RunnerSetupError` if it is one)."""
+    path = Path(reports_dir) / name
+    try:
+        paths.refuse_links(path, Path(reports_dir), what=f"the runner's {name} folder")
+    except paths.LinkRefused as exc:
+        raise RunnerSetupError(str(exc)) from None
+    return path
+
+
 def new_staging(reports_dir: Path, set_name: str) -> Path:
     """A fresh staging directory ``reports/.staging/<set>-<pid>-<random>/<set>/`` (returned)."""
     check_set_name(set_name)
-    root = Path(reports_dir) / STAGING
+    root = _own_dir(reports_dir, STAGING)
     root.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(reports_dir)
     box = Path(tempfile.mkdtemp(prefix=f"{set_name}-{os.getpid()}-", dir=root))
@@ -212,12 +224,15 @@ def _pid_alive(pid: int) -> bool:
 
 
 def remove_stale_staging(reports_dir: Path) -> list[Path]:
-    """Delete staging directories left by runs whose process is gone (killed runs)."""
+    """Delete staging directories left by runs whose process is gone (killed runs): only
+    real directories named as the runner names them; a symbolic link is never followed."""
     removed = []
-    root = Path(reports_dir) / STAGING
+    root = _own_dir(reports_dir, STAGING)
     if not root.is_dir():
         return removed
     for box in root.iterdir():
+        if box.is_symlink() or not box.is_dir():
+            continue  # not something the runner made
         m = re.match(r"^[a-z0-9_-]+?-(\d+)-", box.name)
         if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
             shutil.rmtree(box, ignore_errors=True)
@@ -368,9 +383,11 @@ def publish_set(reports_dir: Path, staged: Path, manifest: dict, *, merge: bool 
 def keep_failed(reports_dir: Path, staged: Path) -> Path:
     """Nothing succeeded: move the staged outputs to ``reports/.failed/<set>/`` for
     inspection (replacing an older one) without touching the published gallery."""
-    dest_root = Path(reports_dir) / FAILED
+    dest_root = _own_dir(reports_dir, FAILED)
     dest_root.mkdir(parents=True, exist_ok=True)
     dest = dest_root / Path(staged).name
+    if dest.is_symlink():
+        raise RunnerSetupError(f"{dest} is a symbolic link; the runner replaces only the folders it made there")
     write_stylesheet(staged)  # the kept pages still look right
     old = None
     if dest.exists():

@@ -323,6 +323,9 @@ class Snapshot:
         fpath = self._file_path(entry)
         if not fpath.parent.is_dir():
             raise ValueError(f"resource {name!r}: folder {fpath.parent} does not exist")
+        # a linked sub-folder would put the new file wherever the link points (a linked
+        # file is fine: os.replace swaps the link itself, its target is left alone)
+        paths.refuse_links(fpath.parent, self.path, what="a folder of the snapshot")
         if fpath.name == MANIFEST_NAME:
             raise ValueError(f"resource {name!r} cannot use the manifest's file name")
         if "schema" not in metadata and not existing:

@@ -46,7 +46,7 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from .. import settings
+from .. import paths, settings
 
 OFFLINE_ENV = settings.OFFLINE_ENV
 USER_AGENT_ENV = settings.USER_AGENT_ENV
@@ -180,8 +180,6 @@ def default_user_agent() -> str:
 
 
 def default_cache_path() -> Path:
-    from .. import paths
-
     return paths.cache_dir() / CACHE_FILE_NAME
 
 
@@ -373,6 +371,8 @@ class HttpClient:
                 import requests_cache
 
                 self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+                # a linked cache file would put a database wherever the link points
+                paths.refuse_links(self.cache_path, self.cache_path.parent, what="the HTTP cache")
                 session = requests_cache.CachedSession(
                     str(self.cache_path),
                     backend="sqlite",
