@@ -291,10 +291,17 @@ def test_merged_sets_keep_earlier_runs(tmp_path):
     new = [_record("b", status="failed", thumb=False)]
     publish.publish_set(tmp_path, _stage(tmp_path, "adhoc", new, "v2"), _manifest("adhoc", new), merge=True)
     manifest = json.loads((tmp_path / "adhoc" / "manifest.json").read_text())
-    assert [(r["slug"], r["status"]) for r in manifest["runs"]] == [("a", "ok"), ("b", "failed")]
-    assert manifest["counts"] == {"ok": 1, "failed": 1, "stale": 0}
+    # b failed this time: its good report of v1 stays, marked (issue 13, item 3)
+    assert [(r["slug"], r["status"]) for r in manifest["runs"]] == [("a", "ok"), ("b", "ok")]
+    assert manifest["runs"][1]["last_failure"]["finished_at"] == new[0]["finished_at"]
+    assert manifest["counts"] == {"ok": 2, "failed": 0, "stale": 1}
     assert (tmp_path / "adhoc" / "a.html").read_text() == "v1 a.html"
-    assert (tmp_path / "adhoc" / "b.html").read_text() == "v2 b.html"
+    assert (tmp_path / "adhoc" / "b.html").read_text() == "v1 b.html"
+    new = [_record("c", status="failed", thumb=False)]  # a failure with nothing good to keep
+    publish.publish_set(tmp_path, _stage(tmp_path, "adhoc", new, "v3"), _manifest("adhoc", new), merge=True)
+    manifest = json.loads((tmp_path / "adhoc" / "manifest.json").read_text())
+    assert [(r["slug"], r["status"]) for r in manifest["runs"]] == [("a", "ok"), ("b", "ok"), ("c", "failed")]
+    assert (tmp_path / "adhoc" / "c.html").read_text() == "v3 c.html"
 
 
 def test_stale_staging_of_dead_runs_is_removed_live_ones_kept(tmp_path):
