@@ -8,6 +8,7 @@ workbooks.yaml via TURKU_WORKBOOKS_SCHEMA); reports go to tmp dirs.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import getpass
 import json
 import os
@@ -18,7 +19,7 @@ import nbformat
 import pytest
 
 from helpers import keyfigures, params, paths, regions, runner, settings
-from helpers.runner import kernels
+from helpers.runner import kernels, publish
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "workbooks"
@@ -551,3 +552,65 @@ def test_a_bad_heartbeat_setting_is_refused_before_anything_runs(fixture_env, mo
     with pytest.raises(runner.RunnerInputError, match="TURKU_WORKBOOKS_HEARTBEAT='often' is not allowed"):
         runner.run_set("beat", [runner.RunRequest("sleepy", {"seconds": 0})], reports_dir=fixture_env)
     assert not (fixture_env / "beat").exists()
+
+
+# ----------------------------------------------------------------------------- issue 13, item 6
+
+
+def test_a_reports_folder_that_is_a_file_is_bad_input(fixture_env, tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("not a folder")
+    with pytest.raises(runner.RunnerInputError, match="is a file, not a folder"):
+        runner.run_set("demo", [runner.RunRequest("sleepy", {"seconds": 0})], reports_dir=afile)
+    with pytest.raises(runner.RunnerSetupError, match="cannot write below .*afile/x: Not a directory — nothing was run"):
+        runner.run_set("demo", [runner.RunRequest("sleepy", {"seconds": 0})], reports_dir=afile / "x")
+    assert afile.read_text() == "not a folder"
+
+
+def test_an_unwritable_reports_folder_is_one_clear_line(fixture_env, monkeypatch):
+    from helpers.runner import run as run_module
+
+    def read_only(reports_dir, set_name):
+        raise PermissionError(errno.EACCES, "Permission denied", str(reports_dir / ".staging"))
+
+    monkeypatch.setattr(run_module, "new_staging", read_only)  # root ignores chmod; the same OSError path
+    with pytest.raises(runner.RunnerSetupError, match="cannot write below .*: Permission denied"):
+        runner.run_set("demo", [runner.RunRequest("sleepy", {"seconds": 0})], reports_dir=fixture_env)
+
+
+@pytest.mark.slow
+def test_a_full_disk_while_publishing_keeps_the_gallery_and_frees_the_staging(fixture_env, monkeypatch):
+    import io
+
+    from helpers.runner import run as run_module
+
+    runner.run_set("demo", [runner.RunRequest("sleepy", {"seconds": 0})], reports_dir=fixture_env,
+                   stream=io.StringIO(), tty=False)
+    before = {p.relative_to(fixture_env).as_posix(): p.read_bytes() for p in fixture_env.rglob("*")
+              if p.is_file() and publish.STAGING not in p.parts and p.name != publish.LOCK}
+
+    def full(reports_dir, staged, manifest, merge=False):
+        raise OSError(errno.ENOSPC, "No space left on device", str(staged / "manifest.json"))
+
+    monkeypatch.setattr(run_module, "publish_set", full)
+    with pytest.raises(runner.RunnerSetupError, match=r"publishing set 'demo' failed: No space left on device "
+                       r"\(.*manifest.json\); the reports and the gallery .* are as they were"):
+        runner.run_set("demo", [runner.RunRequest("sleepy", {"seconds": 0.01})], reports_dir=fixture_env,
+                       stream=io.StringIO(), tty=False)
+    after = {p.relative_to(fixture_env).as_posix(): p.read_bytes() for p in fixture_env.rglob("*")
+             if p.is_file() and publish.STAGING not in p.parts and p.name != publish.LOCK}
+    assert after == before
+    assert list((fixture_env / publish.STAGING).iterdir()) == []  # nothing left on the full disk
+
+
+def test_dry_run_reads_the_snapshot_manifest(fixture_env, tmp_path, monkeypatch, capsys):
+    from helpers import cli
+
+    snap = tmp_path / "snap"
+    snap.mkdir()
+    (snap / "datapackage.json").write_text('{"name": "x", "resources": [', encoding="utf-8")  # truncated
+    monkeypatch.setenv(settings.SNAPSHOT_ENV, str(snap))
+    assert cli.main(["run", "sleepy", "--dry-run"]) == 1
+    err = capsys.readouterr().err
+    assert "the data snapshot cannot be read, nothing was run" in err and "datapackage.json" in err
+    assert "all parameters valid" not in err

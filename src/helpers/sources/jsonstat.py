@@ -20,6 +20,10 @@ from .http import ResponseFormatError, load_json_payload
 
 #: the json-stat / PxWeb symbols for a missing or suppressed cell
 MISSING_SYMBOLS = ("..", ".", "...", "-", "x")
+#: the most cells one answer may claim: StatFin's PxWeb answers at most 100,000 cells per
+#: query (its documented limit); a ``size`` claiming more is refused before anything is
+#: allocated (a 15 KB body claiming 100,000 x 100,000 cells once tried to take 74.5 GiB)
+MAX_CELLS = 2_000_000
 
 
 class JsonStatError(ResponseFormatError):
@@ -41,6 +45,8 @@ def _category_codes(dim_id: str, dim: Mapping, size: int) -> list[str]:
             )
         codes = [str(k) for k in labels]
     elif isinstance(index, Mapping):
+        if len(index) != size:  # checked before a list of `size` entries is made
+            raise JsonStatError(f"dimension {dim_id!r}: category index has {len(index)} entries for size {size}")
         codes = [None] * size
         for code, pos in index.items():
             pos = int(pos)
@@ -108,7 +114,7 @@ def _to_float(vals) -> tuple[np.ndarray, np.ndarray]:
     return nums, status
 
 
-def parse_jsonstat2(payload) -> pd.DataFrame:
+def parse_jsonstat2(payload, *, max_cells: int = MAX_CELLS) -> pd.DataFrame:
     """Parse a json-stat2 dataset (dict, str or bytes) into one row per cell.
 
     Columns: for every dimension (in the dataset's ``id`` order) a column named by the
@@ -120,6 +126,10 @@ def parse_jsonstat2(payload) -> pd.DataFrame:
 
     Vectorised: codes are laid out with numpy ``repeat``/``tile`` index arithmetic
     (row-major, last dimension fastest), never with a per-cell Python loop.
+
+    Before anything of the size of the table is allocated, every dimension's categories are
+    checked against its ``size``, the cell count against ``max_cells`` and a dense ``value``
+    list against the cell count, so an answer cannot claim more than its body holds.
     """
     data = _load_json(payload)
     if not isinstance(data, Mapping):
@@ -138,14 +148,28 @@ def parse_jsonstat2(payload) -> pd.DataFrame:
         raise JsonStatError(f"json-stat2 dataset lacks {exc.args[0]!r}") from None
     if len(ids) != len(sizes):
         raise JsonStatError(f"id has {len(ids)} entries but size has {len(sizes)}")
+    if any(s < 0 for s in sizes):
+        raise JsonStatError(f"size {sizes} has a negative entry")
     n = math.prod(sizes) if sizes else 0
+    if n > max_cells:
+        raise JsonStatError(f"the answer claims {n:,} cells (size {sizes}); at most {max_cells:,} are accepted "
+                            "(StatFin answers at most 100,000 per query) — split the query")
+    raw_values = data.get("value")
+    if isinstance(raw_values, list) and len(raw_values) != n:
+        raise JsonStatError(f"value has {len(raw_values)} entries but the sizes multiply to {n}")
+    if not isinstance(dims, Mapping):
+        raise JsonStatError("json-stat2 dataset: 'dimension' is not an object")
+
+    described = []
+    for k, dim_id in enumerate(ids):  # every dimension checked before any column is built
+        dim = dims.get(dim_id)
+        if not isinstance(dim, Mapping):
+            raise JsonStatError(f"dimension {dim_id!r} is listed in id but not described")
+        described.append((dim, _category_codes(dim_id, dim, sizes[k])))
 
     columns: dict[str, Any] = {}
     for k, dim_id in enumerate(ids):
-        dim = dims.get(dim_id)
-        if dim is None:
-            raise JsonStatError(f"dimension {dim_id!r} is listed in id but not described")
-        codes = _category_codes(dim_id, dim, sizes[k])
+        dim, codes = described[k]
         labels_map = (dim.get("category") or {}).get("label") or {}
         labels = [str(labels_map.get(c, c)) for c in codes]
         inner = math.prod(sizes[k + 1:])
@@ -154,7 +178,7 @@ def parse_jsonstat2(payload) -> pd.DataFrame:
         columns[dim_id] = np.asarray(codes, dtype=object)[idx]
         columns[f"{dim_id}_label"] = np.asarray(labels, dtype=object)[idx]
 
-    values, status = _values_and_status(data.get("value"), data.get("status"), n)
+    values, status = _values_and_status(raw_values, data.get("status"), n)
     columns["value"] = values
     columns["status"] = pd.Series(status, dtype="str")
     frame = pd.DataFrame(columns)
