@@ -614,3 +614,19 @@ def test_dry_run_reads_the_snapshot_manifest(fixture_env, tmp_path, monkeypatch,
     err = capsys.readouterr().err
     assert "the data snapshot cannot be read, nothing was run" in err and "datapackage.json" in err
     assert "all parameters valid" not in err
+
+
+def test_a_notebook_outside_the_project_is_refused_not_swapped_for_the_projects(fixture_env, tmp_path, monkeypatch):
+    """Issue 13, item 13: `workbooks run /elsewhere/hello.ipynb` ran the project's hello."""
+    source = FIXTURES / "hello.ipynb"
+    elsewhere = tmp_path / "elsewhere" / "hello.ipynb"
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(source.read_bytes())
+    with pytest.raises(runner.RunnerInputError, match=r"is not this project's .*hello.ipynb; `workbooks run` runs "
+                       r"the project's workbooks by name \(`workbooks run hello`"):
+        runner.plan([runner.RunRequest(str(elsewhere))], "demo")
+    # the project's own notebook, named or given by its path, is fine
+    assert runner.plan([runner.RunRequest(str(source))], "demo")[0].notebook == str(source)
+    assert runner.plan([runner.RunRequest("hello.ipynb")], "demo")[0].notebook == str(source)
+    monkeypatch.chdir(source.parent)
+    assert runner.plan([runner.RunRequest("./hello.ipynb")], "demo")[0].notebook == str(source)

@@ -98,6 +98,14 @@ def plan(requests: Sequence[RunRequest], set_name: str, *, timeout: float | None
         if not nb_path.is_file():
             problems.append(f"{where}: the schema names {book.notebook} but there is no {display_source(nb_path)}")
             continue
+        given = str(req.workbook)
+        if ("/" in given or "\\" in given) and not _same_file(given, nb_path):  # a path, not a name
+            problems.append(
+                f"{where}: {given!r} is not this project's {display_source(nb_path)}; `workbooks run` runs "
+                f"the project's workbooks by name (`workbooks run {book.name}`, see `workbooks list`). "
+                "To run a notebook elsewhere use papermill directly, or add it to notebooks/ and "
+                "src/helpers/workbooks.yaml")
+            continue
         try:
             slug = check_run_name(req.name) if req.name else run_slug(book, validated, values)
         except RunnerInputError as exc:
@@ -204,6 +212,21 @@ def run_slug(book: params.Workbook, validated: params.Validated, given) -> str:
 def _digest(value: Any) -> str:
     text = str(value.resolve()) if isinstance(value, Path) else repr(value)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def _same_file(given: str, nb_path: Path) -> bool:
+    """Whether a notebook path as typed (relative to the working directory, or to the project
+    as "notebooks/x.ipynb") is the project's notebook."""
+    candidates = [Path(given).expanduser()]
+    if not candidates[0].is_absolute():
+        candidates.append(paths.project_root() / given)
+    for path in candidates:
+        try:
+            if path.resolve() == nb_path.resolve():
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _param_slug(value: Any) -> str:
