@@ -299,8 +299,8 @@ def test_comparison_rows_once_each_in_order(snap, heat_long):
     assert rows["area_code"].tolist() == ["MK02", "KU853", "SSS"]
     rows = wb.comparison_rows(regions.resolve("Turku"), regions.country(), units, country)
     assert rows["area_code"].tolist() == ["KU853", "MK02", "SSS"]
-    # names as readers read them: the Swedish name beside the Finnish one, the country in words
-    assert rows["name"].tolist() == ["Turku / Åbo", "Varsinais-Suomi", "Whole country"]
+    # names as readers of the run's language read them (English here), the country in words
+    assert rows["name"].tolist() == ["Turku", "Varsinais-Suomi", "Whole country"]
     assert rows["in_sentence"].tolist()[-1] == "the whole country"
 
 
@@ -375,3 +375,17 @@ def test_target_definition_quotes_and_derives(turku):
     text = wb.target_definition(turku).data
     assert "“By 2029, emissions will be reduced by at least 90 per cent compared to the level in 1990.”" in text
     assert "90 % below 1990 is 75.6 % below 2020" in text and "compensated" in text
+
+
+@pytest.mark.parametrize("lang, names, country", [
+    ("fi", ["Turku", "Varsinais-Suomi", "Parainen"], ("Koko maa", "koko maa")),
+    ("sv", ["Åbo", "Egentliga Finland", "Pargas"], ("Hela landet", "hela landet")),
+    ("en", ["Turku", "Varsinais-Suomi", "Parainen"], ("Whole country", "the whole country")),
+])
+def test_reader_names_follow_the_language(lang, names, country):
+    from helpers.workbooks import areas
+
+    got = [areas.reader_name(regions.resolve(a), lang=lang) for a in ("KU853", "MK02", "KU445")]
+    assert got == names
+    whole = regions.country()
+    assert (areas.reader_name(whole, lang=lang), areas.reader_name(whole, in_sentence=True, lang=lang)) == country
