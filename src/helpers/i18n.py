@@ -8,9 +8,10 @@ Every text a reader sees is written in English in the code, marked for translati
     TITLE = N_("Population change")                                     # marked; translate with _() when used
 
 English is the source language (the msgid); the Finnish and Swedish catalogues are gettext
-``.po`` files in ``src/helpers/locale/<lang>/LC_MESSAGES/turku_workbooks.po``, read with
-Babel. A message without a translation falls back to English, and
-``tests/test_i18n.py`` fails when a marked message has none in a published language.
+``.po`` files in ``src/helpers/locale/<lang>/LC_MESSAGES/turku_workbooks.po``, compiled to
+the ``.mo`` files read here (:mod:`helpers.catalogues`, ``tools/i18n``). A message without a
+translation falls back to English, and ``tests/test_i18n.py`` fails when a marked message
+has none in a published language or a ``.mo`` does not match its ``.po``.
 
 The language of a run is set once (:func:`set_language`, by ``helpers.notebook.start`` from
 the ``lang`` parameter) and read with :func:`language`.
@@ -51,7 +52,11 @@ def translations(lang: str) -> gettext.NullTranslations:
     check_language(lang)
     if lang == SOURCE_LANGUAGE:
         return gettext.NullTranslations()
-    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if mo.is_file():
+        with open(mo, "rb") as fh:
+            return gettext.GNUTranslations(fh)
+    po = mo.with_suffix(".po")
     if not po.is_file():
         return gettext.NullTranslations()
     from babel.messages.pofile import read_po
