@@ -21,9 +21,18 @@ import numpy as np
 import pandas as pd
 
 from .analysis import format_number
+from .i18n import N_, _
 
 __all__ = ["escape_markdown", "markdown", "markdown_table", "show_markdown", "show_table", "table", "text"]
 
+#: words that mark a column of years in a header ("Year", "Release year"): its numbers are
+#: shown as they are (2019, not "2 019"); a translated word counts in a column of whole numbers
+# i18n: a word found inside table headers of year columns ("Year", "First year"), lower case: give the word (or its
+# stem) as it appears in the translated headers, e.g. "vuo" for "Vuosi", "Julkaisuvuosi", "Ensimmäinen vuosi"
+YEAR_WORD = N_("year")
+# i18n: a word found inside table headers of release columns ("Release", "Release used"), lower case: give the word
+# (or its stem) as it appears in the translated headers
+RELEASE_WORD = N_("release")
 # characters that can start inline markup in CommonMark / Jupyter markdown ($ starts math)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!$])")
 
@@ -57,17 +66,33 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
 
 
+def _whole_numbers(series: pd.Series) -> bool:
+    values = series.dropna()
+    return bool(len(values)) and all(_is_number(v) and float(v).is_integer() for v in values)
+
+
+def _year_column(name: str, series: pd.Series) -> bool:
+    """A column of years or releases: its name contains "year" or "release", or the word in
+    the run's language (:data:`YEAR_WORD`, :data:`RELEASE_WORD`) and it holds whole numbers."""
+    low = name.lower()
+    if "year" in low or "release" in low:
+        return True
+    words = [w.lower() for w in (_(YEAR_WORD), _(RELEASE_WORD)) if w and w not in (YEAR_WORD, RELEASE_WORD)]
+    return any(w in low for w in words) and _whole_numbers(series)
+
+
 def markdown_table(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 1, missing: str = "–",
                    plain: tuple[str, ...] = ()) -> str:
     """A Markdown table of ``frame`` (index dropped) with escaped text and formatted numbers.
 
     Number columns are right-aligned, text columns left-aligned. ``decimals`` is one number
     for every float column or a mapping column -> decimals (others: 1); a whole float shows
-    no decimals. Columns whose name contains "year" or "release", and those named in
+    no decimals. Columns whose name contains "year" or "release" (or, in a column of whole
+    numbers, the run's language's word for it: :func:`_year_column`), and those named in
     ``plain``, are shown as they are (2019, not "2 019")."""
     cols = [str(c) for c in frame.columns]
     per_col = [(decimals.get(c, 1) if isinstance(decimals, Mapping) else decimals) for c in cols]
-    as_is = [("year" in c.lower() or "release" in c.lower() or c in plain) for c in cols]
+    as_is = [(_year_column(c, frame.iloc[:, i]) or c in plain) for i, c in enumerate(cols)]
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
                for c in frame.columns]
     lines = ["| " + " | ".join(escape_markdown(c) for c in cols) + " |",

@@ -14,8 +14,10 @@ notebook as a display output with two representations:
 the gallery card), :func:`format_value` is the *only* formatter of a key figure, so a figure
 reads the same in the report, on its gallery card and in the manifest's ``text``.
 
-This module imports nothing from the project but :mod:`helpers.analysis` (number formatting),
-so the runner can use it without importing the notebook side.
+This module imports nothing from the project but :mod:`helpers.analysis` (number formatting)
+and :mod:`helpers.i18n` (the run's language), so the runner can use it without importing the
+notebook side. Labels and units declared in :class:`Spec` are English source texts marked with
+``N_()``; :func:`entries` stores them in the run's language.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from .analysis import format_number
+from .i18n import _, language
 
 __all__ = [
     "MIMETYPE",
@@ -50,7 +53,8 @@ __all__ = [
 MIMETYPE = "application/vnd.turku-workbooks.key-figures+json"
 FORMAT = 2
 
-#: what a missing figure says, in words (never "None", never an empty cell)
+#: what a missing figure says, in words (never "None", never an empty cell); per language,
+#: because :func:`format_value` is given the language explicitly (the runner formats cards)
 MISSING_TEXT = {"en": "no data", "fi": "ei tietoa", "sv": "uppgift saknas"}
 _YES_NO = {"en": ("yes", "no"), "fi": ("kyllä", "ei"), "sv": ("ja", "nej")}
 
@@ -59,7 +63,8 @@ _YES_NO = {"en": ("yes", "no"), "fi": ("kyllä", "ei"), "sv": ("ja", "nej")}
 class Spec:
     """A declared key figure: its stable ``name``, a reader's ``label``, the ``unit`` shown
     after the value ("%", "persons", "EUR million"; "" for none) and the ``decimals``
-    (None: chosen from the value's size)."""
+    (None: chosen from the value's size). ``label`` and ``unit`` are English, marked with
+    ``N_()`` where they are declared; they are translated when the figures are recorded."""
 
     name: str
     label: str
@@ -208,8 +213,8 @@ def entries(figures: Mapping[str, Any], headline: Sequence[Spec] | None = None,
         out.append({
             "name": name,
             "value": json_safe(figures[name], f"figures[{name!r}]"),
-            "label": spec.label if spec else name.replace("_", " "),
-            "unit": spec.unit if spec else "",
+            "label": _(spec.label) if spec else name.replace("_", " "),
+            "unit": _(spec.unit) if spec and spec.unit else "",
             "decimals": spec.decimals if spec else None,
             "headline": name in heads,
         })
@@ -222,24 +227,30 @@ def text_of(entry: Mapping[str, Any], lang: str = "en") -> str:
                         lang=lang)
 
 
-def text_table(items: Sequence[Mapping[str, Any]], title: str = "Key figures", lang: str = "en") -> str:
-    """The plain-text table shown for a key-figures output (and compared by nbval)."""
+def text_table(items: Sequence[Mapping[str, Any]], title: str | None = None, lang: str = "en") -> str:
+    """The plain-text table shown for a key-figures output (and compared by nbval); ``title``
+    defaults to "Key figures" in the run's language."""
+    if title is None:
+        # i18n: the heading of the table of a report's key figures
+        title = _("Key figures")
     width = max(len(e["label"]) for e in items)
     lines = [title, "-" * len(title)]
     lines += [f"{e['label'].ljust(width)}  {text_of(e, lang)}" for e in items]
     return "\n".join(lines)
 
 
-def bundle(items: Sequence[Mapping[str, Any]], title: str = "Key figures", lang: str = "en") -> dict:
+def bundle(items: Sequence[Mapping[str, Any]], title: str | None = None, lang: str = "en") -> dict:
     """The display bundle: ``{MIMETYPE: payload, "text/plain": table}``."""
     return {MIMETYPE: {"format": FORMAT, "figures": [dict(e) for e in items]},
             "text/plain": text_table(items, title, lang)}
 
 
 def record(figures: Mapping[str, Any], headline: Sequence[Spec] | None = None, *,
-           labels: Iterable[Spec] | None = None, title: str = "Key figures", lang: str = "en") -> list[dict]:
+           labels: Iterable[Spec] | None = None, title: str | None = None, lang: str | None = None) -> list[dict]:
     """Store the key figures in the running notebook (prints the table outside IPython);
-    returns the stored entries."""
+    returns the stored entries. Labels, units and the table are in ``lang`` (default: the
+    run's language)."""
+    lang = lang or language()
     items = entries(figures, headline, labels)
     data = bundle(items, title, lang)
     try:

@@ -25,6 +25,7 @@ from typing import Any
 
 from . import catalog, keyfigures, params, plotting, provenance
 from .display import show_markdown
+from .i18n import _
 from .snapshot import Snapshot
 
 __all__ = ["RecordingSnapshot", "Run", "start", "live_dataset", "missing_note", "dataset_resource"]
@@ -57,12 +58,11 @@ def dataset_resource(dataset: str) -> str:
 def missing_note(dataset: str) -> str:
     """Markdown note for a live-only dataset that is not in the snapshot."""
     resource = dataset_resource(dataset)
-    return (
-        f"**Not in this snapshot: `{dataset}`** (resource `{resource}`). This section needs "
-        f"data that can only be pulled live from the publisher. With network access run "
-        f"`workbooks data refresh {dataset}` (or `make refresh` for every dataset), then run "
-        f"this workbook again. Nothing is shown in its place."
-    )
+    # i18n: {dataset} and {resource} are machine names, `workbooks data refresh` and `make refresh` commands: keep
+    return _("**Not in this snapshot: `{dataset}`** (resource `{resource}`). This section needs data that can only "
+             "be pulled live from the publisher. With network access run `workbooks data refresh {dataset}` (or "
+             "`make refresh` for every dataset), then run this workbook again. Nothing is shown in its "
+             "place.").format(dataset=dataset, resource=resource)
 
 
 def live_dataset(dataset: str, snap: Snapshot, *, show_note: bool = True):
@@ -112,5 +112,6 @@ def start(workbook: str, namespace: Mapping[str, Any] | None = None) -> Run:
     snap = RecordingSnapshot(_snapshot_param(values))
     plotting.use_style()
     for note in values.notes:  # e.g. a merged municipality shown as its successor
-        show_markdown(f"> **Note.** {note}")
+        # i18n: a note above the report, e.g. that a former municipality is shown as its successor
+        show_markdown(_("> **Note.** {note}").format(note=note))
     return Run(workbook, values, snap)

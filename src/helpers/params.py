@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from . import paths, settings
+from .i18n import N_, _
 
 SCHEMA_FILE = paths.package_dir() / "workbooks.yaml"
 #: environment variable naming another schema file (tests and hand-made fixture workbooks)
@@ -56,16 +57,29 @@ class ParameterError(ValueError):
 
 
 #: how a parameter is named for readers (others: its name in words); translated in reports
-PARAMETER_LABELS = {"area": "Area", "compare_to": "Compared with", "snapshot": "Data snapshot",
-                    "start_year": "First year", "end_year": "Last year", "year": "Year", "scope": "Definition",
-                    "rd_start_year": "R&D: first year", "rd_end_year": "R&D: last year", "lang": "Language"}
+PARAMETER_LABELS = {"area": N_("Area"), "compare_to": N_("Compared with"), "snapshot": N_("Data snapshot"),
+                    "start_year": N_("First year"), "end_year": N_("Last year"), "year": N_("Year"),
+                    # i18n: a parameter: which definition (scope) of the cluster's industries the run uses
+                    "scope": N_("Definition"),
+                    "rd_start_year": N_("R&D: first year"), "rd_end_year": N_("R&D: last year"),
+                    "lang": N_("Language")}
 
 
 def parameter_label(name: str) -> str:
-    """A parameter's name as a reader reads it ("compare_to" -> "Compared with")."""
-    from .i18n import _
+    """A parameter's name as a reader reads it ("compare_to" -> "Compared with"); a name
+    without a label (a fixture workbook's) in words, untranslated."""
+    if name in PARAMETER_LABELS:
+        return _(PARAMETER_LABELS[name])
+    return name.replace("_", " ").capitalize()
 
-    return _(PARAMETER_LABELS.get(name, name.replace("_", " ").capitalize()))
+
+def _reader_name(area) -> str:
+    """An area's name in reader text: English text uses the Finnish names of regions and
+    municipalities (as the reports do: "Varsinais-Suomi"), Finnish and Swedish text their own
+    names (the rule of helpers.workbooks.areas.reader_name, which the core cannot import)."""
+    from .i18n import language
+
+    return area.display_name() if area.kind == "country" or language() != "en" else area.name_fi
 
 
 class UnknownWorkbookError(KeyError):
@@ -233,8 +247,10 @@ def _coerce(p: Param, value: Any, notes: list[str] | None = None) -> Any:
                                  "municipality not in the 2026 division, and no successor is recorded; "
                                  "give a current municipality")
             if notes is not None:
-                notes.append(f"{area.name_fi} ({area.statfin_code}) is a former municipality that merged into "
-                             f"{successor.name_fi} ({successor.statfin_code}); this report shows {successor.name_fi}.")
+                notes.append(_("{former} ({former_code}) is a former municipality that merged into {successor} "
+                               "({successor_code}); this report shows {successor}.").format(
+                    former=_reader_name(area), former_code=area.statfin_code, successor=_reader_name(successor),
+                    successor_code=successor.statfin_code))
             area = successor
         if area.kind not in p.kinds:
             raise ValueError(
@@ -335,18 +351,17 @@ class Validated(Mapping):
         """(label, value) as a report or a gallery card shows them: "Area" -> "Varsinais-Suomi
         (MK02)", "Compared with" -> "Whole country", the pinned snapshot in words, an unset
         optional value as "not set" — never snake_case, "None" or a local path."""
-        from .i18n import language
         from .regions import Area
 
         out = []
         for name, v in self.data.items():
             if isinstance(v, Area):
-                # English text uses the Finnish names of regions and municipalities (as the
-                # reports do: "Varsinais-Suomi"), Finnish and Swedish text their own names
-                shown = v.display_name() if v.kind == "country" or language() != "en" else v.name_fi
+                shown = _reader_name(v)
                 text = shown if v.kind == "country" else f"{shown} ({v.statfin_code})"
             elif v is None:
-                text = "the pinned snapshot" if self.types.get(name) == "path" else "not set"
+                # i18n: the value of the "Data snapshot" parameter when the run reads the project's own snapshot
+                # (the other: an optional parameter left empty)
+                text = _("the pinned snapshot") if self.types.get(name) == "path" else _("not set")
             elif isinstance(v, Path):
                 text = v.name
             else:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 
 from .display import escape_markdown, show_markdown
+from .i18n import N_, _
 from .keyfigures import json_safe
 from .snapshot import Snapshot, UnknownResourceError
 
@@ -31,15 +32,16 @@ __all__ = [
 
 
 #: Columns of :func:`provenance_table` and the headings used in the markdown section.
+#: (Marked for translation: translate a heading with ``_()`` where it is shown.)
 PROVENANCE_COLUMNS = {
-    "resource": "Resource",
-    "title": "Title",
-    "publisher": "Publisher",
-    "table_id": "Table / indicator",
-    "reference_period": "Reference period",
-    "retrieved": "Retrieved",
-    "licence": "Licence",
-    "attribution": "Attribution",
+    "resource": N_("Resource"),
+    "title": N_("Title"),
+    "publisher": N_("Publisher"),
+    "table_id": N_("Table / indicator"),
+    "reference_period": N_("Reference period"),
+    "retrieved": N_("Retrieved"),
+    "licence": N_("Licence"),
+    "attribution": N_("Attribution"),
 }
 
 
@@ -184,7 +186,7 @@ def source_caption(resource_names, snapshot=None) -> Caption:
     """
     snap, rows = _rows(resource_names, snapshot)
     parts: list[str] = []
-    for _, r in rows.iterrows():
+    for _i, r in rows.iterrows():
         text = _text(r.get("attribution"))
         if not text:
             bits = [_text(r.get("publisher")), _text(r.get("table_id")), _text(r.get("licence"))]
@@ -209,7 +211,8 @@ def source_caption(resource_names, snapshot=None) -> Caption:
     ):
         common = suffixes[0].group(1)
         parts = [_LICENCE_SUFFIX.sub("", p).strip() for p in parts] + [common]
-    return Caption("Source: " + "; ".join(parts), source_links(list(rows["name"]), snap))
+    # i18n: the source line under a chart or table; {sources} are the publishers' own attribution lines
+    return Caption(_("Source: {sources}").format(sources="; ".join(parts)), source_links(list(rows["name"]), snap))
 
 
 def _licence_names(snap, name: str) -> list[str]:
@@ -232,7 +235,8 @@ def _licence_names(snap, name: str) -> list[str]:
 
 def _param_value(value, name: str = "") -> str:
     if name == "snapshot" and value in (None, "None", ""):
-        return "the pinned snapshot"
+        # i18n: the value of the "Data snapshot" parameter when the run reads the project's own snapshot
+        return _("the pinned snapshot")
     if isinstance(value, str):
         return value
     try:
@@ -253,7 +257,7 @@ def provenance_markdown(
     params: Mapping | None,
     snapshot=None,
     *,
-    heading: str = "Sources and parameters",
+    heading: str | None = None,
     level: int = 2,
 ) -> str:
     """The markdown section a workbook ends with: the parameter values of this run, the
@@ -262,6 +266,8 @@ def provenance_markdown(
 
     ``params``: parameter name -> value (labelled with :func:`parameter_label`), or the
     (label, value) pairs a reader reads (:meth:`helpers.params.Validated.for_readers`).
+
+    ``heading`` defaults to "Sources and parameters" (in the run's language).
 
     Every value taken from the parameters or the manifest is escaped with
     :func:`escape_markdown`, so a value such as ``<script>`` or ``a_b*c`` renders as text.
@@ -288,30 +294,40 @@ def provenance_markdown(
     hashes = {k: _text(v) for k, v in hashes.items()}
 
     h = "#" * level
+    if heading is None:
+        # i18n: the heading of the section every report ends with
+        heading = _("Sources and parameters")
     out = [f"{h} {escape_markdown(heading)}", ""]
-    out.append(f"{h}# Parameters of this run")
+    out.append(f"{h}# " + _("Parameters of this run"))
     out.append("")
     if labelled:
         out.append(_md_table(
-            ["Parameter", "Value"], ([escape_markdown(k), escape_markdown(v)] for k, v in labelled)))
+            # i18n: column headers of the table of the run's parameters
+            [_("Parameter"), _("Value")], ([escape_markdown(k), escape_markdown(v)] for k, v in labelled)))
     else:
-        out.append("This workbook has no parameters.")
+        out.append(_("This workbook has no parameters."))
     out.append("")
 
     manifest = getattr(snap, "manifest", None)
     version = manifest.get("version") if isinstance(manifest, Mapping) else None
-    out.append(f"{h}# Data")
+    # i18n: a heading of the sources section: the data files the report used
+    out.append(f"{h}# " + _("Data"))
     out.append("")
-    intro = "All figures come from the project's pinned snapshot"
     if version:
-        intro += f" (version {escape_markdown(version)})"
-    intro += "; each file is checked against its SHA-256 checksum before use. Titles link to the publisher's page."
+        intro = _("All figures come from the project's pinned snapshot (version {version}); each file is checked "
+                  "against its SHA-256 checksum before use. Titles link to the publisher's page.").format(
+            version=escape_markdown(version))
+    else:
+        intro = _("All figures come from the project's pinned snapshot; each file is checked against its SHA-256 "
+                  "checksum before use. Titles link to the publisher's page.")
     out.append(intro)
     out.append("")
-    heads = ["Data", "Publisher", "Table or indicator", "Period", "Retrieved", "Licence", "Checksum"]
+    # i18n: column headers of the table of data files ("Data": the file's title; "Checksum": its SHA-256 prefix)
+    heads = [_("Data"), _("Publisher"), _("Table or indicator"), _("Period"), _("Retrieved"), _("Licence"),
+             _("Checksum")]
     body = []
     entries = {n: _entry(snap, n) for n in rows["name"]}
-    for _, r in table.iterrows():
+    for _i, r in table.iterrows():
         entry = entries.get(r["resource"], {})
         digest = hashes.get(r["resource"], "")
         digest = digest.split(":", 1)[-1][:12] if digest else ""
@@ -338,12 +354,14 @@ def provenance_markdown(
             if _text(item):
                 caveats.append(f"- **{escape_markdown(title)}**: {escape_markdown(item)}")
     if caveats:
-        out.append(f"{h}# Caveats")
+        # i18n: a heading of the sources section: what each data file's publisher warns about
+        out.append(f"{h}# " + _("Caveats"))
         out.append("")
         out.extend(caveats)
         out.append("")
 
-    out.append(f"{h}# Attribution")
+    # i18n: a heading of the sources section: the credit lines the licences ask for
+    out.append(f"{h}# " + _("Attribution"))
     out.append("")
     for att in dict.fromkeys(a for a in table["attribution"] if a):
         out.append(f"- {escape_markdown(att)}")

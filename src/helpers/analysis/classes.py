@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..i18n import N_, _
 from ._checks import (
     _check_numeric,
     _describe,
@@ -26,11 +27,14 @@ CLASSIFY_SCHEMES = {
     "equal_interval": "EqualInterval",
 }
 
+#: a classification in words, one message per scheme (``{k}``: the number of classes)
 _SCHEME_TEXT = {
-    "quantiles": "quantiles (about the same number of areas in each class)",
-    "natural_breaks": "natural breaks (Fisher-Jenks optimal classes)",
-    "equal_interval": "equal intervals (classes of the same width)",
+    "quantiles": N_("{k} classes by quantiles (about the same number of areas in each class)"),
+    "natural_breaks": N_("{k} classes by natural breaks (Fisher-Jenks optimal classes)"),
+    "equal_interval": N_("{k} classes by equal intervals (classes of the same width)"),
 }
+#: the label of areas without a value on a map (the default of :func:`classify`)
+NO_DATA = N_("no data")
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ class Classification:
 
     @property
     def description(self) -> str:
-        return f"{self.k} classes by {_SCHEME_TEXT[self.scheme]}"
+        return _(_SCHEME_TEXT[self.scheme]).format(k=self.k)
 
 
 def _auto_decimals(values: np.ndarray) -> int:
@@ -97,7 +101,7 @@ def classify(
     scheme: str = "quantiles",
     k: int = 5,
     *,
-    missing_label: str = "no data",
+    missing_label: str | None = None,
     decimals: int | None = None,
     centre: float | None = None,
 ) -> Classification:
@@ -107,7 +111,8 @@ def classify(
     (mapclassify.FisherJenks - the exact, deterministic Jenks optimum) or
     ``"equal_interval"`` (mapclassify.EqualInterval). Missing values (NaN, i.e. suppressed
     or not published) are left out of the fit and stay unclassified: their class is
-    ``<NA>`` and their label ``missing_label`` ("no data", or e.g. "suppressed").
+    ``<NA>`` and their label ``missing_label`` (default "no data" in the run's language, or
+    e.g. "suppressed").
     Class *j* covers ``(bins[j-1], bins[j]]``; the first class starts at the minimum, so
     labels never share an endpoint: "−1.6 – −0.5", "> −0.5 – 0.0", "> 0.0 – 0.8".
 
@@ -117,6 +122,8 @@ def classify(
     each) and ``centre`` is always a class boundary, so growth and decline never share a
     class. ``n_below`` in the result tells how many classes lie at or below the centre.
     """
+    if missing_label is None:
+        missing_label = _(NO_DATA)
     if centre is not None:
         return _classify_diverging(values, scheme, k, missing_label, decimals, float(centre))
     if scheme not in CLASSIFY_SCHEMES:
