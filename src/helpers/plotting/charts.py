@@ -11,8 +11,10 @@ from matplotlib import ticker as mticker
 from matplotlib.figure import Figure
 
 from helpers.analysis import format_number
+from helpers.analysis.classes import NO_DATA
 
 from .. import downloads
+from ..i18n import _
 from . import alt
 from .style import (
     BASE_COLOUR,
@@ -46,7 +48,7 @@ def bar_chart(
     highlight=None,
     value_labels: bool = True,
     decimals: int | None = None,
-    missing_text: str = "no data",
+    missing_text: str | None = None,
     size=None,
     ax=None,
 ) -> Figure:
@@ -56,7 +58,8 @@ def bar_chart(
     ``value_label`` (+ ``units``) labels the value axis, e.g. ``value_label="Employed
     persons"`` or ``value_label="Share", units="%"``. ``highlight`` (a label or list of
     labels of the index) draws those bars in vermillion (single series only). Missing
-    values get no bar but the text ``missing_text`` ("no data" / "suppressed") - never a
+    values get no bar but the text ``missing_text`` (default "no data" in the run's language;
+    "suppressed") - never a
     zero-length bar that would read as 0. ``sort``: ``"descending"``, ``"ascending"`` or
     ``None`` (keep the order given).
     """
@@ -65,7 +68,7 @@ def bar_chart(
     frame = _check_numeric_data(data)
     if sort not in ("descending", "ascending", None):
         raise ValueError(f"sort must be 'descending', 'ascending' or None; got {sort!r}")
-    missing_text = _require_text(missing_text, "missing_text")
+    missing_text = _require_text(_(NO_DATA) if missing_text is None else missing_text, "missing_text")
     axis_label = _axis_label(value_label, units)
     labels = [str(v) for v in frame.index]
     if len(set(labels)) != len(labels):

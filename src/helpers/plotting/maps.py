@@ -13,8 +13,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from helpers.analysis import Classification, classify
+from helpers.analysis.classes import NO_DATA
 
 from .. import downloads
+from ..i18n import _
 from . import alt
 from .style import (
     DIVERGING_CMAP,
@@ -177,7 +179,7 @@ def choropleth(
     highlight=None,
     labels="auto",
     label_column: str | None = None,
-    missing_label: str = "no data",
+    missing_label: str | None = None,
     cmap: str = SEQUENTIAL_CMAP,
     decimals: int | None = None,
     size="auto",
@@ -193,7 +195,8 @@ def choropleth(
     "quantiles", "natural_breaks" or "equal_interval", ``k`` classes) and coloured from
     ``cmap`` (ColorBrewer YlGnBu by default, colour-blind safe). Areas with a missing
     value are drawn light grey and hatched, with a legend entry ``missing_label`` ("no
-    data", or "suppressed" when the publisher withheld small numbers). The legend lists
+    data" in the run's language by default, or "suppressed" when the publisher withheld
+    small numbers). The legend lists
     the k class ranges (``legend_title`` names the measure and its unit).
 
     ``labels``: ``"auto"`` names only areas whose name fits inside the area on the page
@@ -235,6 +238,7 @@ def choropleth(
         raise ValueError(f"cmap={cmap!r} is not a matplotlib colormap") from None
 
     gdf = gdf.reset_index(drop=True)
+    missing_label = _(NO_DATA) if missing_label is None else missing_label
     cls: Classification = classify(gdf[column], scheme, k, missing_label=missing_label, decimals=decimals,
                                    centre=centre)
     if centre is None:
@@ -274,7 +278,9 @@ def choropleth(
         gdf[hl_mask].boundary.plot(ax=ax, color="black", linewidth=2.2)
         ax.collections[-1].set_gid("highlight")
         hl_names = gdf.loc[hl_mask, label_col].astype(str).tolist() if label_col else [str(highlight)]
-        handles.append(Line2D([], [], color="black", linewidth=2.2, label=", ".join(hl_names) + " (outlined)"))
+        # i18n: a map legend entry: the areas drawn with a black outline
+        handles.append(Line2D([], [], color="black", linewidth=2.2,
+                              label=_("{names} (outlined)").format(names=", ".join(hl_names))))
     ax.set_axis_off()
     ax.set_aspect("equal")
     if legend_loc == "right":
@@ -339,8 +345,9 @@ def draw_scale_bar(ax, *, fraction: float = 0.22) -> None:
             gid="scale-bar")
     for x in (left, left + km * 1000):
         ax.plot([x, x], [base - tick, base + tick], color="#222222", linewidth=1.2)
-    ax.text(left + km * 500, base + tick * 1.6, f"{km} km", ha="center", va="bottom", fontsize=LABEL_FONTSIZE,
-            color="#222222", path_effects=[pe.withStroke(linewidth=2.2, foreground="white")])
+    # i18n: the length written on a map's scale bar, in kilometres
+    ax.text(left + km * 500, base + tick * 1.6, _("{km} km").format(km=km), ha="center", va="bottom",
+            fontsize=LABEL_FONTSIZE, color="#222222", path_effects=[pe.withStroke(linewidth=2.2, foreground="white")])
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
 

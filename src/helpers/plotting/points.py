@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .. import downloads
-from ..i18n import _
+from ..i18n import N_, _
 from . import alt
 from .maps import _check_map_frame, _match_rows, draw_scale_bar
 from .style import (
@@ -29,6 +29,8 @@ from .style import (
     finalise,
 )
 
+#: the legend's word for a point whose value the publisher withheld (the default ``missing_label``)
+SUPPRESSED = N_("suppressed")
 #: marker area (points²) of the largest value
 MAX_MARKER = 900.0
 _NICE = (1, 2, 2.5, 5, 10)
@@ -106,7 +108,7 @@ def point_map(
     label_top: int = 5,
     highlight=None,
     base_label_column: str | None = "name_fi",
-    missing_label: str = "suppressed",
+    missing_label: str | None = None,
     unit: str = "",
     decimals: int = 0,
     colour: str = BASE_COLOUR,
@@ -119,7 +121,7 @@ def point_map(
 
     A point with value 0 is a small hollow ring (0 is a value, not a gap); a missing value
     (suppressed by the publisher) is a grey cross, listed in the legend as
-    ``missing_label``. The legend shows up to three round reference sizes
+    ``missing_label`` (default "suppressed" in the run's language). The legend shows up to three round reference sizes
     (:func:`nice_sizes`) with ``legend_title`` (the measure and its unit). The ``label_top``
     largest points are named from ``label_column``; ``highlight`` (names or codes of
     ``base`` areas) outlines those base areas. Both frames must be in EPSG:3067 (refused
@@ -129,6 +131,7 @@ def point_map(
     title = _require_text(title, "title")
     source = _require_text(source, "source")
     legend_title = _require_text(legend_title, "legend_title")
+    missing_label = _(SUPPRESSED) if missing_label is None else missing_label
     _check_map_frame(points, column)
     _check_map_frame(base, base.columns[0])
     if not all(points.geometry.geom_type == "Point"):
@@ -161,6 +164,7 @@ def point_map(
     if zero.any():
         ax.scatter(xs[zero], ys[zero], s=14, facecolor="none", edgecolor=colour, linewidth=0.9, zorder=3)
         handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor=colour,
+                              # i18n: a point-map legend entry: a hollow ring marks a value of zero
                               markersize=4, label=_("0 (none)")))
     missing = ~known
     if missing.any():
@@ -174,6 +178,7 @@ def point_map(
         base[mask].boundary.plot(ax=ax, color="black", linewidth=1.8)
         ax.collections[-1].set_gid("highlight")
         names = base.loc[mask, label_col].astype(str).tolist() if label_col else [str(highlight)]
+        # i18n: a map legend entry: the areas drawn with a black outline
         handles.append(Line2D([], [], color="black", linewidth=1.8,
                               label=_("{names} (outlined)").format(names=", ".join(names))))
     if not handles:
@@ -193,15 +198,20 @@ def point_map(
     by_label = pd.Series(values, index=np.asarray(labels))
     if by_label.index.duplicated().any():  # the alt text names points: make the names unique
         by_label.index = [f"{n} ({i + 1})" for i, n in enumerate(by_label.index)]
-    text = (f"Point map: {alt._clean(title)}. {len(points)} points, circle area proportional to "
-            f"{alt._clean(legend_title).lower()}: {alt._extremes(by_label, decimals, unit)}")
+    # i18n: alternative text of a point map: {measure} is the legend's title in lower case
+    clauses = [_("{n} points, circle area proportional to {measure}: {extremes}").format(
+        n=len(points), measure=alt._clean(legend_title).lower(), extremes=alt._extremes(by_label, decimals, unit))]
     if zero.any():
-        text += f"; {int(zero.sum())} with 0"
-    if missing.any():
-        text += f"; {int(missing.sum())} {missing_label}"
+        # i18n: alternative text of a point map: how many points have the value zero
+        clauses.append(_("{n} with 0").format(n=int(zero.sum())))
+    clauses += alt._missing(int(missing.sum()), missing_label)
     if labelled:
-        text += f"; named on the map: {', '.join(labelled)}"
-    alt.set_alt(fig, f"{text}. {alt._clean(source)}.")
+        # i18n: alternative text of a point map: the points whose names are written on the map
+        clauses.append(_("named on the map: {names}").format(names=", ".join(labelled)))
+    # i18n: alternative text of a point map; {description} is made of clauses separated by semicolons,
+    # {source} is its "Source: …" line
+    alt.set_alt(fig, _("Point map: {title}. {description}. {source}.").format(
+        title=alt._clean(title), description="; ".join(clauses), source=alt._clean(source)))
     keep = [c for c in ("code", "postal_code", label_column) if c and c in points.columns and c != column]
     data = pd.DataFrame(points[keep]).assign(x=xs, y=ys, **{column: values})
     downloads.attach(fig, data, title=title, source=source)

@@ -26,6 +26,7 @@ from matplotlib.patches import Patch
 from helpers.analysis import format_number
 
 from .. import downloads
+from ..i18n import _
 from . import alt
 from .style import (
     PALETTE,
@@ -111,12 +112,20 @@ def _stacked_alt(frame: pd.DataFrame, *, title: str, source: str, units: str | N
     for label, row in frame.iterrows():
         top = row.sort_values(ascending=False)
         shown = ", ".join(f"{c} {alt._num(v, decimals, units)}" for c, v in top.iloc[:3].items())
-        parts.append(f"{label}{' (highlighted)' if label in highlight else ''}: {shown}")
-    body = (f"{len(frame)} bars, each divided into {', '.join(str(c) for c in frame.columns)}; "
-            f"largest parts — " + "; ".join(parts[:10]))
+        # i18n: alternative text of a stacked bar chart: a bar drawn with its name in bold
+        name = _("{label} (highlighted)").format(label=label) if label in highlight else str(label)
+        parts.append(f"{name}: {shown}")
+    rows = "; ".join(parts[:10])
     if len(parts) > 10:
-        body += f"; and {len(parts) - 10} more bars"
-    return f"Stacked bar chart: {alt._clean(title)}. {body}. {alt._clean(source)}."
+        # i18n: alternative text of a stacked bar chart: the bars not described one by one
+        rows += "; " + _("and {n} more bars").format(n=len(parts) - 10)
+    # i18n: alternative text of a stacked bar chart: {parts} are the segments' names, {rows} each bar's three
+    # largest segments with their values
+    body = _("{n} bars, each divided into {parts}; largest parts — {rows}").format(
+        n=len(frame), parts=", ".join(str(c) for c in frame.columns), rows=rows)
+    # i18n: alternative text of a stacked bar chart; {source} is its "Source: …" line
+    return _("Stacked bar chart: {title}. {description}. {source}.").format(
+        title=alt._clean(title), description=body, source=alt._clean(source))
 
 
 def stacked_bar_chart(
@@ -210,7 +219,7 @@ def category_bar_chart(
     source: str,
     value_label: str,
     units: str | None = None,
-    group_label: str = "group",
+    group_label: str | None = None,
     colours: dict | None = None,
     decimals: int | None = None,
     size=None,
@@ -219,7 +228,10 @@ def category_bar_chart(
     by the label's group in ``groups`` (same index), with a legend of the groups below the
     plot and every bar labelled with its value. Negative values are drawn to the left of
     zero (their value written right of it). ``colours`` maps group -> colour (default: the
-    palette in order of appearance). Missing values are refused (drop them and say so)."""
+    palette in order of appearance). Missing values are refused (drop them and say so).
+    ``group_label`` names what the groups are (default "group" in the run's language)."""
+    # i18n: what the colours of a bar chart stand for, when the chart does not say (the default)
+    group_label = _("group") if group_label is None else group_label
     title = _require_text(title, "title")
     source = _require_text(source, "source")
     frame = _check_numeric_data(values)
@@ -264,9 +276,15 @@ def category_bar_chart(
     _set_title(fig, ax, title, True)
     series = pd.Series(vals, index=labels)
     counts = ", ".join(f"{g} ({sum(str(x) == g for x in groups)})" for g in order)
-    alt.set_alt(fig, f"Bar chart: {alt._clean(title)}. {n} bars of {alt._clean(value_label).lower()} "
-                     f"coloured by {group_label}: {counts}; {alt._extremes(series, dec, units)}. "
-                     f"{alt._clean(source)}.")
+    # i18n: alternative text of a bar chart whose colours mark groups: {measure} is the value axis's label in
+    # lower case, {group} what the groups are, {counts} each group with its number of bars
+    description = _("{n} bars of {measure} coloured by {group}: {counts}").format(
+        n=n, measure=alt._clean(value_label).lower(), group=group_label, counts=counts)
+    clauses = [description, alt._extremes(series, dec, units)]
+    # i18n: alternative text of a bar chart; {description} is made of clauses separated by semicolons,
+    # {source} is its "Source: …" line
+    alt.set_alt(fig, _("Bar chart: {title}. {description}. {source}.").format(
+        title=alt._clean(title), description="; ".join(clauses), source=alt._clean(source)))
     shown = pd.DataFrame({"label": labels, group_label: [str(g) for g in groups],
                           _axis_label(value_label, units): vals})
     downloads.attach(fig, shown, title=title, source=source)

@@ -17,6 +17,8 @@ from matplotlib.figure import Figure
 
 from helpers.analysis import format_number
 
+from ..i18n import _
+
 #: Okabe & Ito (2008) colour-blind-safe palette (black moved to the end).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 BASE_COLOUR = "#0072B2"  # blue
@@ -236,14 +238,17 @@ def _wrap(text: str, fig: Figure, fontsize: float, share: float = 0.95, bold: bo
 def source_line(fig: Figure, text: str):
     """Write "Source: <text>" at the bottom left of ``fig`` and make room for it.
 
-    A text already starting with "Source" is kept as it is. Calling it again replaces the
+    A text already starting with "Source" (or the run's language's word for it, as a
+    :func:`helpers.provenance.source_caption` line does) is kept as it is. Calling it again replaces the
     previous source line (one per figure). Returns the Text artist (gid ``"source-line"``).
     """
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure; got {type(fig).__name__}")
     text = _require_text(text, "source")
-    if not text.lower().startswith("source"):
-        text = "Source: " + text
+    # i18n: the source line under a chart or table; {sources} are the publishers' own attribution lines
+    prefix = _("Source: {sources}").format(sources="").strip().lower()
+    if not text.lower().startswith(("source", prefix)):
+        text = _("Source: {sources}").format(sources=text)
     for t in list(fig.texts):
         if t.get_gid() == SOURCE_GID:
             t.remove()
