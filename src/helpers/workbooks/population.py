@@ -41,6 +41,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import analysis, regions
+from ..i18n import _
+from .areas import reader_name
 
 POP_2019 = "population_municipality_2019"
 POP_2023 = "population_municipality_2023"
@@ -68,11 +70,11 @@ def _population(frame: pd.DataFrame, what: str) -> pd.Series:
 def population_units(snap, *, check_totals: bool = True) -> pd.DataFrame:
     """One row per unit of the 2026 division (see the module docstring for the method).
 
-    Columns: ``code``, ``name``, ``region_code`` (2026 region; a historical unit's own
-    region), ``unit_kind`` ("municipality" or "historical"), ``population_2019`` (on the
-    unit's 2023 area), ``population_2023``, ``change``, ``change_pct`` and ``note`` (the
-    merger added, if any). With ``check_totals`` the sums must equal the official national
-    totals for 31.12.2019 and 31.12.2023.
+    Columns: ``code``, ``name`` (as readers of the run's language read it), ``region_code``
+    (2026 region; a historical unit's own region), ``unit_kind`` ("municipality" or
+    "historical"), ``population_2019`` (on the unit's 2023 area), ``population_2023``,
+    ``change``, ``change_pct`` and ``note`` (the merger added, if any). With ``check_totals``
+    the sums must equal the official national totals for 31.12.2019 and 31.12.2023.
     """
     p19 = _population(snap.load(POP_2019), POP_2019)
     p23 = _population(snap.load(POP_2023), POP_2023)
@@ -91,21 +93,34 @@ def population_units(snap, *, check_totals: bool = True) -> pd.DataFrame:
         for pred in merged_into.get(m.code, []):
             add = p19.get(pred.code, float("nan"))
             v19 = v19 + add
-            notes.append(
-                f"2019 includes {pred.name_fi} {pred.code} ({analysis.format_number(add)}), "
-                f"merged into {m.name_fi} (its last day: {pred.valid_to or 'not documented'})"
-            )
-        rows.append((m.code, m.name_fi, m.region_code, "municipality", v19, v23, "; ".join(notes)))
+            if pred.valid_to:
+                # i18n: a table note: a former municipality's 2019 population is added to its successor's
+                note = _("2019 includes {former} {code} ({population}), merged into {successor} (its last day: "
+                         "{date})").format(former=reader_name(pred), code=pred.code,
+                                           population=analysis.format_number(add), successor=reader_name(m),
+                                           date=pred.valid_to)
+            else:
+                note = _("2019 includes {former} {code} ({population}), merged into {successor} (its last day: "
+                         "not documented)").format(former=reader_name(pred), code=pred.code,
+                                                   population=analysis.format_number(add),
+                                                   successor=reader_name(m))
+            notes.append(note)
+        rows.append((m.code, reader_name(m), m.region_code, "municipality", v19, v23, "; ".join(notes)))
     for code, a in sorted(hist.items()):
         if a.successor_code:
             continue
         if code not in p19.index and code not in p23.index:
             continue
-        rows.append((code, a.name_fi, a.region_code, "historical",
-                     p19.get(code, float("nan")), p23.get(code, float("nan")),
-                     f"historical: in the {'2019 and 2023' if code in p23.index else '2019'} data, "
-                     "not in the 2026 division; successor not documented, kept as its own unit "
-                     f"in its region of the data years ({a.region_code})"))
+        if code in p23.index:
+            # i18n: a table note on a former municipality without a documented successor; {region_code} a number
+            note = _("historical: in the 2019 and 2023 data, not in the 2026 division; successor not documented, "
+                     "kept as its own unit in its region of the data years ({region_code})").format(
+                region_code=a.region_code)
+        else:
+            note = _("historical: in the 2019 data, not in the 2026 division; successor not documented, kept as "
+                     "its own unit in its region of the data years ({region_code})").format(region_code=a.region_code)
+        rows.append((code, reader_name(a), a.region_code, "historical",
+                     p19.get(code, float("nan")), p23.get(code, float("nan")), note))
     out = pd.DataFrame(rows, columns=["code", "name", "region_code", "unit_kind", "population_2019",
                                       "population_2023", "note"])
     out["change"] = out["population_2023"] - out["population_2019"]
@@ -136,18 +151,22 @@ def historical_municipalities(snap) -> pd.DataFrame:
             continue
         if a.successor_code:
             succ = regions.resolve(a.successor_code)
-            rows.append((a.code, a.name_fi, a.region_code, p19.get(a.code), p23.get(a.code),
-                         f"merged into {succ.name_fi} {succ.code} (last day {a.valid_to})",
-                         f"2019 figure added to its successor {succ.name_fi} {succ.code}"))
-            rows.append((succ.code, succ.name_fi + " (own 2019 area)", succ.region_code,
+            # i18n: status and treatment of a former municipality (table "Historical municipalities")
+            rows.append((a.code, reader_name(a), a.region_code, p19.get(a.code), p23.get(a.code),
+                         _("merged into {successor} {code} (last day {date})").format(
+                             successor=reader_name(succ), code=succ.code, date=a.valid_to),
+                         _("2019 figure added to its successor {successor} {code}").format(
+                             successor=reader_name(succ), code=succ.code)))
+            # i18n: the successor municipality's own 2019 row, on its area before the merger
+            rows.append((succ.code, _("{name} (own 2019 area)").format(name=reader_name(succ)), succ.region_code,
                          p19.get(succ.code), p23.get(succ.code),
-                         f"2019 figure on its 2020 boundary, before {a.name_fi} joined",
-                         f"2019 figure combined with {a.name_fi} {a.code}'s"))
+                         _("2019 figure on its 2020 boundary, before {former} joined").format(former=reader_name(a)),
+                         _("2019 figure combined with {former} {code}'s").format(former=reader_name(a), code=a.code)))
         else:
-            rows.append((a.code, a.name_fi, a.region_code, p19.get(a.code), p23.get(a.code),
-                         "in the 2019 and 2023 data, absent from the 2026 classification; "
-                         "successor and date not documented",
-                         "kept as its own unit in its region of the data years"))
+            rows.append((a.code, reader_name(a), a.region_code, p19.get(a.code), p23.get(a.code),
+                         _("in the 2019 and 2023 data, absent from the 2026 classification; "
+                           "successor and date not documented"),
+                         _("kept as its own unit in its region of the data years")))
     return pd.DataFrame(rows, columns=["code", "name", "region_code", "population_2019_published",
                                        "population_2023_published", "status", "treatment"])
 
@@ -167,7 +186,7 @@ def region_totals(units: pd.DataFrame) -> pd.DataFrame:
     extra = sorted(set(out.index) - set(known))
     if extra:
         raise ValueError(f"units carry unknown region codes {extra}; valid: {sorted(known)}")
-    out.insert(0, "name", [known[c].name_fi for c in out.index])
+    out.insert(0, "name", [reader_name(known[c]) for c in out.index])
     out["change"] = out["population_2023"] - out["population_2019"]
     out["change_pct"] = analysis.growth(out["population_2019"], out["population_2023"])
     out["rank_population_2023"] = analysis.rank(out["population_2023"])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import analysis, regions
-from ..i18n import N_, _
+from ..i18n import N_
 from . import areas
 
 POPULATION = "population_municipality_2000_2023"
@@ -42,7 +42,8 @@ SECTION_SHORT = {
 
 
 def _label(area) -> str:
-    return area.label if area.kind != "country" else _("Whole country")
+    """An area's column name in the series (its name as readers read it)."""
+    return areas.reader_name(area)
 
 
 # ----------------------------------------------------------------------------- population

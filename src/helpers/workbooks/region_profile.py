@@ -210,7 +210,7 @@ def _series_figures(res: RegionProfile) -> dict:
     top = jobs.drop(index="X", errors="ignore")["jobs"].idxmax()
     act = res.activity.set_index("activity")["share_pct"]
     ed = res.rates.editions
-    label = res.area.label
+    label = profile_series._label(res.area)
 
     def rate(indicator: str, year: int):
         row = ed[(ed["indicator"] == indicator) & (ed["year"] == year)]
@@ -244,35 +244,47 @@ def region_map_frame(snap, reg_tab: pd.DataFrame):
     return out.sort_values("code").reset_index(drop=True)
 
 
+def _rank(rank, n) -> str:
+    # i18n: a rank among a number of areas ("3 of 27")
+    return _("{rank} of {n}").format(rank=rank, n=n)
+
+
 def summary_table(prof: RegionProfile) -> pd.DataFrame:
     """The headline figures as a two-column table (Figure, Value) for display."""
     f = prof.figures
     fmt = analysis.format_number
+    region = areas.reader_name(prof.region)
     rows = [
-        ("Population 31.12.2019 (2026 division)", fmt(f["population_2019"])),
-        ("Population 31.12.2023", fmt(f["population_2023"])),
-        ("Change 2019–2023", f"{fmt(f['change'])} ({fmt(f['change_pct'], 2)} %)"),
-        (f"Change in {areas.reader_name(prof.compare_area, in_sentence=True)}", f"{fmt(f['compare_change_pct'], 2)} %"),
-        ("Difference", f"{fmt(f['change_pct_minus_compare_pp'], 2)} percentage points"),
+        (_("Population 31.12.2019 (2026 division)"), fmt(f["population_2019"])),
+        (_("Population 31.12.2023"), fmt(f["population_2023"])),
+        (_("Change 2019–2023"), f"{fmt(f['change'])} ({fmt(f['change_pct'], 2)} %)"),
+        # i18n: the population change 2019–2023 in the comparison area ("Change in the whole country")
+        (_("Change in {area}").format(area=areas.reader_name(prof.compare_area, in_sentence=True)),
+         f"{fmt(f['compare_change_pct'], 2)} %"),
+        # i18n: the area's population change minus the comparison area's, in percentage points
+        (_("Difference"), _("{value} percentage points").format(value=fmt(f["change_pct_minus_compare_pp"], 2))),
     ]
     if prof.is_municipality:
         n = f["n_units_in_region"]
         rows += [
-            (f"Rank by population in {prof.region.label}", f"{f['rank_population_in_region']} of {n}"),
-            (f"Rank by change % in {prof.region.label}", f"{f['rank_change_in_region']} of {n}"),
-            (f"Share of {prof.region.label}'s population 2023",
+            (_("Rank by population in {region}").format(region=region), _rank(f["rank_population_in_region"], n)),
+            (_("Rank by change % in {region}").format(region=region), _rank(f["rank_change_in_region"], n)),
+            (_("Share of {region}'s population 2023").format(region=region),
              f"{fmt(f['share_of_region_population_2023_pct'], 2)} %"),
         ]
     else:
         n = f["n_regions"]
         rows += [
-            ("Rank by population among regions", f"{f['rank_population_among_regions']} of {n}"),
-            ("Rank by change % among regions", f"{f['rank_change_among_regions']} of {n}"),
+            (_("Rank by population among regions"), _rank(f["rank_population_among_regions"], n)),
+            (_("Rank by change % among regions"), _rank(f["rank_change_among_regions"], n)),
         ]
-    rows.append((f"Largest municipality of {prof.region.label} (2023)",
-                 f"{f['largest_municipality']}: {fmt(f['largest_municipality_population_2023'])} = "
-                 f"{fmt(f['largest_municipality_share_pct'], 2)} % of the region"))
-    out = pd.DataFrame(rows, columns=["Figure", "Value"])
+    rows.append((_("Largest municipality of {region} (2023)").format(region=region),
+                 # i18n: the region's largest municipality, its population and its share of the region's
+                 _("{name}: {population} = {share} % of the region").format(
+                     name=f["largest_municipality"], population=fmt(f["largest_municipality_population_2023"]),
+                     share=fmt(f["largest_municipality_share_pct"], 2))))
+    # i18n: column headers of the summary table (a figure's name, its value)
+    out = pd.DataFrame(rows, columns=[_("Figure"), _("Value")])
     out.index = range(1, len(out) + 1)
     return out
 
@@ -280,15 +292,18 @@ def summary_table(prof: RegionProfile) -> pd.DataFrame:
 def display_table(units: pd.DataFrame, highlight: str | None = None) -> pd.DataFrame:
     """The units as a readable table (numbers formatted with thin spaces), largest first."""
     t = units.sort_values("population_2023", ascending=False).reset_index(drop=True)
+    # i18n: a municipality that is not in the 2026 division, kept as a unit of its own
+    names = [_("{name} (historical)").format(name=n) if k == "historical" else n
+             for n, k in zip(t["name"], t["unit_kind"])]
     out = pd.DataFrame({
-        "Code": t["code"],
-        "Municipality": [n + (" ◀" if c == highlight else "") + (" (historical)" if k == "historical" else "")
-                         for n, c, k in zip(t["name"], t["code"], t["unit_kind"])],
-        "Population 31.12.2019": t["population_2019"].astype("Int64"),
-        "Population 31.12.2023": t["population_2023"].astype("Int64"),
-        "Change": t["change"].astype("Int64"),
-        "Change %": t["change_pct"].astype(float),
-        "Note": t["note"].fillna(""),
+        _("Code"): t["code"],
+        _("Municipality"): [n + (" ◀" if c == highlight else "") for n, c in zip(names, t["code"])],
+        _("Population 31.12.2019"): t["population_2019"].astype("Int64"),
+        _("Population 31.12.2023"): t["population_2023"].astype("Int64"),
+        _("Change"): t["change"].astype("Int64"),
+        _("Change %"): t["change_pct"].astype(float),
+        # i18n: a table column of remarks (mergers counted in a municipality's figures)
+        _("Note"): t["note"].fillna(""),
     })
     out.index = range(1, len(out) + 1)
     return out
@@ -298,13 +313,13 @@ def display_regions(reg_tab: pd.DataFrame, highlight: str | None = None) -> pd.D
     """The 19 regions' totals as a readable table, ranked by population 2023."""
     t = reg_tab.sort_values("rank_population_2023")
     out = pd.DataFrame({
-        "Code": ["MK" + c for c in t.index],
-        "Region": [n + (" ◀" if c == highlight else "") for n, c in zip(t["name"], t.index)],
-        "Population 31.12.2019": t["population_2019"].astype("Int64").to_numpy(),
-        "Population 31.12.2023": t["population_2023"].astype("Int64").to_numpy(),
-        "Change %": t["change_pct"].astype(float).to_numpy(),
-        "Rank by population": t["rank_population_2023"].astype(int).to_numpy(),
-        "Rank by change %": t["rank_change_pct"].astype(int).to_numpy(),
+        _("Code"): ["MK" + c for c in t.index],
+        _("Region"): [n + (" ◀" if c == highlight else "") for n, c in zip(t["name"], t.index)],
+        _("Population 31.12.2019"): t["population_2019"].astype("Int64").to_numpy(),
+        _("Population 31.12.2023"): t["population_2023"].astype("Int64").to_numpy(),
+        _("Change %"): t["change_pct"].astype(float).to_numpy(),
+        _("Rank by population"): t["rank_population_2023"].astype(int).to_numpy(),
+        _("Rank by change %"): t["rank_change_pct"].astype(int).to_numpy(),
     })
     out.index = range(1, len(out) + 1)
     return out
@@ -312,25 +327,24 @@ def display_regions(reg_tab: pd.DataFrame, highlight: str | None = None) -> pd.D
 
 def method_note(prof: RegionProfile) -> str:
     """Markdown: how the figures for this area were formed, including the historical units."""
-    reg = prof.region
+    reg = areas.reader_name(prof.region)
     lines = [
-        f"**Method.** Figures are placed in the **2026 municipal division** (area registry). "
-        f"{reg.label}'s totals are the sums of its units' populations: its 2026 member "
-        f"municipalities plus any historical municipality assigned to it; the 19 region totals "
-        f"add up to the official national totals ({analysis.format_number(NATIONAL_TOTAL_2019)} "
-        f"in 2019, {analysis.format_number(NATIONAL_TOTAL_2023)} in 2023). 2019 figures are "
-        f"placed in 2026 regions (the five municipalities that changed region on 1.1.2021 "
-        f"count in their 2026 region in both years). Change % = 100 × (2023 − 2019) / 2019. "
-        f"Nothing is estimated.",
+        _("**Method.** Figures are placed in the **2026 municipal division** (area registry). {region}'s totals "
+          "are the sums of its units' populations: its 2026 member municipalities plus any historical "
+          "municipality assigned to it; the 19 region totals add up to the official national totals "
+          "({total_2019} in 2019, {total_2023} in 2023). 2019 figures are placed in 2026 regions (the five "
+          "municipalities that changed region on 1.1.2021 count in their 2026 region in both years). Change % = "
+          "100 × (2023 − 2019) / 2019. Nothing is estimated.").format(
+            region=reg, total_2019=analysis.format_number(NATIONAL_TOTAL_2019),
+            total_2023=analysis.format_number(NATIONAL_TOTAL_2023)),
     ]
     if prof.historical.empty:
-        lines.append(
-            f"\n\n**{reg.label}** has the same municipalities in 2019, 2023 and 2026: no "
-            "historical municipality or merger affects its figures."
-        )
+        lines.append("\n\n" + _("**{region}** has the same municipalities in 2019, 2023 and 2026: no historical "
+                                 "municipality or merger affects its figures.").format(region=reg))
     else:
-        lines.append(f"\n\n**Historical municipalities in {reg.label}** (listed in the table below):")
-        for _, r in prof.historical.iterrows():
+        lines.append("\n\n" + _("**Historical municipalities in {region}** (listed in the table below):").format(
+            region=reg))
+        for _i, r in prof.historical.iterrows():
             lines.append(f"\n- {r['name']} {r['code']}: {r['status']} — {r['treatment']}.")
     return "".join(lines)
 
@@ -340,8 +354,15 @@ def method_note(prof: RegionProfile) -> str:
 
 def heading(res: RegionProfile):
     """The area's name and kind as the report's first heading."""
-    kind = f"a municipality of {res.region.label}" if res.is_municipality else "region"
-    return display.markdown(f"## {res.area.label} ({res.area.statfin_code}) — {kind}")
+    name, code = areas.reader_name(res.area), res.area.statfin_code
+    if res.is_municipality:
+        # i18n: the report's first heading: a municipality's name and code, then the region it belongs to
+        text = _("{area} ({code}) — a municipality of {region}").format(
+            area=name, code=code, region=areas.reader_name(res.region))
+    else:
+        # i18n: the report's first heading: a region's name and code
+        text = _("{area} ({code}) — region").format(area=name, code=code)
+    return display.markdown("## " + text)
 
 
 def summary(res: RegionProfile):
@@ -353,12 +374,18 @@ def method(res: RegionProfile):
     """How the figures are formed, with the historical municipalities of the area's region."""
     text = method_note(res)
     if not res.historical.empty:
-        shown = res.historical.rename(columns={
-            "code": "Code", "name": "Name", "region_code": "Region", "status": "Status", "treatment": "Treatment",
-            "population_2019_published": "Population 2019 as published",
-            "population_2023_published": "Population 2023 as published"})
+        shown = res.historical.rename(columns={k: _(v) for k, v in HISTORICAL_HEADERS.items()})
         text += "\n\n" + display.markdown_table(shown)
     return display.markdown(text)
+
+
+#: the reader's headers of the table of historical municipalities
+HISTORICAL_HEADERS = {
+    "code": N_("Code"), "name": N_("Name"), "region_code": N_("Region"),
+    # i18n: headers of the table of historical municipalities: what happened to it, how its figures are counted
+    "status": N_("Status"), "treatment": N_("Treatment"),
+    "population_2019_published": N_("Population 2019 as published"),
+    "population_2023_published": N_("Population 2023 as published")}
 
 
 def units_table(res: RegionProfile):
@@ -380,8 +407,9 @@ def population_map(res: RegionProfile):
     gdf = unit_map_frame(res.snapshot, res.region.code, res.units)
     return plotting.choropleth(
         gdf, "population_2023", highlight=res.area.code if res.is_municipality else None,
-        legend_title="Population 31.12.2023 (persons)",
-        title=f"Population of {res.region.label}'s municipalities, 31.12.2023", source=_map_source(res))
+        legend_title=_("Population 31.12.2023 (persons)"),
+        title=_("Population of {region}'s municipalities, 31.12.2023").format(region=areas.reader_name(res.region)),
+        source=_map_source(res))
 
 
 def change_map(res: RegionProfile):
@@ -389,21 +417,23 @@ def change_map(res: RegionProfile):
     gdf = unit_map_frame(res.snapshot, res.region.code, res.units)
     return plotting.choropleth(
         gdf, "change_pct", highlight=res.area.code if res.is_municipality else None, decimals=1, centre=0,
-        legend_title="Population change 31.12.2019–31.12.2023 (%)",
-        title=f"Population change 2019–2023 in {res.region.label}'s municipalities", source=_map_source(res))
+        legend_title=_("Population change 31.12.2019–31.12.2023 (%)"),
+        title=_("Population change 2019–2023 in {region}'s municipalities").format(
+            region=areas.reader_name(res.region)), source=_map_source(res))
 
 
 def rank_chart(res: RegionProfile):
     """Population change 2019–2023 of the area's peers (regions, or its region's municipalities)."""
     if res.is_municipality:
         bars = res.units.set_index("name")["change_pct"]
-        what = f"the municipalities of {res.region.label}"
+        title = _("Population change 2019–2023: the municipalities of {region}").format(
+            region=areas.reader_name(res.region))
     else:
         bars = res.regions_table.set_index("name")["change_pct"]
-        what = "Finland's 19 regions (2026 division)"
+        title = _("Population change 2019–2023: Finland's 19 regions (2026 division)")
     return plotting.bar_chart(
-        bars, highlight=res.area.label, value_label="Population change 31.12.2019–31.12.2023", units="%",
-        decimals=1, title=f"Population change 2019–2023: {what}",
+        bars, highlight=areas.reader_name(res.area), value_label=_("Population change 31.12.2019–31.12.2023"),
+        units="%", decimals=1, title=title,
         size=(plotting.WIDTH, max(4.5, 0.3 * len(bars) + 1.8)),
         source=provenance.source_caption([POP_2019, POP_2023], res.snapshot))
 
@@ -420,10 +450,9 @@ def population_chart(res: RegionProfile):
     idx = profile_series.indexed(res.population, 2000)
     return plotting.line_chart(
         idx, title=_("Population 2000–2023, index 2000 = 100: {area} and {other}").format(
-            area=res.area.label, other=_("the whole country") if res.compare_area.kind == "country"
-            else res.compare_area.label),
+            area=areas.reader_name(res.area), other=areas.reader_name(res.compare_area, in_sentence=True)),
         y_label=_("Population, index 2000 = 100"), x_label=_("Year"), decimals=0, markers=False,
-        highlight=res.area.label, source=_series_source(res, profile_series.POPULATION))
+        highlight=profile_series._label(res.area), source=_series_source(res, profile_series.POPULATION))
 
 
 def population_table(res: RegionProfile):
@@ -460,11 +489,11 @@ def jobs_table(res: RegionProfile):
 def jobs_chart(res: RegionProfile):
     """The area's and the country's share of jobs by industry, 2017."""
     j = res.jobs[~res.jobs["section"].isin(["X", "U"])]
-    frame = pd.DataFrame({res.area.label: j["share_pct"].to_numpy(),
+    frame = pd.DataFrame({areas.reader_name(res.area): j["share_pct"].to_numpy(),
                           _("Whole country"): j["country_share_pct"].to_numpy()},
                          index=[f"{s} {_(profile_series.SECTION_SHORT[s])}" for s in j["section"]])
     return plotting.bar_chart(
-        frame, title=_("Jobs by industry 2017: {area} and the whole country").format(area=res.area.label),
+        frame, title=_("Jobs by industry 2017: {area} and the whole country").format(area=areas.reader_name(res.area)),
         value_label=_("Share of all jobs"), units="%", decimals=1, value_labels=False,
         source=_series_source(res, profile_series.PAAVO))
 
@@ -509,6 +538,6 @@ def rates_chart(res: RegionProfile):
                                   "only; for a region the table above gives the 2016 and 2020 values."))
     s = res.rates.series.rename(columns={k: _(v) for k, v in _RATE.items()})
     return plotting.line_chart(
-        s, title=_("Unemployment and employment rate 2006–2016: {area}").format(area=res.area.label),
+        s, title=_("Unemployment and employment rate 2006–2016: {area}").format(area=areas.reader_name(res.area)),
         y_label=_("Rate"), units="%", x_label=_("Year"), decimals=0,
         source=_series_source(res, profile_series.KEY_SERIES))
