@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from .. import analysis, notebook
+from ..i18n import N_, _
+from . import areas as _areas
 from .industry import CLUSTER_TOTAL, CodeList, normalise_industry_code
 
 TIDY_COLUMNS = ["area", "area_label", "industry", "industry_label", "year", "measure",
@@ -29,6 +31,20 @@ _ROLE_STEMS = {
     "year": ("timeperiod_y", "vuosi", "year", "timeperiod"),
     "industry": ("toimiala", "tol2008", "industry", "ammatti", "occupation"),
     "measure": ("contentscode", "tiedot", "contents"),
+}
+#: the reader's name of the cluster's own total row (:func:`cluster_table`)
+CLUSTER_TOTAL_NAME = N_("Cluster total")
+#: the reader's words for the verdicts of :func:`industrial_share_check` (the verdicts themselves
+#: are stable English names)
+VERDICTS = {
+    # i18n: verdict on a claimed share ("the cluster is 20 % of the region's industry"): the official share agrees
+    "consistent": N_("consistent"),
+    # i18n: verdict on a claimed share: the official share is higher than claimed
+    "higher": N_("higher"),
+    # i18n: verdict on a claimed share: the official share is lower than claimed
+    "lower": N_("lower"),
+    # i18n: verdict on a claimed share: a needed figure is missing or suppressed
+    "cannot be computed": N_("cannot be computed"),
 }
 _TOTAL_CODES = ("SSS", "TOTAL", "YHT", "0")
 _TOTAL_LABEL = re.compile(r"^(yhteensä|kaikki|toimialat yhteensä|total|all industries|koko maa|sukupuolet yhteensä)",
@@ -151,6 +167,12 @@ def tidy_statfin(frame: pd.DataFrame, *, roles: Mapping[str, str] | None = None,
     return out[TIDY_COLUMNS]
 
 
+def _plain(x: float) -> str:
+    """A parameter-like number as written ("20", "2.5"), through :func:`helpers.analysis.format_number`."""
+    text = f"{float(x):g}"
+    return analysis.format_number(float(x), len(text.partition(".")[2]) if "e" not in text else 0)
+
+
 def _is_ratio(code: str, label: str) -> bool:
     return bool(re.search(r"\bper\b|kohti|kohden", f"{code} {label}".lower()))
 
@@ -207,14 +229,14 @@ def cluster_table(tidy: pd.DataFrame, codelist: CodeList, scope: str, area: str,
     NaN and makes that year's total NaN."""
     _check_values(tidy, "area", area, "area")
     _check_values(tidy, "measure", measure, "measure")
-    rows, _ = cluster_rows(tidy, codelist, scope)
+    rows, _missing = cluster_rows(tidy, codelist, scope)
     rows = rows[(rows["area"] == area) & (rows["measure"] == measure)]
     if rows.empty:
         return pd.DataFrame()
     codes = [c for c in codelist.codes(scope) if c in set(rows["code"])]
     wide = rows.pivot(index="code", columns="year", values="value").reindex(codes)
     wide.loc["all"] = wide.apply(_sum_or_nan, axis=0)
-    names = dict(zip(rows["code"], rows["name_en"])) | {"all": "Cluster total"}
+    names = dict(zip(rows["code"], rows["name_en"])) | {"all": _(CLUSTER_TOTAL_NAME)}
     wide.index = pd.MultiIndex.from_arrays([wide.index, [names[c] for c in wide.index]],
                                            names=["code", "industry"])
     wide.columns = [int(c) for c in wide.columns]
@@ -226,7 +248,7 @@ def _with_cluster_total(tidy: pd.DataFrame, codelist: CodeList, scope: str, meas
     """Cluster industries + the all-industries total + a synthetic CLUSTER row per area/year."""
     total_code = total_industry_code(tidy)
     sub = tidy[tidy["measure"] == measure]
-    rows, _ = cluster_rows(sub, codelist, scope)
+    rows, _missing = cluster_rows(sub, codelist, scope)
     totals = sub[sub["industry"] == total_code][["area", "year", "industry", "value"]]
     clus = rows.groupby(["area", "year"], sort=False)["value"].apply(_sum_or_nan).reset_index()
     clus["industry"] = CLUSTER_TOTAL
@@ -281,7 +303,8 @@ def industrial_share_check(tidy: pd.DataFrame, codelist: CodeList, scope: str, *
     (their value added to the numerator, still over C) as an upper bound. The share is NaN
     when any needed cell is suppressed or missing. ``verdict`` compares the share with
     ``claimed``: "consistent" within +-``tolerance`` percentage points, else "higher" /
-    "lower", or "cannot be computed".
+    "lower", or "cannot be computed" (stable names; :data:`VERDICTS` has the reader's words);
+    ``reason`` says why in the run's language.
     """
     _check_values(tidy, "area", area, "area")
     _check_values(tidy, "year", int(year), "year")
@@ -306,16 +329,20 @@ def industrial_share_check(tidy: pd.DataFrame, codelist: CodeList, scope: str, *
         verdict = "cannot be computed"
         why = []
         if missing:
-            why.append(f"codes not in the table at this level: {', '.join(missing)}")
+            # i18n: why a share cannot be computed: industry codes the table does not have at this level of detail
+            why.append(_("codes not in the table at this level: {codes}").format(codes=", ".join(missing)))
         if suppressed:
-            why.append(f"suppressed cells: {', '.join(suppressed)}")
+            why.append(_("suppressed cells: {codes}").format(codes=", ".join(suppressed)))
         if len(den_rows) != 1:
-            why.append(f"no {section} row")
-        reason = "; ".join(why) or "missing values"
+            # i18n: why a share cannot be computed: the table has no row of this industry section (e.g. "C")
+            why.append(_("no {section} row").format(section=section))
+        reason = "; ".join(why) or _("missing values")
     else:
         diff = share - claimed
         verdict = "consistent" if abs(diff) <= tolerance else ("higher" if diff > 0 else "lower")
-        reason = f"{share:.1f} % vs claimed {claimed:g} % (tolerance ±{tolerance:g} percentage points)"
+        # i18n: the official share against a claimed share, and how far apart they may be to agree
+        reason = _("{share} % vs claimed {claimed} % (tolerance ±{tolerance} percentage points)").format(
+            share=analysis.format_number(share, 1), claimed=_plain(claimed), tolerance=_plain(tolerance))
     return {
         "area": area, "year": int(year), "measure": measure,
         "numerator_codes": all_inside, "numerator": numerator,
@@ -347,13 +374,14 @@ def dataset_for(area, kind: str = "business") -> tuple[str | None, str | None]:
         raise ValueError(f"kind={kind!r}; valid: business, jobs, occupations")
     if kind == "occupations":
         if area.kind == "municipality":
-            return None, (f"Occupation data (StatFin 115s) is published by region only; there is no value "
-                          f"for the municipality {area.label}.")
+            return None, _("Occupation data (StatFin 115s) is published by region only; there is no value for the "
+                           "municipality {area}.").format(area=_areas.reader_name(area))
         return "ict_occupations_region", None
     if area.kind == "municipality" and area.region_code != MUNICIPAL_DATA_REGION:
-        return None, (f"Municipal industry data is pulled only for Varsinais-Suomi's 27 municipalities "
-                      f"(see catalog.yaml); {area.label} is in region {area.region_code}, so there is "
-                      f"no municipal value for it.")
+        # i18n: {region_code} is a two-digit region code; catalog.yaml is a file name
+        return None, _("Municipal industry data is pulled only for Varsinais-Suomi's 27 municipalities (see "
+                       "catalog.yaml); {area} is in region {region_code}, so there is no municipal value for "
+                       "it.").format(area=_areas.reader_name(area), region_code=area.region_code)
     if kind == "jobs":
         return "jobs_industry_region", None
     return BUSINESS_DATASETS["municipality" if area.kind == "municipality" else "region"], None
@@ -369,8 +397,9 @@ def load_live(dataset: str | None, snap, area=None, **tidy_kwargs) -> tuple[pd.D
         return None, notebook.missing_note(dataset)
     tidy = tidy_statfin(notebook.live_dataset(dataset, snap, show_note=False), **tidy_kwargs)
     if area is not None and area.statfin_code not in set(tidy["area"]):
-        return None, (f"The pinned table of {dataset} has no row for {area.label} ({area.statfin_code}); "
-                      "no value is shown for it.")
+        # i18n: {dataset} is a machine name of a dataset
+        return None, _("The pinned table of {dataset} has no row for {area} ({code}); no value is shown for "
+                       "it.").format(dataset=dataset, area=_areas.reader_name(area), code=area.statfin_code)
     return tidy, None
 
 
@@ -392,10 +421,12 @@ def year_window(tidy: pd.DataFrame, start: int | None, end: int | None) -> tuple
 #: ICT occupations in AML 2010 (ISCO-08) used with StatFin 115s: the two ICT sub-major groups
 #: and the ICT service managers' unit group (they do not overlap, so they can be added up)
 ICT_OCCUPATIONS = {
-    "133": "Information and communications technology service managers",
-    "25": "Information and communications technology professionals",
-    "35": "Information and communications technicians",
+    "133": N_("Information and communications technology service managers"),
+    "25": N_("Information and communications technology professionals"),
+    "35": N_("Information and communications technicians"),
 }
+#: the reader's name of the sum of :data:`ICT_OCCUPATIONS`
+ALL_ICT_OCCUPATIONS = N_("All ICT occupations above")
 
 
 def ict_occupation_table(tidy: pd.DataFrame, *, areas: Iterable[str], reference: str, year: int) -> pd.DataFrame:
@@ -416,5 +447,6 @@ def ict_occupation_table(tidy: pd.DataFrame, *, areas: Iterable[str], reference:
                     sub[sub["industry"] == total][["area", "industry", "value"]]], ignore_index=True)
     out = analysis.location_quotient(df, industry="industry", area="area", value="value",
                                      reference_area=reference, total_industry=total)
-    out["occupation"] = out["industry"].map(ICT_OCCUPATIONS | {"ICT": "All ICT occupations above"})
+    names = {code: _(name) for code, name in ICT_OCCUPATIONS.items()} | {"ICT": _(ALL_ICT_OCCUPATIONS)}
+    out["occupation"] = out["industry"].map(names)
     return out

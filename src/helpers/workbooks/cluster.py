@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from .. import display, plotting, provenance
-from ..i18n import _
+from ..i18n import N_, _
 from . import areas, business, context, industry
 
 RD = "rd_expenditure_subregion"
@@ -140,8 +140,10 @@ def run_line(parts: ClusterParts):
 
 
 #: reader's headers of the code-list columns
-CODELIST_HEADERS = {"code": "Code", "group": "Group", "name_fi": "Name in Finnish", "name_en": "Name in English",
-                    "section": "TOL section", "scope": "Definition", "rationale": "Why it is included"}
+CODELIST_HEADERS = {"code": N_("Code"), "group": N_("Group"), "name_fi": N_("Name in Finnish"),
+                    "name_en": N_("Name in English"), "section": N_("TOL section"),
+                    # i18n: a column of the code list: which definition (scope) of the cluster an industry belongs to
+                    "scope": N_("Definition"), "rationale": N_("Why it is included")}
 
 
 def codelist_table(parts: ClusterParts, columns: list[str]):
@@ -158,11 +160,15 @@ def codelist_table(parts: ClusterParts, columns: list[str]):
 
 def rd_note(parts: ClusterParts) -> str:
     area, subs = parts.area, parts.rd_area["subregions"]
+    name = areas.reader_name(area)
     if area.kind == "municipality":
-        return f"This series is by sub-region; there is no value for the municipality {area.label}."
+        return _("This series is by sub-region; there is no value for the municipality {area}.").format(area=name)
     if not subs:
-        return f"No sub-region of {area.label} is in this series (Turku, Salo, Helsinki, Tampere, Oulu only)."
-    return f"Sub-regions of {area.label} in the series: {', '.join(subs)}."
+        return _("No sub-region of {area} is in this series (Turku, Salo, Helsinki, Tampere, Oulu only).").format(
+            area=areas.reader_name(area, in_sentence=True))
+    # i18n: {subregions} are sub-region codes ("SK023")
+    return _("Sub-regions of {area} in the series: {subregions}.").format(
+        area=areas.reader_name(area, in_sentence=True), subregions=", ".join(subs))
 
 
 def rd_releases(parts: ClusterParts):
@@ -179,8 +185,8 @@ def rd_chart(parts: ClusterParts):
     subs = set(parts.rd_area["subregions"])
     highlight = sorted({n for c, n in zip(rd["region_code"], rd["region_name"]) if c in subs})
     return plotting.line_chart(
-        lines, title="R&D expenditure in the five largest R&D sub-regions, 2007–2013",
-        y_label="R&D expenditure", units="EUR million", x_label="Year", highlight=highlight or None,
+        lines, title=_("R&D expenditure in the five largest R&D sub-regions, 2007–2013"),
+        y_label=_("R&D expenditure"), units=_("EUR million"), x_label=_("Year"), highlight=highlight or None,
         source=provenance.source_caption([RD], parts.snapshot))
 
 
@@ -212,9 +218,12 @@ def note_or(section: LiveSection, shown):
 
 
 #: reader's headers of the live tables' columns (business.cluster_table, cluster_lq)
-LIVE_HEADERS = {"code": "Code", "industry": "Industry", "area": "Area", "e_ir": "In the industry, area",
-                "e_r": "All industries, area", "e_iN": "In the industry, comparison area",
-                "e_N": "All industries, comparison area", "lq": "Location quotient", "occupation": "Occupation"}
+LIVE_HEADERS = {"code": N_("Code"), "industry": N_("Industry"), "area": N_("Area"),
+                # i18n: headers of a location-quotient table: persons in the industry / in all industries, in the
+                # area and in the comparison area
+                "e_ir": N_("In the industry, area"), "e_r": N_("All industries, area"),
+                "e_iN": N_("In the industry, comparison area"), "e_N": N_("All industries, comparison area"),
+                "lq": N_("Location quotient"), "occupation": N_("Occupation")}
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -226,12 +235,14 @@ def business_tables(parts: ClusterParts):
     biz, area = parts.business, parts.area
 
     def shown():
-        units = {"establishments": _("number"), "personnel": _("staff-years"), "turnover": _("EUR 1 000")}
-        names = {"establishments": _("Establishments"), "personnel": _("Personnel"), "turnover": _("Turnover")}
+        # i18n: headings of the live business tables: the measure, its unit and the years shown
+        headings = {"establishments": _("**Establishments** (number), {first}–{last}"),
+                    "personnel": _("**Personnel** (staff-years), {first}–{last}"),
+                    "turnover": _("**Turnover** (EUR 1 000), {first}–{last}")}
         out = []
-        for measure, unit in units.items():
+        for measure, heading in headings.items():
             t = business.cluster_table(biz.data, parts.codes, parts.scope, area.statfin_code, measure)
-            out.append(f"**{names[measure]}** ({unit}), {biz.start}–{biz.end}\n\n"
+            out.append(heading.format(first=biz.start, last=biz.end) + "\n\n"
                        + display.markdown_table(readable(t.reset_index())))
         return display.markdown("\n\n".join(out))
 
@@ -243,22 +254,36 @@ def lq_table(parts: ClusterParts):
         return None
     if parts.lq is None:
         return display.markdown(_("{area} is not in this table; location quotients need it.").format(
-            area=parts.compare_to.label))
+            area=areas.reader_name(parts.compare_to)))
     rows = parts.lq[parts.lq["area"] == parts.area.statfin_code].reset_index(drop=True)
     return display.table(readable(rows), decimals=2, name="cluster_lq_personnel",
                          title=_("Location quotients of personnel, {year}").format(year=parts.business.end),
                          source=provenance.source_caption([parts.business.resource], parts.snapshot), data=rows)
 
 
+#: the title of :func:`lq_chart` for each cluster, whole (keyed by the English ``what`` the notebooks give)
+LQ_TITLES = {
+    "life-science cluster": N_("Location quotient of the life-science cluster (personnel), {year}, against {ref}"),
+    "ICT sector": N_("Location quotient of the ICT sector (personnel), {year}, against {ref}"),
+}
+
+
 def lq_chart(parts: ClusterParts, what: str):
+    """The cluster's location quotient by area; ``what`` names the cluster ("ICT sector",
+    "life-science cluster": :data:`LQ_TITLES` has the whole title of each)."""
     if parts.lq is None:
         return None
     biz = parts.business
     names = dict(zip(biz.data["area"], biz.data["area_label"]))
     bars = parts.lq[parts.lq["industry"] == industry.CLUSTER_TOTAL].set_index("area")["lq"].rename(index=names)
+    ref = areas.reader_name(parts.compare_to, in_sentence=True)
+    if what in LQ_TITLES:
+        title = _(LQ_TITLES[what]).format(year=biz.end, ref=ref)
+    else:
+        title = _("Location quotient of the {what} (personnel), {year}, against {ref}").format(
+            what=what, year=biz.end, ref=ref)
     return plotting.bar_chart(
-        bars, title=_("Location quotient of the {what} (personnel), {year}, against {ref}").format(
-            what=what, year=biz.end, ref=parts.compare_to.label),
+        bars, title=title,
         value_label=_("Location quotient"), missing_text=_("suppressed"),
         highlight=parts.area.label if parts.area.label in bars.index else None,
         source=provenance.source_caption([biz.resource], parts.snapshot))

@@ -15,7 +15,8 @@ from typing import Any
 import pandas as pd
 
 from .. import analysis, display, plotting, provenance, regions
-from ..i18n import _
+from ..i18n import N_, _
+from . import areas
 
 EUROSTAT = "eurostat_employment_nuts3_2000_2017"
 SERIES_GEO = "FI1C1"
@@ -23,6 +24,30 @@ COUNTRY_GEO = "FI"
 #: NUTS 2016 level-3 code -> region code (the regions the extract holds)
 NUTS3_REGION = {"FI1C1": "02", "FI1C2": "05", "FI1C3": "07", "FI1C4": "08", "FI1C5": "09",
                 "FI1B1": "01", "FI197": "06", "FI1D9": "17"}
+#: whole texts for the sections the workbooks show, keyed by the English ``name`` they give:
+#: the coverage note's sentence on another region, the index chart's and the table's titles
+TEXTS = {
+    "information and communication": (
+        N_("For {region} the extract has {year} only: {n} employed in information and communication, {share} % of "
+           "all employed."),
+        N_("Employment in information and communication, Varsinais-Suomi and Finland, {first}–{last} (index)"),
+        N_("Employment in information and communication, Varsinais-Suomi and Finland, {first}–{last}")),
+}
+
+
+def _texts(name: str) -> tuple[str, str, str]:
+    """The three texts for section ``name`` (:data:`TEXTS`, else ``name`` inserted)."""
+    if name in TEXTS:
+        return tuple(_(t) for t in TEXTS[name])
+    return tuple(t.replace("{name}", name) for t in (
+        _("For {region} the extract has {year} only: {n} employed in {name}, {share} % of all employed."),
+        _("Employment in {name}, Varsinais-Suomi and Finland, {first}–{last} (index)"),
+        _("Employment in {name}, Varsinais-Suomi and Finland, {first}–{last}")))
+
+
+def _vs() -> str:
+    """Varsinais-Suomi as readers of the run's language name it (the series' region)."""
+    return areas.reader_name(regions.resolve(NUTS3_REGION[SERIES_GEO]))
 
 
 @dataclass
@@ -73,7 +98,7 @@ def section_series(eu: pd.DataFrame, nace: str, area, snapshot=None) -> SectionS
     if geo and geo != SERIES_GEO:
         g, g_t = employed(eu, geo, nace), employed(eu, geo, "TOTAL")
         year = int(g.index.max())
-        other = {"geo": geo, "region": region.label, "year": year, "employed": float(g[year]),
+        other = {"geo": geo, "region": areas.reader_name(region), "year": year, "employed": float(g[year]),
                  "total": float(g_t[year]), "share": analysis.share(float(g[year]), float(g_t[year]))}
     return SectionSeries(nace, t, other, area, snapshot)
 
@@ -86,7 +111,8 @@ def source(res: SectionSeries) -> str:
 
 
 def coverage_note(res: SectionSeries, name: str) -> str:
-    """Which area the series is for, and the run's own region in 2017 where pinned."""
+    """Which area the series is for, and the run's own region in 2017 where pinned (``name``:
+    the section in English, "information and communication"; :data:`TEXTS`)."""
     vs = regions.resolve("02")
     area = res.area
     if area.kind == "region" and area.code == vs.code or area.kind == "municipality" and area.region_code == vs.code:
@@ -96,22 +122,18 @@ def coverage_note(res: SectionSeries, name: str) -> str:
         where = _("The full series is pinned for Varsinais-Suomi only; it is shown here for comparison.")
         if res.area_2017:
             o = res.area_2017
-            where += " " + _("For {region} the extract has {year} only: {n} employed in {name}, "
-                             "{share} % of all employed.").format(
-                region=o["region"], year=o["year"], n=analysis.format_number(o["employed"]), name=name,
+            where += " " + _texts(name)[0].format(
+                region=o["region"], year=o["year"], n=analysis.format_number(o["employed"]),
                 share=analysis.format_number(o["share"], 1))
     return where
 
 
 def index_chart(res: SectionSeries, name: str):
     """Employment in the section as an index (first year = 100), Varsinais-Suomi and Finland."""
-    data = res.table[["vs_index", "fi_index"]].rename(columns={"vs_index": _("Varsinais-Suomi"),
-                                                               "fi_index": _("Finland")})
+    data = res.table[["vs_index", "fi_index"]].rename(columns={"vs_index": _vs(), "fi_index": _("Finland")})
     return plotting.line_chart(
         data, y_label=_("Index, {year} = 100 (derived)").format(year=res.first), decimals=0,
-        highlight=_("Varsinais-Suomi"),
-        title=_("Employment in {name}, Varsinais-Suomi and Finland, {first}–{last} (index)").format(
-            name=name, first=res.first, last=res.last), source=source(res))
+        highlight=_vs(), title=_texts(name)[1].format(first=res.first, last=res.last), source=source(res))
 
 
 def series_table(res: SectionSeries, name: str, code: str):
@@ -132,5 +154,5 @@ def series_table(res: SectionSeries, name: str, code: str):
         vs=analysis.format_number(analysis.growth(t["vs"].iloc[0], t["vs"].iloc[-1]), 1),
         fi=analysis.format_number(analysis.growth(t["fi"].iloc[0], t["fi"].iloc[-1]), 1))
     return display.table(shown, decimals=1, name=f"employment_{code.lower()}_varsinais_suomi_finland",
-                         title=_("Employment in {name}, Varsinais-Suomi and Finland, {first}–{last}").format(
-                             name=name, first=res.first, last=res.last), source=source(res), intro=intro)
+                         title=_texts(name)[2].format(first=res.first, last=res.last), source=source(res),
+                         intro=intro)

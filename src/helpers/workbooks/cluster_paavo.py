@@ -31,7 +31,7 @@ import pandas as pd
 
 from .. import analysis, display, plotting, provenance, regions
 from ..i18n import N_, _
-from . import cluster, geometry
+from . import areas, cluster, geometry
 
 PAAVO = "paavo_2020_municipal"
 YEAR = 2017
@@ -41,6 +41,20 @@ SECTION_NAMES = {
     "J": N_("Information and communication"),
     "M": N_("Professional, scientific and technical activities"),
     "Q": N_("Human health and social work activities"),
+}
+#: the maps' titles per section, whole ({region}: the region whose municipalities are mapped)
+REGION_MAP_TITLES = {
+    "C": N_("Concentration of manufacturing jobs in the municipalities of {region}, 2017"),
+    "J": N_("Concentration of information and communication jobs in the municipalities of {region}, 2017"),
+    "M": N_("Concentration of professional, scientific and technical activities jobs in the municipalities of "
+            "{region}, 2017"),
+    "Q": N_("Concentration of human health and social work activities jobs in the municipalities of {region}, 2017"),
+}
+FINLAND_MAP_TITLES = {
+    "C": N_("Concentration of manufacturing jobs in Finland's regions, 2017"),
+    "J": N_("Concentration of information and communication jobs in Finland's regions, 2017"),
+    "M": N_("Concentration of professional, scientific and technical activities jobs in Finland's regions, 2017"),
+    "Q": N_("Concentration of human health and social work activities jobs in Finland's regions, 2017"),
 }
 _REF = "__reference__"
 
@@ -52,7 +66,8 @@ def section_name(section: str) -> str:
 def jobs_units(paavo: pd.DataFrame) -> pd.DataFrame:
     """One row per unit of the 2026 division (``code``, ``name``, ``region_code``,
     ``jobs_total``, ``jobs_A`` … ``jobs_X``, ``note``): the 2020 municipalities placed as in
-    the module docstring. Every Paavo municipality row is used exactly once."""
+    the module docstring; ``name`` as readers of the run's language read it. Every Paavo
+    municipality row is used exactly once."""
     tp = paavo[(paavo["group"] == "TP") & (paavo["area_kind"] == "municipality")]
     if tp.empty:
         raise ValueError(f"{PAAVO} has no TP (workplaces) rows for municipalities")
@@ -64,12 +79,15 @@ def jobs_units(paavo: pd.DataFrame) -> pd.DataFrame:
         note = ""
         if area.historical and area.successor_code:
             target = regions.resolve(area.successor_code)
-            note = _("includes {name} ({code}), merged into it on 1.1.2021").format(name=area.name_fi, code=code)
+            # i18n: a note on a municipality's jobs: a former municipality's jobs are counted in it
+            note = _("includes {name} ({code}), merged into it on 1.1.2021").format(name=areas.reader_name(area),
+                                                                                 code=code)
         else:
             target = area
             if area.historical:
                 note = _("not in the 2026 division; kept as its own unit")
-        row = rows.setdefault(target.code, {"code": target.code, "name": target.name_fi, "name_sv": target.name_sv,
+        row = rows.setdefault(target.code, {"code": target.code, "name": areas.reader_name(target),
+                                            "name_sv": target.name_sv,
                                             "region_code": target.region_code, "note": "",
                                             **{c: 0.0 for c in jobs}})
         for c in jobs:
@@ -84,15 +102,15 @@ def jobs_units(paavo: pd.DataFrame) -> pd.DataFrame:
 
 def totals(units: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     """Sums of the job columns: per region (``by="region_code"``; index = region code, with the
-    Finnish name) or for the whole country (one row, index ``SSS``). Derived figures."""
+    reader's name) or for the whole country (one row, index ``SSS``). Derived figures."""
     cols = [c for c in units.columns if c.startswith("jobs_")]
     if by is None:
         out = units[cols].sum().to_frame().T
         out.index = ["SSS"]
-        out.insert(0, "name", regions.country().name_fi)
+        out.insert(0, "name", areas.reader_name(regions.country()))
         return out
     out = units.groupby(by)[cols].sum(min_count=1)
-    names = {r.code: r.name_fi for r in regions.regions()}
+    names = {r.code: areas.reader_name(r) for r in regions.regions()}
     out.insert(0, "name", [names[c] for c in out.index])
     return out
 
@@ -180,6 +198,7 @@ def _columns(res: SectionJobs, frame: pd.DataFrame, first: dict) -> pd.DataFrame
     out = pd.DataFrame(first)
     out[_("All jobs")] = frame["jobs_total"].astype("Int64").to_numpy()
     for s in res.sections:
+        # i18n: column headers; {s} is a TOL 2008 section letter (C, J, M, Q), LQ the location quotient
         out[_("{s} jobs").format(s=s)] = frame[f"jobs_{s}"].astype("Int64").to_numpy()
         out[_("{s} share, %").format(s=s)] = frame[f"share_{s}"].to_numpy()
         out[_("{s} LQ").format(s=s)] = frame[f"lq_{s}"].to_numpy()
@@ -192,12 +211,12 @@ def _sections_line(res: SectionJobs) -> str:
 
 def area_table(res: SectionJobs):
     """The area, its region and the whole country side by side."""
-    areas = [res.area] + ([res.region] if res.area.kind == "municipality" else []) + [regions.country()]
-    rows = pd.DataFrame([res.row(a) for a in areas])
-    names = [cluster.display_name(a) if a.kind != "country" else _("Whole country") for a in areas]
+    shown_areas = [res.area] + ([res.region] if res.area.kind == "municipality" else []) + [regions.country()]
+    rows = pd.DataFrame([res.row(a) for a in shown_areas])
+    names = [areas.reader_name(a) for a in shown_areas]
     shown = _columns(res, rows, {_("Area"): names})
     return display.table(shown, decimals=2, name="section_jobs_area",
-                         title=_("Jobs by industry section in {area}, 2017").format(area=res.area.label),
+                         title=_("Jobs by industry section in {area}, 2017").format(area=areas.reader_name(res.area)),
                          source=source(res), intro=method_note(res) + "\n\n" + _sections_line(res))
 
 
@@ -220,7 +239,7 @@ def members_table(res: SectionJobs):
     notes = "; ".join(f"{n}: {t}" for n, t in zip(members["name"], members["note"]) if t)
     return _ranked(res, members, f"jobs_{s}", _("Municipality"), "section_jobs_municipalities",
                    _("Jobs by industry section in the municipalities of {region}, 2017").format(
-                       region=res.region.label),
+                       region=areas.reader_name(res.region)),
                    (_("Ranked by {s} jobs.").format(s=s) + (" " + notes if notes else "")))
 
 
@@ -251,6 +270,14 @@ def unit_geometry(res: SectionJobs, region_code: str | None = None):
     return geo.sort_values("code").reset_index(drop=True)
 
 
+def _region_map_title(s: str, region: str) -> str:
+    """The region map's title for section ``s`` (a whole message for the sections shown)."""
+    if s in REGION_MAP_TITLES:
+        return _(REGION_MAP_TITLES[s]).format(region=region)
+    return _("Concentration of {name} jobs in the municipalities of {region}, 2017").format(
+        name=section_name(s).lower(), region=region)
+
+
 def region_map(res: SectionJobs, s: str):
     """The region's municipalities by the section's LQ (centre 1)."""
     gdf = unit_geometry(res, res.region.code).merge(res.units[[f"lq_{s}"]], left_on="code", right_index=True,
@@ -258,8 +285,7 @@ def region_map(res: SectionJobs, s: str):
     return plotting.choropleth(
         gdf, f"lq_{s}", centre=1, decimals=2, k=6, legend_title=_lq_legend(res, s),
         highlight=res.area.code if res.area.kind == "municipality" else None,
-        title=_("Concentration of {name} jobs in the municipalities of {region}, 2017").format(
-            name=section_name(s).lower(), region=res.region.label),
+        title=_region_map_title(s, areas.reader_name(res.region)),
         source=source(res, geometry.MUNI_GEOMETRY))
 
 
@@ -271,5 +297,6 @@ def finland_map(res: SectionJobs, s: str):
     gdf = gdf.rename(columns={"name": "name_fi"})
     return plotting.choropleth(
         gdf, f"lq_{s}", centre=1, decimals=2, k=6, legend_title=_lq_legend(res, s), highlight=res.region.code,
-        title=_("Concentration of {name} jobs in Finland's regions, 2017").format(name=section_name(s).lower()),
+        title=(_(FINLAND_MAP_TITLES[s]) if s in FINLAND_MAP_TITLES else
+               _("Concentration of {name} jobs in Finland's regions, 2017").format(name=section_name(s).lower())),
         source=source(res, geometry.MUNI_GEOMETRY))

@@ -17,14 +17,42 @@ from typing import Any
 import pandas as pd
 
 from .. import analysis, display, plotting, provenance
-from ..i18n import _
-from . import geometry
+from ..i18n import N_, _
+from . import areas, geometry
 
 POSTAL = "paavo_postcode_varsinais_suomi_2012_2016"
 KEY = "postcode_areas_2020"
 REGION = "02"
 TURKU_SUBREGION = "023"
 TOP_ROWS = 15
+#: whole texts for the sections the ICT workbook shows, keyed by the English ``what`` it gives
+#: (the map names the section capitalised, the table in lower case): title, legend title, intro
+TEXTS = {
+    "Information and communication": {
+        "title": N_("Information and communication jobs by postal area, {sub} sub-region, {year}"),
+        "legend": N_("Information and communication jobs in the postal area (circle area)")},
+    "information and communication": {
+        # i18n: a table title (it starts in lower case in English)
+        "title": N_("information and communication jobs by postal area, {sub} sub-region, {year}"),
+        "intro": N_("{n} postal areas in the {sub} sub-region; together {total} information and communication jobs "
+                    "in {year} (derived sum of the areas with a value; {missing} suppressed). The {top} largest are "
+                    "listed; the download has all. Paavo leaves out jobs without location data, so postal-area sums "
+                    "run below the employment statistics.")},
+}
+
+
+def _text(what: str, key: str) -> str:
+    """The whole ``key`` text ("title", "legend", "intro") for ``what`` (:data:`TEXTS`, else
+    ``what`` inserted into the general message)."""
+    if key in TEXTS.get(what, {}):
+        return _(TEXTS[what][key])
+    general = {"title": _("{what} jobs by postal area, {sub} sub-region, {year}"),
+               "legend": _("{what} jobs in the postal area (circle area)"),
+               "intro": _("{n} postal areas in the {sub} sub-region; together {total} {what} jobs in {year} (derived "
+                          "sum of the areas with a value; {missing} suppressed). The {top} largest are listed; the "
+                          "download has all. Paavo leaves out jobs without location data, so postal-area sums run "
+                          "below the employment statistics.")}
+    return general[key].replace("{what}", what)
 
 
 @dataclass
@@ -78,7 +106,7 @@ def compute(snap, area, section: str) -> PostalJobs | None:
 def note(res: PostalJobs | None, area) -> str | None:
     if res is None:
         return _("Postal-area data is pinned for Varsinais-Suomi only; there is no postal-area map for "
-                 "{area}.").format(area=area.label)
+                 "{area}.").format(area=areas.reader_name(area, in_sentence=True))
     return None
 
 
@@ -87,8 +115,7 @@ def source(res: PostalJobs) -> str:
 
 
 def _title(res: PostalJobs, what: str) -> str:
-    return _("{what} jobs by postal area, {sub} sub-region, {year}").format(what=what, sub=res.subregion_name,
-                                                                          year=res.year)
+    return _text(what, "title").format(sub=res.subregion_name, year=res.year)
 
 
 def point_map(res: PostalJobs, what: str):
@@ -102,7 +129,7 @@ def point_map(res: PostalJobs, what: str):
     return plotting.point_map(
         pts, "jobs", base=base, label_column="label", label_top=6, missing_label=_("suppressed"),
         highlight=res.area.code if res.area.kind == "municipality" else None,
-        legend_title=_("{what} jobs in the postal area (circle area)").format(what=what), unit=_("jobs"),
+        legend_title=_text(what, "legend"), unit=_("jobs"),
         title=_title(res, what), source=source(res))
 
 
@@ -118,10 +145,7 @@ def table(res: PostalJobs, what: str):
         _("{s} share, %").format(s=res.section): p["share"],
     }).reset_index(drop=True)
     n_missing = int(p["jobs"].isna().sum())
-    intro = _("{n} postal areas in the {sub} sub-region; together {total} {what} jobs in {year} (derived sum of "
-              "the areas with a value; {missing} suppressed). The {top} largest are listed; the download has "
-              "all. Paavo leaves out jobs without location data, so postal-area sums run below the employment "
-              "statistics.").format(n=len(p), sub=res.subregion_name, total=analysis.format_number(res.total),
-                                    what=what, year=res.year, missing=n_missing, top=TOP_ROWS)
+    intro = _text(what, "intro").format(n=len(p), sub=res.subregion_name, total=analysis.format_number(res.total),
+                                        year=res.year, missing=n_missing, top=TOP_ROWS)
     return display.table(shown.head(TOP_ROWS), decimals=1, name="section_jobs_postal_areas",
                          title=_title(res, what), source=source(res), intro=intro, data=shown)

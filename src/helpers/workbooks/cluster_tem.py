@@ -17,11 +17,12 @@ from typing import Any
 
 import pandas as pd
 
-from .. import analysis, display, plotting, provenance
-from ..i18n import _
+from .. import analysis, display, plotting, provenance, regions
+from ..i18n import N_, _
+from . import areas as _areas
 
 TEM = "tem_ict_occupations_mk02_2006_2023"
-AREAS = {"MK02": "Varsinais-Suomi", "SSS": "Whole country"}
+AREAS = {"MK02": N_("Varsinais-Suomi"), "SSS": N_("Whole country")}
 MEASURES = ("unemployed", "vacancies")
 
 
@@ -92,6 +93,11 @@ def compute(snap, area) -> IctJobseekers:
 # ----------------------------------------------------------------------------- shown parts
 
 
+def _name(code: str) -> str:
+    """The table's area (MK02 or SSS) as readers of the run's language name it."""
+    return _areas.reader_name(regions.resolve(code))
+
+
 def source(res: IctJobseekers) -> str:
     return provenance.source_caption([TEM], res.snapshot)
 
@@ -103,7 +109,8 @@ def coverage_note(res: IctJobseekers, area) -> str:
         where = _("These figures are for Varsinais-Suomi as a whole; the table has no municipal breakdown.") + " "
     else:
         where = _("The pinned table covers only Varsinais-Suomi and the whole country; there is no value for "
-                  "{area}. The figures are shown for comparison.").format(area=area.label) + " "
+                  "{area}. The figures are shown for comparison.").format(
+            area=_areas.reader_name(area, in_sentence=True)) + " "
     return where + _(
         "An ICT figure is the sum of the {n} ICT occupations' cells that have a value (derived); an empty "
         "cell is not counted as zero, so a month with empty cells is a lower bound (“at least”). These are "
@@ -128,10 +135,10 @@ def share_chart(res: IctJobseekers):
     """ICT occupations' share of all unemployed jobseekers (yearly means), Varsinais-Suomi and
     the whole country."""
     y = res.yearly.pivot(index="year", columns="area_code", values="ict_share_unemployed")
-    data = y.rename(columns={"MK02": _("Varsinais-Suomi"), "SSS": _("Whole country")})
+    data = y.rename(columns={"MK02": _name("MK02"), "SSS": _name("SSS")})
     return plotting.line_chart(
         data, y_label=_("Share, derived"), units="%",
-        decimals=1, highlight=_("Varsinais-Suomi"),
+        decimals=1, highlight=_name("MK02"),
         title=_("ICT occupations' share of unemployed jobseekers, yearly mean of months, {first}–{last}").format(
             first=int(y.index.min()), last=int(y.index.max())), source=source(res))
 
@@ -140,7 +147,7 @@ def yearly_table(res: IctJobseekers, area):
     y = res.yearly.pivot(index="year", columns="area_code")
     shown = pd.DataFrame({_("Year"): y.index.astype(int),
                           _("Months"): y[("months", "MK02")].astype("Int64").to_numpy()})
-    for code, name in (("MK02", _("Varsinais-Suomi")), ("SSS", _("Whole country"))):
+    for code, name in (("MK02", _name("MK02")), ("SSS", _name("SSS"))):
         shown[_("{area}: ICT unemployed (at least)").format(area=name)] = y[("ict_unemployed", code)].to_numpy()
         shown[_("{area}: ICT vacancies (at least)").format(area=name)] = y[("ict_vacancies", code)].to_numpy()
         shown[_("{area}: ICT share of unemployed, %").format(area=name)] = y[("ict_share_unemployed", code)].to_numpy()

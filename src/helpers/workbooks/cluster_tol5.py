@@ -21,11 +21,34 @@ from typing import Any
 import pandas as pd
 
 from .. import analysis, display, plotting, provenance
-from ..i18n import _
+from ..i18n import N_, _
 from .industry import CodeList
 
 TOL5 = "national_employment_tol5_2012_2016"
 TOTAL_CODE = "SSSSS"
+#: whole texts for the clusters the workbooks show, keyed by the English name they give as
+#: ``what``: the table's total row, the table's title and the chart's title
+TEXTS = {
+    "the life-science industries": (
+        N_("Total: the life-science industries"),
+        N_("Employed persons in the life-science industries by TOL 2008 5-digit industry, whole country, "
+           "{first}–{last}"),
+        N_("Employed persons in the life-science industries, whole country, {first}–{last}")),
+    "the ICT sector": (
+        N_("Total: the ICT sector"),
+        N_("Employed persons in the ICT sector by TOL 2008 5-digit industry, whole country, {first}–{last}"),
+        N_("Employed persons in the ICT sector, whole country, {first}–{last}")),
+}
+
+
+def _texts(what: str) -> tuple[str, str, str]:
+    """The total row's label and the two titles for ``what`` (:data:`TEXTS`, else ``what`` inserted)."""
+    if what in TEXTS:
+        return tuple(_(t) for t in TEXTS[what])
+    return (_("Total: {what}").format(what=what),
+            _("Employed persons in {what} by TOL 2008 5-digit industry, whole country, {first}–{last}").replace(
+                "{what}", what),
+            _("Employed persons in {what}, whole country, {first}–{last}").replace("{what}", what))
 
 
 @dataclass
@@ -82,7 +105,9 @@ def source(res: NationalSizes) -> str:
 
 def size_table(res: NationalSizes, what: str):
     """One row per 5-digit industry (grouped by list code), the cluster total, all industries
-    and the cluster's share of all employed persons, 2012–2016."""
+    and the cluster's share of all employed persons, 2012–2016. ``what`` names the cluster in
+    English ("the ICT sector"; :data:`TEXTS`)."""
+    total_label, title, _chart = _texts(what)
     wide = res.rows.pivot_table(index=["list_code", "tol_code", "level", "industry_name_en"], columns="year",
                                 values="employed", aggfunc="sum")
     order = {c: n for n, c in enumerate(res.by_code.index)}
@@ -92,12 +117,14 @@ def size_table(res: NationalSizes, what: str):
     names = {i.code: i.name_en for i in res.codes.industries}
     out = pd.DataFrame({
         _("Code list entry"): [f"{c} {names[c]}" for c in wide["list_code"]],
-        _("TOL 2008 industry"): [f"{t} {n}" + ("" if lvl == "industry_5" else " " + _("(coded only to this level)"))
+        # i18n: a residual row of persons whose industry is coded only to this (4-digit) level
+        _("TOL 2008 industry"): [f"{t} {n}" if lvl == "industry_5" else
+                                 _("{code} {name} (coded only to this level)").format(code=t, name=n)
                                  for t, n, lvl in zip(wide["tol_code"], wide["industry_name_en"], wide["level"])],
     })
     for y in years:
         out[str(y)] = wide[y].astype("Int64").to_numpy()
-    foot = pd.DataFrame({_("Code list entry"): [_("Total: {what}").format(what=what), _("All industries")],
+    foot = pd.DataFrame({_("Code list entry"): [total_label, _("All industries")],
                          _("TOL 2008 industry"): ["", ""]})
     for y in years:
         foot[str(y)] = pd.array([res.total[y], res.grand_total[y]], dtype="Int64")
@@ -107,8 +134,7 @@ def size_table(res: NationalSizes, what: str):
         shares=shares)
     return display.table(pd.concat([out, foot], ignore_index=True), decimals={str(y): 0 for y in years},
                          name="national_employment_tol5",
-                         title=_("Employed persons in {what} by TOL 2008 5-digit industry, whole country, "
-                                 "{first}–{last}").format(what=what, first=years[0], last=years[-1]),
+                         title=title.format(first=years[0], last=years[-1]),
                          source=source(res), intro=intro + " " + above_note(res))
 
 
@@ -137,5 +163,4 @@ def size_chart(res: NationalSizes, what: str, by: str = "code"):
     data.index.name = "year"
     return plotting.line_chart(
         data, y_label=_("Employed persons"), units=_("persons"), decimals=0,
-        title=_("Employed persons in {what}, whole country, {first}–{last}").format(
-            what=what, first=res.years[0], last=res.years[-1]), source=source(res))
+        title=_texts(what)[2].format(first=res.years[0], last=res.years[-1]), source=source(res))

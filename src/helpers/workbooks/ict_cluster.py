@@ -21,6 +21,7 @@ import pandas as pd
 from .. import analysis, display, keyfigures, plotting, provenance, regions
 from ..i18n import N_, _
 from . import (
+    areas,
     business,
     cluster,
     cluster_claims,
@@ -37,18 +38,20 @@ INFO_SECTOR = "information_sector_jobs_subregion_2008"
 ICT_2016 = "ict_establishment_share_municipality_2016"
 OCCUPATIONS_2017 = "turku_jobs_by_occupation_2017"
 SECTION = "J"
-NAME = N_("information and communication")
-WHAT = N_("the ICT sector")
+#: the section and the sector as the shared sections name them (English: their TEXTS have the whole texts)
+NAME = "information and communication"
+WHAT = "the ICT sector"
 
 HEADLINE = (
-    keyfigures.Spec("j_jobs_2017", "Information and communication (J) jobs in the area, 2017", "jobs"),
-    keyfigures.Spec("j_share_pct_2017", "J share of all jobs in the area, 2017", "%", 1),
-    keyfigures.Spec("j_lq_2017", "Location quotient of J jobs against the comparison area, 2017", "", 2),
-    keyfigures.Spec("national_ict_employed_2016", "Employed in the ICT industries, whole country, 2016", "persons"),
+    keyfigures.Spec("j_jobs_2017", N_("Information and communication (J) jobs in the area, 2017"), N_("jobs")),
+    keyfigures.Spec("j_share_pct_2017", N_("J share of all jobs in the area, 2017"), "%", 1),
+    keyfigures.Spec("j_lq_2017", N_("Location quotient of J jobs against the comparison area, 2017"), "", 2),
+    keyfigures.Spec("national_ict_employed_2016", N_("Employed in the ICT industries, whole country, 2016"),
+                    N_("persons")),
 )
 HEADLINE_VS = HEADLINE + (
-    keyfigures.Spec("ict_unemployed_vs_latest", "Unemployed ICT jobseekers in Varsinais-Suomi, latest month "
-                    "(at least)", "persons"),
+    keyfigures.Spec("ict_unemployed_vs_latest", N_("Unemployed ICT jobseekers in Varsinais-Suomi, latest month "
+                    "(at least)"), N_("persons")),
 )
 
 
@@ -224,8 +227,8 @@ def jobs_finland_map(res: IctCluster):
 
 def employment_series(res: IctCluster):
     def shown(s):
-        table = cluster_eurostat.series_table(s, _(NAME), SECTION)
-        note = cluster_eurostat.coverage_note(s, _(NAME))
+        table = cluster_eurostat.series_table(s, NAME, SECTION)
+        note = cluster_eurostat.coverage_note(s, NAME)
         if note:
             table.data = note + "\n\n" + table.data
         return table
@@ -234,15 +237,15 @@ def employment_series(res: IctCluster):
 
 
 def employment_chart(res: IctCluster):
-    return cluster.when(res.series, res.notes.get("series"), cluster_eurostat.index_chart, _(NAME))
+    return cluster.when(res.series, res.notes.get("series"), cluster_eurostat.index_chart, NAME)
 
 
 def national_table(res: IctCluster):
-    return cluster.when(res.sizes, res.notes.get("sizes"), cluster_tol5.size_table, _(WHAT))
+    return cluster.when(res.sizes, res.notes.get("sizes"), cluster_tol5.size_table, WHAT)
 
 
 def national_chart(res: IctCluster):
-    return cluster.when(res.sizes, res.notes.get("sizes"), cluster_tol5.size_chart, _(WHAT), by="group")
+    return cluster.when(res.sizes, res.notes.get("sizes"), cluster_tol5.size_chart, WHAT, by="group")
 
 
 def jobseekers_table(res: IctCluster):
@@ -259,13 +262,13 @@ def jobseekers_share_chart(res: IctCluster):
 
 def postal_map(res: IctCluster):
     return cluster.when(res.postal, res.notes.get("postal"), cluster_postal.point_map,
-                        _("Information and communication"))
+                        "Information and communication")
 
 
 def postal_table(res: IctCluster):
     if res.postal is None:
         return None  # the map's cell has said why
-    return cluster_postal.table(res.postal, _(NAME))
+    return cluster_postal.table(res.postal, NAME)
 
 
 def claims_evidence(res: IctCluster):
@@ -286,14 +289,16 @@ def statements(res: IctCluster):
 
 def info_note(res: IctCluster):
     area, info = res.parts.area, res.info_area
+    name = areas.reader_name(area, in_sentence=True)
     if area.kind == "municipality":
         return display.markdown(_("This series is by sub-region; there is no value for the municipality "
-                                  "{area}.").format(area=area.label))
+                                  "{area}.").format(area=name))
     if not info["subregions"]:
-        return display.markdown(_("No sub-region of {area} is among the ten in this table.").format(area=area.label))
+        return display.markdown(_("No sub-region of {area} is among the ten in this table.").format(area=name))
+    # i18n: {subs} are sub-region codes ("SK023")
     return display.markdown(_(
         "Sub-regions of {area} in the table: {subs}; together {jobs} information-sector jobs, {share} % of their "
-        "jobs.").format(area=area.label, subs=", ".join(info["subregions"]),
+        "jobs.").format(area=name, subs=", ".join(info["subregions"]),
                         jobs=analysis.format_number(info["jobs"]), share=analysis.format_number(info["share"], 1)))
 
 
@@ -312,7 +317,8 @@ def info_chart(res: IctCluster):
 def establishments_2016(res: IctCluster):
     if res.ict16_area.empty:
         return display.markdown(_("No municipality of {area} is in this chart (it covers the 26 municipalities "
-                                  "over 40 000 inhabitants).").format(area=res.parts.area.label))
+                                  "over 40 000 inhabitants).").format(
+            area=areas.reader_name(res.parts.area, in_sentence=True)))
     t = res.ict16_area
     shown = pd.DataFrame({_("Code"): t["region_code"], _("Municipality"): t["region_name"],
                           _("ICT (J) share of establishments, %"): t["value"].astype(float),
@@ -335,7 +341,7 @@ def establishments_2016_chart(res: IctCluster):
 def turku_occupations(res: IctCluster):
     if not res.turku_in_area:
         return display.markdown(_("This table is for Turku only; there is no value for {area}.").format(
-            area=res.parts.area.label))
+            area=areas.reader_name(res.parts.area, in_sentence=True)))
     jobs = res._occ_jobs()
     software = jobs["251"]
     text = _("Software and applications developers and analysts (251) in Turku, 2017: {n} jobs, {share} % of all "
@@ -365,7 +371,7 @@ def business_table(res: IctCluster):
     years = {str(c): 0 for c in persons.columns}
     return display.table(cluster.readable(persons.join(res.growth).reset_index()).rename(
         columns={"growth_pct": _("Growth, %")}), decimals=years, name="ict_personnel",
-        title=_("Personnel in the ICT industries, {area}").format(area=p.area.label),
+        title=_("Personnel in the ICT industries, {area}").format(area=areas.reader_name(p.area)),
         source=provenance.source_caption([biz.resource], res.snapshot))
 
 
@@ -375,7 +381,7 @@ def occupations_table(res: IctCluster):
         return None
     if res.occupation_table is None:
         return display.markdown(_("{area} is not in this table; location quotients need it.").format(
-            area=res.parts.compare_to.label))
+            area=areas.reader_name(res.parts.compare_to)))
     t = res.occupation_table[["occupation", "industry", "e_ir", "e_r", "lq"]]
     return display.table(cluster.readable(t), decimals=2, name="ict_occupations_lq",
                          title=_("Employed in the ICT occupations, {year}").format(year=occ.end),

@@ -19,22 +19,36 @@ import pandas as pd
 
 from .. import analysis, display, keyfigures, plotting, provenance
 from ..i18n import N_, _
-from . import business, cluster, cluster_claims, cluster_eurostat, cluster_paavo, cluster_tol5, context, industry
+from . import (
+    areas,
+    business,
+    cluster,
+    cluster_claims,
+    cluster_eurostat,
+    cluster_paavo,
+    cluster_tol5,
+    context,
+    industry,
+)
 
 VALUE_ADDED = "manufacturing_value_added_region"
 EXPORTS = "goods_exports_region"
 NOT_TESTABLE = N_("not testable: live data not pinned")
 SECTIONS = ("C", "M", "Q")
-WHAT = N_("the life-science industries")
+#: the cluster as the shared national-size section names it (English; cluster_tol5.TEXTS has its whole texts)
+WHAT = "the life-science industries"
 
 HEADLINE = (
-    keyfigures.Spec("c_jobs_2017", "Manufacturing (C) jobs in the area, 2017", "jobs"),
-    keyfigures.Spec("c_lq_2017", "Location quotient of manufacturing jobs against the comparison area, 2017", "", 2),
-    keyfigures.Spec("m_jobs_2017", "Professional, scientific and technical (M) jobs in the area, 2017", "jobs"),
-    keyfigures.Spec("q_jobs_2017", "Health and social work (Q) jobs in the area, 2017", "jobs"),
-    keyfigures.Spec("national_core_employed_2016", "Employed in the core life-science industries, whole country, "
-                    "2016", "persons"),
-    keyfigures.Spec("claim_20pct_official_verdict", "Claim “20 % of the region's industrial workforce”"),
+    keyfigures.Spec("c_jobs_2017", N_("Manufacturing (C) jobs in the area, 2017"), N_("jobs")),
+    keyfigures.Spec("c_lq_2017", N_("Location quotient of manufacturing jobs against the comparison area, 2017"),
+                    "", 2),
+    keyfigures.Spec("m_jobs_2017", N_("Professional, scientific and technical (M) jobs in the area, 2017"),
+                    N_("jobs")),
+    keyfigures.Spec("q_jobs_2017", N_("Health and social work (Q) jobs in the area, 2017"), N_("jobs")),
+    keyfigures.Spec("national_core_employed_2016", N_("Employed in the core life-science industries, whole country, "
+                    "2016"), N_("persons")),
+    # i18n: a key figure: the verdict on the published claim that the cluster is 20 % of the region's industry
+    keyfigures.Spec("claim_20pct_official_verdict", N_("Claim “20 % of the region's industrial workforce”")),
 )
 
 
@@ -149,8 +163,10 @@ def _figures(res: LifeScienceCluster) -> dict:
                                                      column="regional_shift"),
         "share_of_manufacturing_personnel_pct": res.checks[0]["share"] if res.checks else None,
         "share_of_manufacturing_turnover_pct": res.checks[1]["share"] if res.checks else None,
-        "claim_20pct_workforce_verdict": res.checks[0]["verdict"] if res.checks else _(NOT_TESTABLE),
-        "claim_20pct_turnover_verdict": res.checks[1]["verdict"] if res.checks else _(NOT_TESTABLE),
+        "claim_20pct_workforce_verdict": _(business.VERDICTS[res.checks[0]["verdict"]]) if res.checks
+        else _(NOT_TESTABLE),
+        "claim_20pct_turnover_verdict": _(business.VERDICTS[res.checks[1]["verdict"]]) if res.checks
+        else _(NOT_TESTABLE),
         "pharma_jobs_lq_end": context.pick_value(p.jobs_lq, industry="21", column="lq"),
     })
     return fig
@@ -184,11 +200,11 @@ def jobs_finland_map(res: LifeScienceCluster):
 
 
 def national_table(res: LifeScienceCluster):
-    return cluster.when(res.sizes, res.notes.get("sizes"), cluster_tol5.size_table, _(WHAT))
+    return cluster.when(res.sizes, res.notes.get("sizes"), cluster_tol5.size_table, WHAT)
 
 
 def national_chart(res: LifeScienceCluster):
-    return cluster.when(res.sizes, res.notes.get("sizes"), cluster_tol5.size_chart, _(WHAT))
+    return cluster.when(res.sizes, res.notes.get("sizes"), cluster_tol5.size_chart, WHAT)
 
 
 def claims_evidence(res: LifeScienceCluster):
@@ -210,7 +226,7 @@ def statements(res: LifeScienceCluster):
 def value_added_table(res: LifeScienceCluster):
     if res.va_area.empty:
         return display.markdown(_("No value for {area} in this series (it lists the largest industrial regions "
-                                  "only).").format(area=res.parts.area.label))
+                                  "only).").format(area=areas.reader_name(res.parts.area, in_sentence=True)))
     t = res.va_area
     shown = pd.DataFrame({_("Scope"): t["scope"], _("Year"): t["year"], _("Release"): t["release"],
                           _("Value added, EUR 1 000"): t["value_added"].astype(float),
@@ -218,7 +234,8 @@ def value_added_table(res: LifeScienceCluster):
                           _("Share of the country, % (derived)"): t["share"],
                           _("Share as published, %"): t["share_published"]})
     return display.table(shown, name="manufacturing_value_added_share", data=t,
-                         title=_("Share of national value added, {area}").format(area=res.parts.area.label),
+                         title=_("Share of national value added, {area}").format(
+                             area=areas.reader_name(res.parts.area)),
                          source=provenance.source_caption([VALUE_ADDED], res.snapshot))
 
 
@@ -236,13 +253,15 @@ def value_added_chart(res: LifeScienceCluster):
 
 def exports_table(res: LifeScienceCluster):
     if res.exports_area.empty:
-        return display.markdown(_("No export share for {area} in this series.").format(area=res.parts.area.label))
+        return display.markdown(_("No export share for {area} in this series.").format(
+            area=areas.reader_name(res.parts.area, in_sentence=True)))
     t = res.exports_area
     shown = pd.DataFrame({_("Year"): t["year"], _("Period"): t["period"],
                           _("Share of Finland's goods exports, %"): t["value"].astype(float),
                           _("Where the figure was read"): t["source_type"].str.replace("_", " ")})
     return display.table(shown, name="goods_exports_share", data=t,
-                         title=_("Share of Finland's goods exports, {area}").format(area=res.parts.area.label),
+                         title=_("Share of Finland's goods exports, {area}").format(
+                             area=areas.reader_name(res.parts.area)),
                          source=provenance.source_caption([EXPORTS], res.snapshot))
 
 
@@ -260,8 +279,8 @@ def personnel_chart(res: LifeScienceCluster):
     persons = business.cluster_table(biz.data, p.codes, p.scope, p.area.statfin_code, "personnel")
     bars = persons.drop(index="all", level="code")[biz.end].droplevel("code")
     return plotting.bar_chart(
-        bars, title=_("Personnel in the life-science industries, {area}, {year}").format(area=p.area.label,
-                                                                                         year=biz.end),
+        bars, title=_("Personnel in the life-science industries, {area}, {year}").format(
+            area=areas.reader_name(p.area), year=biz.end),
         value_label=_("Personnel"), units=_("staff-years"), missing_text=_("suppressed"),
         source=provenance.source_caption([biz.resource], res.snapshot))
 
@@ -276,7 +295,7 @@ def shift_share_table(res: LifeScienceCluster):
         return None
     if res.shift_share is None:
         return display.markdown(_("{area} is not in this table; shift-share needs it.").format(
-            area=res.parts.compare_to.label))
+            area=areas.reader_name(res.parts.compare_to)))
     t = res.shift_share[list(SHIFT_HEADERS)]
     return display.table(t.rename(columns={k: _(v) for k, v in SHIFT_HEADERS.items()}), name="cluster_shift_share",
                          data=t, title=_("Shift-share decomposition of personnel"),
@@ -290,10 +309,16 @@ CHECK_HEADERS = {"measure": N_("Measure"), "year": N_("Year"), "numerator": N_("
                  "reason": N_("Why")}
 
 
+#: the measures of the direct test, in the reader's words
+MEASURES = {"personnel": N_("personnel"), "turnover": N_("turnover")}
+
+
 def share_checks(res: LifeScienceCluster):
     if res.checks is None:
         return None
     t = pd.DataFrame(res.checks)[list(CHECK_HEADERS)]
-    return display.table(t.rename(columns={k: _(v) for k, v in CHECK_HEADERS.items()}), name="claim_20pct_check",
+    shown = t.assign(measure=t["measure"].map(lambda m: _(MEASURES[m]) if m in MEASURES else m),
+                     verdict=t["verdict"].map(lambda v: _(business.VERDICTS[v])))
+    return display.table(shown.rename(columns={k: _(v) for k, v in CHECK_HEADERS.items()}), name="claim_20pct_check",
                          data=t, title=_("The direct test of the 20 % claims"),
                          source=provenance.source_caption([res.parts.business.resource], res.snapshot))
