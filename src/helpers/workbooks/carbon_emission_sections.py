@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import analysis, display, plotting, provenance
+from .. import analysis, display, plotting, provenance, regions
 from ..i18n import N_, _
+from . import areas
 from . import carbon_inventory as ci
 
 fmt = analysis.format_number
@@ -88,7 +89,7 @@ def subsector_chart(res):
     groups = pd.Series([_sector(x) for x in s["sector_id"]], index=values.index)
     colours = dict(zip([_sector(x) for x in ci.SECTOR_ORDER], plotting.PALETTE))
     return plotting.category_bar_chart(
-        values, groups, value_label=_("Emissions 2020"), units="t CO2e", group_label=_("sector"),
+        values, groups, value_label=_("Emissions 2020"), units=_("t CO2e"), group_label=_("sector"),
         colours=colours, decimals=0, title=_("Turku's greenhouse-gas emissions 2020 by sub-sector"),
         source=_source(res, ci.INVENTORY))
 
@@ -154,7 +155,7 @@ def per_capita_chart(res):
                       _("2020, as stated"): float(info["per_capita_2020"]["value"]),
                       _("2029, the plan's scenario"): float(info["per_capita_2029_scenario"]["value"])})
     return plotting.bar_chart(
-        bars, sort=None, decimals=1, value_label=_("Emissions per inhabitant"), units="t CO2e",
+        bars, sort=None, decimals=1, value_label=_("Emissions per inhabitant"), units=_("t CO2e"),
         size=(plotting.WIDTH, 3.4),
         title=_("Turku's emissions per inhabitant: 1990 and 2020 as the city states them, 2029 in its scenario"),
         source=_source(res, ci.TARGETS))
@@ -249,7 +250,8 @@ def _cdp_frame(rows: pd.DataFrame) -> pd.DataFrame:
         _("Scope"): [_(ci.SCOPE_LABELS[s]) for s in rows["scope"]],
         _("Emissions as reported, t CO2e"): rows["value"].to_numpy(),
         _("Protocol as reported"): rows["protocol"].fillna("").to_numpy(),
-        _("What this questionnaire asked"): [_(ci.QUESTIONNAIRES.get(int(y), "")) for y in rows["report_year"]],
+        _("What this questionnaire asked"): [_(ci.QUESTIONNAIRES[int(y)]) if int(y) in ci.QUESTIONNAIRES else ""
+                                             for y in rows["report_year"]],
     })
 
 
@@ -297,7 +299,7 @@ def cdp_area_table(res):
     if res.cdp_area is None:
         return None
     return table(_cdp_frame(res.cdp_area), name="area_cdp_reported", decimals=0, note=_cdp_note(res.cdp_area),
-                 title=_("What {name} self-reported to CDP-ICLEI").format(name=res.area.label),
+                 title=_("What {name} self-reported to CDP-ICLEI").format(name=areas.reader_name(res.area)),
                  source=_source(res, ci.CDP))
 
 
@@ -310,7 +312,7 @@ def cdp_chart(res):
     groups = pd.Series([_("{y} questionnaire").format(y=int(y)) for y in rows["report_year"]], index=labels)
     return plotting.category_bar_chart(
         pd.Series(rows["value"].to_numpy(), index=labels), groups, value_label=_("Emissions as reported"),
-        units="t CO2e", group_label=_("questionnaire"), decimals=0,
+        units=_("t CO2e"), group_label=_("questionnaire"), decimals=0,
         title=_("Turku's reports to CDP-ICLEI: accounting year and column, coloured by questionnaire"),
         source=_source(res, ci.CDP))
 
@@ -352,9 +354,9 @@ def _co2_table(res, rows: pd.DataFrame, name: str):
 
 def co2raportti_table(res):
     """Turku's 2017 summary in the commissioned CO2-raportti (context, not official statistics)."""
-    return _co2_table(res, res.co2_turku, "Turku")
+    return _co2_table(res, res.co2_turku, areas.reader_name(regions.resolve("KU" + ci.TURKU_CODE)))
 
 
 def co2raportti_area_table(res):
     """The chosen municipality's own 2017 CO2-raportti summary, when the snapshot has one (Paimio)."""
-    return None if res.co2_area is None else _co2_table(res, res.co2_area, res.area.label)
+    return None if res.co2_area is None else _co2_table(res, res.co2_area, areas.reader_name(res.area))

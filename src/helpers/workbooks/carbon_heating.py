@@ -122,11 +122,12 @@ def mix(long: pd.DataFrame, keys: list[str], use: str = "total") -> pd.DataFrame
 
 def unit_mix(units: pd.DataFrame) -> pd.DataFrame:
     """Every unit of the 2026 division (309: 308 municipalities + Pertunmaa) with its mix,
-    name, region and kind, ranked within its region by the district-heat and oil shares."""
+    name (as readers of the run's language read it), region and kind, ranked within its region
+    by the district-heat and oil shares."""
     out = mix(units, ["code", "region_code"]).reset_index()
-    areas = {c: regions.resolve(c, allow_historical=True) for c in out["code"]}
-    out.insert(1, "name", [areas[c].name_fi for c in out["code"]])
-    out.insert(2, "unit_kind", ["historical" if areas[c].historical else "municipality" for c in out["code"]])
+    known = {c: regions.resolve(c, allow_historical=True) for c in out["code"]}
+    out.insert(1, "name", [areas.reader_name(known[c]) for c in out["code"]])
+    out.insert(2, "unit_kind", ["historical" if known[c].historical else "municipality" for c in out["code"]])
     for f in ("district_heat", "oil_gas"):
         out[f"rank_{f}_in_region"] = out.groupby("region_code")[f"{f}_pct"].rank(
             ascending=False, method="min").astype("Int64")
@@ -139,7 +140,7 @@ def region_mix(units: pd.DataFrame) -> pd.DataFrame:
     known = {r.code: r for r in regions.regions()}
     if set(out.index) != set(known):
         raise ValueError(f"region sums cover {sorted(out.index)}, not the 19 regions")
-    out.insert(0, "name", [known[c].name_fi for c in out.index])
+    out.insert(0, "name", [areas.reader_name(known[c]) for c in out.index])
     for f in ("district_heat", "oil_gas"):
         out[f"rank_{f}"] = analysis.rank(out[f"{f}_pct"])
     return out

@@ -7,13 +7,18 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import analysis, display, plotting, provenance, regions
-from ..i18n import _
+from ..i18n import N_, _
 from . import areas, geometry
 from . import carbon_heating as heating
 from .carbon_emission_sections import table
 from .geometry import MUNI_GEOMETRY
 
 fmt = analysis.format_number
+#: the fuel maps' titles, whole ({region}: the region whose municipalities are mapped)
+MAP_TITLES = {
+    "district_heat": N_("District heat's share of the building floor area in {region}'s municipalities, 2019"),
+    "oil_gas": N_("Oil and gas's share of the building floor area in {region}'s municipalities, 2019"),
+}
 
 
 def _source(res, *extra: str) -> str:
@@ -44,9 +49,9 @@ def heating_method(res):
         "region sums equal the published whole-country row exactly, for every fuel and building use.")
     moved = heating.moved_note_codes(reg.code)
     if moved:
-        names = ", ".join(regions.resolve(c).label for c in moved)
+        names = ", ".join(areas.reader_name(regions.resolve(c)) for c in moved)
         text += " " + _("Municipalities that changed region on 1.1.2021 are counted in their 2026 region; for "
-                        "{region} that concerns {names}.").format(region=reg.label, names=names)
+                        "{region} that concerns {names}.").format(region=areas.reader_name(reg), names=names)
     return display.markdown(text)
 
 
@@ -84,11 +89,17 @@ def heating_chart(res):
 def _map(res, fuel: str):
     gdf = geometry.municipalities(res.snapshot, res.region.code)[["code", "name_fi", "geometry"]]
     gdf = gdf.merge(res.region_units[["code", f"{fuel}_pct"]], on="code", how="left")
+    region = areas.reader_name(res.region)
+    if fuel in MAP_TITLES:
+        title = _(MAP_TITLES[fuel]).format(region=region)
+    else:
+        title = _("{fuel}'s share of the building floor area in {region}'s municipalities, 2019").format(
+            fuel=_fuel(fuel), region=region)
     return plotting.choropleth(
         gdf, f"{fuel}_pct", highlight=res.area.code if res.area.kind == "municipality" else None, decimals=1,
+        # i18n: a map legend's title; {fuel} is a heating fuel class ("District heat")
         legend_title=_("{fuel}: share of the floor area, % (31.12.2019)").format(fuel=_fuel(fuel)),
-        title=_("{fuel}'s share of the building floor area in {region}'s municipalities, 2019").format(
-            fuel=_fuel(fuel), region=res.region.label),
+        title=title,
         source=_source(res, MUNI_GEOMETRY))
 
 
@@ -106,7 +117,8 @@ def municipalities_table(res):
     """Every unit of the area's region, ranked by the district-heat share (the area marked ◀)."""
     u = res.region_units.sort_values(["district_heat_pct", "name"], ascending=[False, True])
     mark = res.area.code if res.area.kind == "municipality" else None
-    names = [n + (" ◀" if c == mark else "") + (_(" (historical)") if k == "historical" else "")
+    # i18n: a municipality that is not in the 2026 division, kept as a unit of its own
+    names = [(_("{name} (historical)").format(name=n) if k == "historical" else n) + (" ◀" if c == mark else "")
              for n, c, k in zip(u["name"], u["code"], u["unit_kind"])]
     out = pd.DataFrame({
         _("Code"): u["code"].to_numpy(), _("Municipality"): names,
@@ -116,7 +128,7 @@ def municipalities_table(res):
     })
     return table(out, name="heating_mix_municipalities", decimals=1, plain=(_("Code"),),
                  title=_("Heating mix of the building stock in {region}'s municipalities, 31.12.2019").format(
-                     region=res.region.label),
+                     region=areas.reader_name(res.region)),
                  source=_source(res),
                  note=_("Shares of the floor area, % (derived); rank 1 = the largest share in the region."))
 
@@ -144,6 +156,6 @@ def by_use_table(res):
                         _("Floor area, m²"): b["total_m2"].astype("int64").to_numpy(), **_share_columns(b)})
     return table(out, name="heating_mix_by_building_use", decimals=1,
                  title=_("Heating mix of {name}'s building stock by building use, 31.12.2019").format(
-                     name=res.area.label),
+                     name=areas.reader_name(res.area, in_sentence=True)),
                  source=_source(res),
                  note=_("Shares of each use class's floor area, % (derived)."))

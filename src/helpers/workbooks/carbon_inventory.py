@@ -84,6 +84,8 @@ QUESTIONNAIRES = {
     2021: N_("the same columns as 2020"),
 }
 #: readers' names of the plan's statements (turku_climate_targets.measure)
+#: what a statement of the plan is called when it has no name of its own
+STATEMENT = N_("Statement")
 STATEMENTS = {
     "carbon_neutrality": N_("Carbon neutrality"),
     "climate_positive": N_("Climate positive"),
@@ -252,7 +254,7 @@ def statements_table(targets: pd.DataFrame) -> pd.DataFrame:
     kinds = {"base": _("base"), "level": _("level"), "target": _("target"), "scenario": _("scenario"),
              "evaluation": _("evaluation")}
     return pd.DataFrame({
-        _("What"): [_(STATEMENTS.get(m, "Statement")) for m in t["measure"]],
+        _("What"): [_(STATEMENTS.get(m, STATEMENT)) for m in t["measure"]],
         _("Year"): t["year"].to_numpy(),
         _("Value as stated"): t["value_text"].to_numpy(),
         _("Kind"): [kinds.get(k, k) for k in t["statement_type"]],

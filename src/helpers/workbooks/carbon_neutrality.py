@@ -60,13 +60,15 @@ from .carbon_heating_sections import (  # noqa: F401 - the notebook's cells
     regions_table,
 )
 
+# i18n: the unit of greenhouse-gas emissions: tonnes of CO2 equivalent
+T_CO2E = N_("t CO2e")
 #: the figures a gallery card shows first, in this order (labels translated at use)
 HEADLINE = (
-    keyfigures.Spec("turku_emissions_2020_t", N_("Turku's greenhouse-gas emissions 2020 (city inventory)"), "t CO2e"),
+    keyfigures.Spec("turku_emissions_2020_t", N_("Turku's greenhouse-gas emissions 2020 (city inventory)"), T_CO2E),
     keyfigures.Spec("turku_per_capita_2020_t", N_("Turku's emissions per inhabitant 2020, as the city states them"),
-                    "t CO2e", 1),
+                    T_CO2E, 1),
     keyfigures.Spec("required_reduction_t_per_year", N_("Required cut per year 2020–2029 (derived, straight line)"),
-                    "t CO2e"),
+                    T_CO2E),
     keyfigures.Spec("required_reduction_pct_per_year", N_("Required cut per year 2020–2029 (derived, constant rate)"),
                     "%", 1),
     keyfigures.Spec("district_heat_share_pct", N_("District heat: share of the area's building floor area 2019"),
@@ -79,23 +81,23 @@ LABELS = (
     _S("area_code", N_("Area code")), _S("area_name", N_("Area")), _S("area_kind", N_("Kind of area")),
     _S("region", N_("Region of the area")), _S("compare_to", N_("Comparison area")),
     _S("area_has_emissions_inventory", N_("Emissions inventory of the area in the snapshot")),
-    _S("turku_emissions_2020_a14_t", N_("Turku's emissions 2020, table A-1.4 (rounded to 100 t)"), "t CO2e"),
-    _S("turku_per_capita_1990_t", N_("Turku's emissions per inhabitant 1990, as the city states them"), "t CO2e", 1),
+    _S("turku_emissions_2020_a14_t", N_("Turku's emissions 2020, table A-1.4 (rounded to 100 t)"), T_CO2E),
+    _S("turku_per_capita_1990_t", N_("Turku's emissions per inhabitant 1990, as the city states them"), T_CO2E, 1),
     _S("required_reduction_pct_of_2020_per_year", N_("Required cut per year as a share of 2020 (derived, straight "
                                                       "line)"), "%", 1),
-    _S("target_level_2029_t", N_("Turku's 2029 target level (derived: 25 % of 2020)"), "t CO2e"),
+    _S("target_level_2029_t", N_("Turku's 2029 target level (derived: 25 % of 2020)"), T_CO2E),
     _S("target_cut_vs_2020_pct", N_("Turku's 2029 target: cut from 2020 (at least)"), "%", 0),
     _S("target_cut_vs_1990_pct", N_("Turku's 2029 target: cut from 1990 (at least)"), "%", 0),
     _S("achieved_cut_vs_1990_by_2020_pct", N_("Turku's cut from 1990 by 2020, as the city states it"), "%", 0),
     _S("implied_cut_vs_2020_from_1990_targets_pct", N_("Cut from 2020 implied by the 1990 figures (derived)"), "%", 1),
     _S("turku_top_subsectors", N_("Turku's three largest sub-sectors 2020")),
-    _S("turku_top_subsectors_t", N_("… their emissions"), "t CO2e"),
+    _S("turku_top_subsectors_t", N_("… their emissions"), T_CO2E),
     _S("turku_top3_share_pct", N_("… their share of the total (derived)"), "%", 1),
-    _S("turku_buildings_t", N_("Turku 2020: buildings (stationary energy)"), "t CO2e"),
-    _S("turku_transport_t", N_("Turku 2020: transport"), "t CO2e"),
-    _S("turku_waste_t", N_("Turku 2020: waste"), "t CO2e"),
-    _S("turku_ippu_t", N_("Turku 2020: industrial processes and product use"), "t CO2e"),
-    _S("turku_afolu_t", N_("Turku 2020: agriculture, forestry and land use"), "t CO2e"),
+    _S("turku_buildings_t", N_("Turku 2020: buildings (stationary energy)"), T_CO2E),
+    _S("turku_transport_t", N_("Turku 2020: transport"), T_CO2E),
+    _S("turku_waste_t", N_("Turku 2020: waste"), T_CO2E),
+    _S("turku_ippu_t", N_("Turku 2020: industrial processes and product use"), T_CO2E),
+    _S("turku_afolu_t", N_("Turku 2020: agriculture, forestry and land use"), T_CO2E),
     _S("cdp_report_years_turku", N_("CDP questionnaires Turku answered (report years)")),
     _S("floor_area_m2", N_("Building floor area of the area 31.12.2019"), "m²"),
     *(_S(f"{f}_share_pct", label, "%", 1) for f, label in (
@@ -289,7 +291,7 @@ def heading(res: CarbonNeutrality):
         text = _("## Turku ({code}) — carbon neutral by 2029?").format(code=a.statfin_code)
     else:
         text = _("## {name} ({code}) — the heating of its buildings, with Turku's emissions and target as the "
-                 "reference").format(name=a.label, code=a.statfin_code)
+                 "reference").format(name=areas.reader_name(a), code=a.statfin_code)
     return display.markdown(text)
 
 
@@ -297,7 +299,7 @@ def area_note(res: CarbonNeutrality):
     """Whose emissions the report shows, in one paragraph (and what else the snapshot holds for the area)."""
     from .. import display
 
-    name = res.area.label
+    name = areas.reader_name(res.area)
     if res.is_turku:
         return display.markdown(_(
             "The snapshot holds the City of Turku's own greenhouse-gas inventory for 2020, its stated levels "
