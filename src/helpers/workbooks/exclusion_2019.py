@@ -24,6 +24,7 @@ import pandas as pd
 
 from .. import analysis, regions
 from ..i18n import N_, _
+from . import areas
 
 MUNICIPAL = "sotkanet_municipal_2019"
 META = "sotkanet_indicators_2019"
@@ -74,9 +75,10 @@ def short(ind: str) -> str:
 
 
 def municipal_table(snap) -> pd.DataFrame:
-    """One row per municipality of the 2026 registry (index: 3-digit code): ``name``,
-    ``name_sv``, ``region_code`` and one float column per indicator id of the download
-    (NaN where the download has no value - suppressed or absent, never 0).
+    """One row per municipality of the 2026 registry (index: 3-digit code): ``name`` (as
+    readers of the run's language read it), ``name_sv``, ``region_code`` and one float column
+    per indicator id of the download (NaN where the download has no value - suppressed or
+    absent, never 0).
 
     Raises if the download holds another year, a gender other than total, a repeated
     municipality x indicator or a code the registry does not know."""
@@ -92,7 +94,7 @@ def municipal_table(snap) -> pd.DataFrame:
     if unknown:
         raise ValueError(f"{MUNICIPAL}: codes not in the 2026 registry: {unknown}")
     wide = raw.pivot(index="area_code", columns="indicator", values="value").astype("float64")
-    out = pd.DataFrame({"name": [m.name_fi for m in munis], "name_sv": [m.name_sv for m in munis],
+    out = pd.DataFrame({"name": [areas.reader_name(m) for m in munis], "name_sv": [m.name_sv for m in munis],
                         "region_code": [m.region_code for m in munis]},
                        index=pd.Index([m.code for m in munis], name="code"))
     return out.join(wide)
@@ -138,6 +140,7 @@ def area_profile(table: pd.DataFrame, area, compare_to=None) -> pd.DataFrame:
     members = table[table["region_code"] == region.code]
     medians = region_medians(table, ids)
     rows = []
+    region_name = areas.reader_name(region)
     for i in ids:
         row = {_("Indicator"): label(i)}
         if area.kind == "municipality":
@@ -145,16 +148,17 @@ def area_profile(table: pd.DataFrame, area, compare_to=None) -> pd.DataFrame:
             row[_("Value")] = table.loc[area.code, i]
             row[_("Rank in Finland")] = nat.get(area.code)
             row[_("Municipalities ranked")] = int(table[i].notna().sum())
-            row[_("Rank in {region}").format(region=region.label)] = reg.get(area.code)
-            row[_("Ranked in {region}").format(region=region.label)] = int(members[i].notna().sum())
-            row[_("Median, {region}").format(region=region.label)] = members[i].median()
+            row[_("Rank in {region}").format(region=region_name)] = reg.get(area.code)
+            # i18n: a column header: how many municipalities of the region have a rank
+            row[_("Ranked in {region}").format(region=region_name)] = int(members[i].notna().sum())
+            row[_("Median, {region}").format(region=region_name)] = members[i].median()
         else:
             row[_("Median of its municipalities")] = members[i].median()
             row[_("Lowest")] = members[i].min()
             row[_("Highest")] = members[i].max()
             row[_("Rank of the median among the 19 regions")] = analysis.rank(medians[i]).get(region.code)
         if compare is not None and compare.kind == "region" and compare.code != region.code:
-            row[_("Median, {region}").format(region=compare.label)] = medians.loc[compare.code, i]
+            row[_("Median, {region}").format(region=areas.reader_name(compare))] = medians.loc[compare.code, i]
         row[_("Median, all municipalities")] = table[i].median()
         rows.append(row)
     out = pd.DataFrame(rows)

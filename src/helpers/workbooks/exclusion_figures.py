@@ -102,8 +102,12 @@ def figure_labels(figures: dict, headline) -> tuple:
             out.append(keyfigures.Spec(name, _(label), _(unit) if unit else "", decimals))
         elif name.startswith("outside_education_17_24_"):
             code = name.split("_")[4]
-            what = _("last year") if name.endswith("_last_year") else _("latest value")
-            out.append(keyfigures.Spec(name, _("17–24-year-olds outside education, {area}: {what}").format(
-                area=series.area_name(regions.resolve(code)), what=what), "" if name.endswith("year") else "%",
-                None if name.endswith("year") else 1))
+            area = series.area_name(regions.resolve(code))
+            if name.endswith("_last_year"):
+                # i18n: a key figure's label: the last year of the area's series
+                text = _("17–24-year-olds outside education, {area}: last year").format(area=area)
+            else:
+                text = _("17–24-year-olds outside education, {area}: latest value").format(area=area)
+            out.append(keyfigures.Spec(name, text, "" if name.endswith("year") else "%",
+                                       None if name.endswith("year") else 1))
     return tuple(out)

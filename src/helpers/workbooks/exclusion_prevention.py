@@ -27,11 +27,11 @@ import pandas as pd
 from .. import analysis, display, keyfigures, notebook, plotting, provenance, regions
 from ..i18n import N_, _
 from ..plotting import alt
+from . import areas, geometry, indicators
 from . import exclusion_2019 as x19
 from . import exclusion_figures as figs
 from . import exclusion_series as series
 from . import exclusion_youth as youth
-from . import geometry, indicators
 from .geometry import MUNI_GEOMETRY, REGION_GEOMETRY
 
 HEADLINE_MUNICIPALITY = (
@@ -150,9 +150,15 @@ def _mark(name: str, code: str, res) -> str:
 
 
 def heading(res: ExclusionPrevention):
-    kind = (_("a municipality of {region}").format(region=res.region.label) if res.area.kind == "municipality"
-            else _("region"))
-    return display.markdown(f"## {res.area.label} ({res.area.statfin_code}) — {kind}")
+    name, code = areas.reader_name(res.area), res.area.statfin_code
+    if res.area.kind == "municipality":
+        # i18n: the report's first heading: a municipality's name and code, then the region it belongs to
+        text = _("{area} ({code}) — a municipality of {region}").format(
+            area=name, code=code, region=areas.reader_name(res.region))
+    else:
+        # i18n: the report's first heading: a region's name and code
+        text = _("{area} ({code}) — region").format(area=name, code=code)
+    return display.markdown("## " + text)
 
 
 def summary(res: ExclusionPrevention):
@@ -162,7 +168,7 @@ def summary(res: ExclusionPrevention):
     if res.area.kind == "municipality" and res.figures.get("composite_index") is None:
         lines.append("\n" + _("{area} has no composite index: Sotkanet publishes {k} of its {n} indicators for "
                               "it (small numbers are suppressed), fewer than the {m} the index needs.").format(
-            area=res.area.label, k=res.figures["composite_indicators_used"], n=len(res.comp.indicators),
+            area=areas.reader_name(res.area), k=res.figures["composite_indicators_used"], n=len(res.comp.indicators),
             m=res.comp.min_indicators))
     if res.area.kind == "region":
         lines.append("\n" + _("A region has no value of its own in the 2019 download: its figures are the mean "
@@ -197,12 +203,12 @@ def area_profile(res: ExclusionPrevention):
               "(the 308 municipalities of today). Sotkanet suppresses small numbers: a suppressed value is "
               "missing (–), never 0. Medians are derived from the municipal values (each municipality counts "
               "once); Sotkanet's own regional and national figures are not in the download. Municipalities of "
-              "{region} without a value: {gaps}.").format(year=x19.YEAR, region=res.region.label,
+              "{region} without a value: {gaps}.").format(year=x19.YEAR, region=areas.reader_name(res.region),
                                                           gaps=gaps or _("none"))
     decimals = {c: 1 if c in (_("Value"), _("Lowest"), _("Highest")) else 2 for c in t.columns}
     return display.table(t, decimals=decimals, name="area_profile_2019", intro=intro, source=_src(res, x19.MUNICIPAL),
                          title=_("{area} in {year} against its region and the whole country").format(
-                             area=res.area.label, year=x19.YEAR))
+                             area=areas.reader_name(res.area), year=x19.YEAR))
 
 
 def _region_rows(res: ExclusionPrevention) -> pd.DataFrame:
@@ -231,8 +237,8 @@ def municipal_values(res: ExclusionPrevention):
     """Every municipality of the region: its 2019 values (the download: all 308, with ranks)."""
     return display.table(
         _wide(res, res.table), name="indicators_2019_municipalities", data=_long_download(res),
-        title=_("Exclusion indicators {year}: the municipalities of {region}").format(year=x19.YEAR,
-                                                                                   region=res.region.label),
+        title=_("Exclusion indicators {year}: the municipalities of {region}").format(
+            year=x19.YEAR, region=areas.reader_name(res.region)),
         intro=_("Values in %, income support in EUR per inhabitant; – = suppressed or not published. The "
                 "download has every municipality of Finland with both ranks."), source=_src(res, x19.MUNICIPAL))
 
@@ -251,7 +257,7 @@ def municipal_region_ranks(res: ExclusionPrevention):
     return display.table(
         _wide(res, x19.region_ranks(res.table)), name="indicator_ranks_region", source=_src(res, x19.MUNICIPAL),
         title=_("Rank within {region}, {year} (1 = highest value = highest risk)").format(
-            region=res.region.label, year=x19.YEAR))
+            region=areas.reader_name(res.region), year=x19.YEAR))
 
 
 # ----------------------------------------------------------------------------- 2. composite index
@@ -268,7 +274,7 @@ def composite_table(res: ExclusionPrevention):
     out = pd.DataFrame({
         _("Code"): t.index, _("Municipality"): [_mark(n, c, res) for c, n in t["name"].items()],
         _("Index"): t["composite_index"].to_numpy(), _("Rank in Finland"): t["rank"].array,
-        _("Rank in {region}").format(region=res.region.label): t["rank_in_region"].array,
+        _("Rank in {region}").format(region=areas.reader_name(res.region)): t["rank_in_region"].array,
         _("Indicators used"): t["n_indicators"].to_numpy(),
     })
     for i in res.comp.indicators:
@@ -279,7 +285,7 @@ def composite_table(res: ExclusionPrevention):
         title=_("Composite index of social-exclusion risk {year}, all municipalities").format(year=x19.YEAR),
         intro=_("The municipalities of {region}, highest index first (rank among {n} municipalities with an "
                 "index; z = the indicator's z-score, – = suppressed and left out). The download lists all "
-                "{total} municipalities.").format(region=res.region.label, n=res.comp.ranked,
+                "{total} municipalities.").format(region=areas.reader_name(res.region), n=res.comp.ranked,
                                                   total=len(res.comp.table)),
         source=_src(res, x19.MUNICIPAL))
 
@@ -296,7 +302,8 @@ def sensitivity_table(res: ExclusionPrevention):
         _("Top {top} kept in the top {top}").format(top=x19.TOP): s["top_kept"].to_numpy(),
     })
     if "area_rank" in s:
-        out[_("Rank of {area} (full index: {rank})").format(area=res.area.label, rank=s["area_rank_full"].iloc[0])] = \
+        out[_("Rank of {area} (full index: {rank})").format(area=areas.reader_name(res.area),
+                                                            rank=s["area_rank_full"].iloc[0])] = \
             pd.array(s["area_rank"].tolist(), dtype="Int64")
     out.index = range(1, len(out) + 1)
     return display.table(
@@ -325,11 +332,14 @@ def _outline_region(fig, res: ExclusionPrevention):
     return fig
 
 
+def _outlined(res, region_only: bool) -> bool:
+    """A map of Finland for a region outlines the region."""
+    return not region_only and res.area.kind == "region"
+
+
 def _map(res, region_only: bool, column: str, **kw):
     gdf = _map_frame(res, region_only)
-    outlined = [REGION_GEOMETRY] if not region_only and res.area.kind == "region" else []
-    if outlined:
-        kw["title"] += " " + _("({region} outlined)").format(region=res.region.label)
+    outlined = [REGION_GEOMETRY] if _outlined(res, region_only) else []
     fig = plotting.choropleth(gdf, column, highlight=res.highlight, labels="auto" if region_only else False,
                               missing_label=_(MISSING) if column == "unemployed_pct" else _("no index"),
                               source=_src(res, x19.MUNICIPAL, MUNI_GEOMETRY, *outlined), **kw)
@@ -339,10 +349,18 @@ def _map(res, region_only: bool, column: str, **kw):
 
 
 def _index_map(res, region_only):
-    where = res.region.label if region_only else _("all municipalities of Finland")
+    region = areas.reader_name(res.region)
+    if region_only:
+        title = _("Composite index of social-exclusion risk {year}: {region}").format(year=x19.YEAR, region=region)
+    elif _outlined(res, region_only):
+        title = _("Composite index of social-exclusion risk {year}: all municipalities of Finland ({region} "
+                  "outlined)").format(year=x19.YEAR, region=region)
+    else:
+        title = _("Composite index of social-exclusion risk {year}: all municipalities of Finland").format(
+            year=x19.YEAR)
     return _map(res, region_only, "composite_index", centre=0, k=6, diverging_cmap="RdBu_r", decimals=2,
                 legend_title=_("Composite index (mean z-score; above 0 = higher risk than the average municipality)"),
-                title=_("Composite index of social-exclusion risk {year}: {where}").format(year=x19.YEAR, where=where))
+                title=title)
 
 
 def index_map_region(res: ExclusionPrevention):
@@ -354,9 +372,16 @@ def index_map_finland(res: ExclusionPrevention):
 
 
 def _unemployment_map(res, region_only):
-    where = res.region.label if region_only else _("all municipalities of Finland")
+    region = areas.reader_name(res.region)
+    if region_only:
+        title = _("Unemployment {year}: {region}").format(year=x19.YEAR, region=region)
+    elif _outlined(res, region_only):
+        title = _("Unemployment {year}: all municipalities of Finland ({region} outlined)").format(
+            year=x19.YEAR, region=region)
+    else:
+        title = _("Unemployment {year}: all municipalities of Finland").format(year=x19.YEAR)
     return _map(res, region_only, "unemployed_pct", decimals=1, legend_title=_("Unemployed, % of the labour force"),
-                title=_("Unemployment {year}: {where}").format(year=x19.YEAR, where=where))
+                title=title)
 
 
 def unemployment_map_region(res: ExclusionPrevention):
@@ -375,7 +400,7 @@ def monthly_note(res: ExclusionPrevention):
     if res.tem_missing:
         text = _("The monthly table covers Varsinais-Suomi's municipalities, Varsinais-Suomi and the whole "
                  "country only, so there is no monthly series for {names}.").format(
-            names=", ".join(a.label for a in res.tem_missing)) + " "
+            names=", ".join(areas.reader_name(a) for a in res.tem_missing)) + " "
     last = series.latest(res.tem, res.tem_shown[0])
     text += _("Latest month {month}: {area} {unemployed} unemployed jobseekers, labour force {lf}, rate {rate} % "
               "(derived).").format(month=last["month"], area=series.area_name(res.tem_shown[0]),
@@ -397,8 +422,10 @@ def monthly_chart(res: ExclusionPrevention):
     fig = plotting.line_chart(
         wide, markers=False, decimals=1, highlight=name if name in wide else None, units="%",
         y_label=_("Unemployment rate, derived"), x_label=_("Month"),
-        title=_("Unemployed jobseekers as % of the labour force by month{only}, {first}–{last}").format(
-            only=": " + wide.columns[0] if wide.shape[1] == 1 else "", first=first, last=last),
+        title=(_("Unemployed jobseekers as % of the labour force by month: {area}, {first}–{last}").format(
+            area=wide.columns[0], first=first, last=last) if wide.shape[1] == 1 else
+            _("Unemployed jobseekers as % of the labour force by month, {first}–{last}").format(
+                first=first, last=last)),
         source=_src(res, series.MONTHLY))
     # the alt text names months, not midnight timestamps
     return alt.set_alt(fig, re.sub(r"(\d{4}-\d{2})-01 00:00:00", r"\1", alt.alt_text(fig)))
@@ -463,15 +490,15 @@ def youth_map(res: ExclusionPrevention):
 def newer_years_charts(loaded: dict, area, compare_to, snap) -> list:
     """One trend chart per pinned live Sotkanet indicator: the area, its region, ``compare_to``."""
     figs = []
-    areas = indicators.trend_areas(area, compare_to)
+    shown = indicators.trend_areas(area, compare_to)
     for dataset, shaped in loaded.items():
         ind = indicators.label(dataset)
         years = shaped["year"]
-        trend = indicators.trend_table(shaped, areas, int(years.min()), int(years.max()))
+        trend = indicators.trend_table(shaped, shown, int(years.min()), int(years.max()))
         if not len(trend):
             continue
-        trend.columns = [series.area_name(a) for a in areas]
-        name = series.area_name(areas[0])
+        trend.columns = [series.area_name(a) for a in shown]
+        name = series.area_name(shown[0])
         figs.append(plotting.line_chart(
             trend, y_label=_(ind.label), units=_(ind.unit), highlight=name if name in trend else None,
             x_label=_("Year"), title=_("{label}, {first}–{last}").format(

@@ -16,6 +16,7 @@ import pandas as pd
 
 from .. import analysis, regions
 from ..i18n import _
+from . import areas
 
 MONTHLY = "tem_jobseekers_monthly_2006_2023"
 LONG = "sotkanet_municipal_1990_2012"
@@ -23,8 +24,8 @@ OUTSIDE_EDUCATION = "3219"
 
 
 def area_name(area: regions.Area) -> str:
-    """The name a chart or table shows for an area (the whole country in the report's language)."""
-    return _("Whole country") if area.kind == "country" else area.label
+    """The name a chart or table shows for an area (:func:`helpers.workbooks.areas.reader_name`)."""
+    return areas.reader_name(area)
 
 
 # ----------------------------------------------------------------------------- monthly (TEM)
@@ -161,26 +162,29 @@ def division_notes(rows: pd.DataFrame, area) -> list[str]:
     notes = []
     if area.kind == "municipality" and area.code not in munis.index:
         notes.append(_("{area} ({code}) is not a municipality of the 2013 division in this download, so it "
-                       "has no series of its own.").format(area=area.label, code=area.code))
+                       "has no series of its own.").format(area=areas.reader_name(area), code=area.code))
     gone = munis[~munis.index.isin(list(now)) & (munis["region_code"] == region.code)]
     if len(gone):
         names = ", ".join(f"{r['area_name']} ({c})" for c, r in gone.iterrows())
         notes.append(_("2013 municipalities of {region} that no longer exist in 2026: {names}. Their young "
                        "people are in the region's series, not in the series of the 2026 municipality they "
                        "joined, which is shown as it was in 2013.").format(
-            region=region.label, names=names))
+            region=areas.reader_name(region), names=names))
     in_2013 = munis[munis["region_code"] == region.code].index
     moved_out = [c for c in in_2013 if c in now and now[c].region_code != region.code]
     moved_in = [c for c, m in now.items() if m.region_code == region.code and c in munis.index
                 and munis.loc[c, "region_code"] != region.code]
-    if moved_out or moved_in:
-        bits = []
-        if moved_out:
-            bits.append(_("includes {names} (in another region in 2026)").format(
-                names=", ".join(now[c].label for c in moved_out)))
-        if moved_in:
-            bits.append(_("does not include {names} (then in another region)").format(
-                names=", ".join(now[c].label for c in moved_in)))
-        notes.append(_("The series of {region} is the region as it was in 2013: it {bits}.").format(
-            region=region.label, bits=_(" and ").join(bits)))
+    out_names = ", ".join(areas.reader_name(now[c]) for c in moved_out)
+    in_names = ", ".join(areas.reader_name(now[c]) for c in moved_in)
+    name = areas.reader_name(region)
+    if moved_out and moved_in:
+        notes.append(_("The series of {region} is the region as it was in 2013: it includes {moved_out} (in another "
+                       "region in 2026) and does not include {moved_in} (then in another region).").format(
+            region=name, moved_out=out_names, moved_in=in_names))
+    elif moved_out:
+        notes.append(_("The series of {region} is the region as it was in 2013: it includes {moved_out} (in another "
+                       "region in 2026).").format(region=name, moved_out=out_names))
+    elif moved_in:
+        notes.append(_("The series of {region} is the region as it was in 2013: it does not include {moved_in} "
+                       "(then in another region).").format(region=name, moved_in=in_names))
     return notes

@@ -22,6 +22,7 @@ import pandas as pd
 
 from .. import analysis, regions
 from ..i18n import _
+from . import areas
 from .geometry import MUNI_GEOMETRY, REGION_GEOMETRY
 
 YOUTH = "youth_main_activity_region_2016"
@@ -97,7 +98,8 @@ def youth_region(area, snap) -> tuple[str, str]:
     """
     area = regions.resolve(area)
     if area.kind == "region":
-        note = _("{area} (MK{code}) in the 2016 regional division.").format(area=area.label, code=area.code)
+        note = _("{area} (MK{code}) in the 2016 regional division.").format(area=areas.reader_name(area),
+                                                                            code=area.code)
         return area.code, note
     if area.kind != "municipality":
         raise ValueError(f"area={area.label!r} is a {area.kind}; give a region or a municipality")
@@ -106,13 +108,15 @@ def youth_region(area, snap) -> tuple[str, str]:
     if row.empty:
         raise ValueError(f"{area.label} ({area.code}) is not in {MUNI_GEOMETRY}; its 2016 region is unknown")
     old = str(row["maakunta_2020"].iloc[0])
-    old_name = regions.resolve("MK" + old).label  # its 2020 region (may differ from region_of)
+    old_name = areas.reader_name(regions.resolve("MK" + old))  # its 2020 region (may differ from region_of)
     note = _("{area} is a municipality: the 2016 table has regions only, so the figures shown are "
-             "those of its region {region} (MK{code}).").format(area=area.label, region=old_name, code=old)
+             "those of its region {region} (MK{code}).").format(area=areas.reader_name(area), region=old_name,
+                                                                 code=old)
     if old != area.region_code:
         note += " " + _("{area} moved to {new} (MK{new_code}) on 1.1.2021; in 2016 it belonged to {old}, "
                         "whose 2016 figures include it.").format(
-            area=area.label, new=regions.region_of(area).label, new_code=area.region_code, old=old_name)
+            area=areas.reader_name(area), new=areas.reader_name(regions.region_of(area)), new_code=area.region_code,
+            old=old_name)
     return old, note
 
 
