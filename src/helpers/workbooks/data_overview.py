@@ -9,17 +9,19 @@ import pandas as pd
 
 from .. import display, keyfigures, plotting, provenance, regions
 from ..i18n import N_, _
+from . import areas
 from .geometry import MUNI_GEOMETRY, REGION_GEOMETRY
 
 CLASSIFICATION = "area_classification_2026"
 FOCUS_REGION = "MK02"
 
 HEADLINE = (
-    keyfigures.Spec("resources", "Pinned resources"),
-    keyfigures.Spec("regions", "Regions (2026)"),
-    keyfigures.Spec("municipalities_2026", "Municipalities (2026)"),
-    keyfigures.Spec("varsinais_suomi_municipalities", "Municipalities of Varsinais-Suomi"),
-    keyfigures.Spec("snapshot_version", "Snapshot version"),
+    # i18n: a key figure: how many data files (resources) the pinned snapshot holds
+    keyfigures.Spec("resources", N_("Pinned resources")),
+    keyfigures.Spec("regions", N_("Regions (2026)")),
+    keyfigures.Spec("municipalities_2026", N_("Municipalities (2026)")),
+    keyfigures.Spec("varsinais_suomi_municipalities", N_("Municipalities of Varsinais-Suomi")),
+    keyfigures.Spec("snapshot_version", N_("Snapshot version")),
 )
 
 
@@ -77,7 +79,11 @@ def locator_map(res: DataOverview):
     vs = regions.resolve(FOCUS_REGION)
     return plotting.locator_map(
         res.region_map, res.focus_municipalities,
-        title=f"{vs.name_fi} ({vs.name_sv}) and its {len(res.focus_municipalities)} municipalities",
+        # i18n: a map title naming the region in Finnish and (in brackets) in Swedish, as the map does on purpose
+        title=_("{region} ({region_sv}) and its {n} municipalities").format(
+            region=vs.name_fi, region_sv=vs.name_sv, n=len(res.focus_municipalities)),
         source=provenance.source_caption([REGION_GEOMETRY, MUNI_GEOMETRY, CLASSIFICATION], res.snapshot),
-        context_label="Finland's regions (2020 boundaries)", detail_label="municipalities of " + vs.name_fi,
+        # i18n: legend entries of a locator map: all regions (left map), the region's municipalities (right map)
+        context_label=_("Finland's regions (2020 boundaries)"),
+        detail_label=_("municipalities of {region}").format(region=areas.reader_name(vs)),
         highlight=vs.name_fi, always_label=["Turku"])
