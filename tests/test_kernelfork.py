@@ -64,6 +64,15 @@ def _job(cwd: Path) -> runner.Job:
                       snapshot_version="")
 
 
+def _wait_ready(zygote, timeout: float = 60) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not zygote.ready():
+        assert time.monotonic() < deadline, "the kernel zygote did not get ready"
+        time.sleep(0.05)
+
+
 def _run_probe(ctx: runner.WorkerContext, tmp_path: Path, name: str, fork: bool, monkeypatch) -> tuple[list, bool]:
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(src) for src in PROBE]
@@ -72,6 +81,8 @@ def _run_probe(ctx: runner.WorkerContext, tmp_path: Path, name: str, fork: bool,
     nbformat.write(nb, source)
     monkeypatch.setenv(settings.CONTACT_ENV, name)  # the project's settings may differ per run, forked or not
     ctx.fork = fork
+    if fork:  # a kernel wanted while the zygote is still starting is launched the usual way
+        _wait_ready(ctx.zygote(settings.KERNEL_NAME))
     kernel = ctx.start_kernel(_job(tmp_path))
     try:
         done = papermill.execute_notebook(str(source), str(tmp_path / f"{name}.out.ipynb"), km=kernel.km,
@@ -127,6 +138,7 @@ def test_the_zygote_is_used_only_for_its_own_interpreter_and_environment(tmp_pat
 def test_a_dead_zygote_means_kernels_start_the_usual_way(ctx, tmp_path):
     zygote = ctx.zygote(settings.KERNEL_NAME)
     assert zygote is not None and zygote.alive()
+    _wait_ready(zygote)
     zygote.proc.kill()
     zygote.proc.wait(timeout=10)
     kernel = ctx.start_kernel(_job(tmp_path))  # a new zygote, or the usual launch: either way a kernel

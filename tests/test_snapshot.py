@@ -657,3 +657,35 @@ def test_status_column_with_an_undeclared_marker_is_refused(tmp_snapshot):
     with pytest.raises(SchemaError, match="'x'.*missing-value marker"):
         tmp_snapshot.write_resource("establishments_industry_section_2012", est, {})
     assert _bytes_of_dir(tmp_snapshot.path) == before
+
+
+# ------------------------------------------------------------------------------- parse cache
+def test_a_verified_resource_is_parsed_once_and_every_load_gets_its_own_copy(tmp_snapshot, monkeypatch):
+    from helpers.snapshot import _snapshot as S
+
+    parsed = []
+    original = S._read_file
+    monkeypatch.setattr(S, "_read_file", lambda *a: parsed.append(1) or original(*a))
+    first = tmp_snapshot.load("population_municipality_2023")
+    first.iloc[0, :] = None  # the caller's copy
+    first.attrs["changed"] = True
+    second = tmp_snapshot.load("population_municipality_2023")
+    assert len(parsed) == 1
+    assert second.notna().all().all() and "changed" not in second.attrs
+    pd.testing.assert_frame_equal(second, tmp_snapshot.load("population_municipality_2023", verify=False))
+
+
+def test_a_changed_file_is_read_and_verified_again_not_served_from_the_cache(tmp_snapshot):
+    tmp_snapshot.load("population_municipality_2023")
+    path = tmp_snapshot.file_path("population_municipality_2023")
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"Turku", b"Turky", 1))
+    with pytest.raises(IntegrityError):
+        tmp_snapshot.load("population_municipality_2023")
+
+
+def test_preload_parses_every_resource_up_to_a_size(tmp_snapshot):
+    done = tmp_snapshot.preload(max_bytes=200_000)
+    sizes = {r["name"]: r.get("bytes") or 0 for r in tmp_snapshot.manifest["resources"]}
+    assert done and all(sizes[n] <= 200_000 for n in done)
+    assert set(done) == {n for n, b in sizes.items() if b <= 200_000}

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from .. import keyfigures, settings
+from . import engine
 from .base import now_iso
 from .jobs import Job
 from .kernels import KERNEL_ARGS, WorkerContext
@@ -181,6 +182,7 @@ def _execute(job: Job, ctx: WorkerContext, ipynb: Path, fh: TextIO, *, execute, 
 
     managed = execute is None  # the runner starts (and pre-starts) the kernels itself
     execute = execute or pm.execute_notebook
+    engine.register()
     os.environ[settings.SCHEMA_ENV] = job.schema_file  # before any kernel of this run starts
     error = None
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
@@ -189,7 +191,7 @@ def _execute(job: Job, ctx: WorkerContext, ipynb: Path, fh: TextIO, *, execute, 
             kernel_args: dict[str, Any] = {}
             if managed:
                 # a retry never reuses a pre-started kernel (it may be the one that clashed)
-                kernel = ctx.kernel_for(job, allow_warm=attempt == 1)
+                kernel = ctx.kernel_for(job, allow_warm=attempt == 1, more=more)
                 kernel_args["km"] = kernel.km
                 if more and attempt == 1:
                     ctx.prestart(job)  # boots (and imports) while this run executes
@@ -202,6 +204,7 @@ def _execute(job: Job, ctx: WorkerContext, ipynb: Path, fh: TextIO, *, execute, 
                 # every output is in hand when the last cell ends; the polite shutdown
                 # (interrupt, shutdown_request, wait) intermittently cost ~3.5 s per run
                 shutdown_kernel="immediate",
+                engine_name=engine.ENGINE_NAME,  # fewer notebook saves (helpers.runner.engine)
                 **kernel_args,
             )
             return None, attempt

@@ -92,6 +92,20 @@ class Zygote:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
+    def ready(self) -> bool:
+        """Whether the zygote has finished preloading (never waits): a kernel wanted before
+        then is started the usual way instead of waiting for the warm-up."""
+        with self._lock:
+            if not self._ready and self.alive():
+                try:
+                    reply = self._read(0)
+                except (TimeoutError, RuntimeError, ValueError):
+                    return False
+                self._ready = bool(reply.get(READY))
+                if not self._ready:
+                    raise RuntimeError(f"unexpected answer from the kernel zygote: {reply}")
+            return self._ready and self.alive()
+
     def fits(self, cmd: Sequence[str], env: dict[str, str]) -> list[str] | None:
         """The kernel's arguments if ``cmd`` + ``env`` can be forked from this zygote."""
         n = len(self.prefix)

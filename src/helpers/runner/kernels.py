@@ -33,6 +33,8 @@ from . import kernelfork
 from .jobs import Job, slugify
 from .render import ReportRenderer
 from .scrub import Scrubber
+from .warmup import WARM_LIBRARIES, WORKBOOK_PACKAGE
+from .zygote import WARM_ENV
 
 #: manager-side CurveZMQ keys when libzmq has curve and the kernelspec declares it
 _ENCRYPTION = "auto" if zmq.has("curve") else "disabled"
@@ -45,9 +47,7 @@ log = logging.getLogger(__name__)
 #: :data:`WORKBOOK_PACKAGE` (found with ``pkgutil`` inside the kernel, never named here).
 #: Only sys.modules is warmed: the notebook's namespace stays empty, so a notebook that
 #: forgets an import still fails.
-WARM_LIBRARIES = ("numpy", "pandas", "geopandas", "matplotlib.pyplot", "mapclassify", "IPython.display")
-#: the package of the workbooks' own modules (one per notebook, plus shared sections)
-WORKBOOK_PACKAGE = "helpers.workbooks"
+#: (the same lists the kernel zygote's warm-up imports: helpers.runner.warmup)
 KERNEL_ARGS = ("--HistoryManager.enabled=False", "--HistoryManager.hist_file=:memory:")
 _WARM_CODE = """\
 import importlib, pkgutil
@@ -164,14 +164,32 @@ class WorkerContext:
             try:
                 prefix = kernelfork.kernel_prefix(kernel_name)
                 if prefix:
-                    zygote = kernelfork.Zygote(prefix, self.tmp / f"zygote-{slugify(kernel_name)}.log")
+                    env = dict(os.environ, **({WARM_ENV: "1"} if self.prewarm else {}))
+                    zygote = kernelfork.Zygote(prefix, self.tmp / f"zygote-{slugify(kernel_name)}.log", env=env)
             except Exception as exc:  # noqa: BLE001 - kernels are then started the usual way
                 log.warning("no kernel zygote for %s: %s", kernel_name, exc)
         self._zygotes[kernel_name] = zygote
         return zygote
 
-    def start_kernel(self, job: Job, *, warm: bool = False) -> Kernel:
-        """Launch a kernel for ``job`` (returns at once; it boots in the background)."""
+    def _ready_zygote(self, job: Job, more: bool) -> kernelfork.Zygote | None:
+        """The zygote to fork this kernel from, if it is ready. It is started (and warms up in
+        its own process) once a worker is to run more than one report; until it is ready,
+        kernels start the usual way rather than wait. A worker with one report never starts
+        one (it would only pay the warm-up)."""
+        if not more and job.kernel_name not in self._zygotes:
+            return None
+        zygote = self.zygote(job.kernel_name)
+        try:
+            return zygote if zygote is not None and zygote.ready() else None
+        except RuntimeError as exc:
+            log.warning("the kernel zygote is not usable (%s); kernels start the usual way", exc)
+            zygote.close()
+            self._zygotes[job.kernel_name] = None
+            return None
+
+    def start_kernel(self, job: Job, *, warm: bool = False, more: bool = True) -> Kernel:
+        """Launch a kernel for ``job`` (returns at once; it boots in the background).
+        ``more``: another kernel will follow on this worker (so a zygote pays)."""
         from jupyter_core.utils import run_sync
 
         self._kernels_started += 1
@@ -179,7 +197,7 @@ class WorkerContext:
         out = open(out_path, "wb")
         # CurveZMQ transport encryption where the kernelspec declares it ("auto"): the runner's
         # kernels are encrypted even on loopback
-        km = kernelfork.kernel_manager_class()(kernel_name=job.kernel_name, zygote=self.zygote(job.kernel_name),
+        km = kernelfork.kernel_manager_class()(kernel_name=job.kernel_name, zygote=self._ready_zygote(job, more),
                                                out_path=str(out_path), transport_encryption=_ENCRYPTION)
         extra = list(KERNEL_ARGS) + ([f"--IPKernelApp.exec_lines={warm_line()}"] if warm else [])
         try:
@@ -189,7 +207,7 @@ class WorkerContext:
             raise
         return Kernel(self.kernel_key(job), km, out_path, out, warm)
 
-    def kernel_for(self, job: Job, *, allow_warm: bool = True) -> Kernel:
+    def kernel_for(self, job: Job, *, allow_warm: bool = True, more: bool = True) -> Kernel:
         """The pre-started kernel if it fits ``job`` and is alive, else a new one."""
         from jupyter_core.utils import run_sync
 
@@ -201,7 +219,7 @@ class WorkerContext:
             if allow_warm and alive and warm.key == self.kernel_key(job):
                 return warm
             self.stop_kernel(warm)
-        return self.start_kernel(job)
+        return self.start_kernel(job, more=more)
 
     def prestart(self, job: Job) -> None:
         """Start the kernel for the next run (assumed to be like ``job``) now."""

@@ -27,6 +27,7 @@ such as ``<script>`` shows as text.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import logging
 import os
@@ -135,7 +136,13 @@ def clean_html(text: Any) -> str:
         )
     if isinstance(text, list):  # nbformat may keep multi-line strings as lists
         text = "".join(text)
-    return _cleaner.clean(str(text))
+    return _clean(str(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _clean(text: str) -> str:
+    """(memoised: the same Markdown cells and labels recur in every report of a worker)"""
+    return _cleaner.clean(text)
 
 
 @dataclass

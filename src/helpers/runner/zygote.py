@@ -5,7 +5,9 @@ path, not with ``-m``, so that no project module (not even ``helpers.runner``) i
 into it: a kernel forked from here imports the project itself, with its run's environment.
 This file therefore imports only the standard library.
 
-    preload PRELOAD ──► "ready" ──► for each request line {args, env, cwd, out}:
+    preload PRELOAD ──► (with TURKU_WORKBOOKS_ZYGOTE_WARM=1: warmup.py's zygote_warm(), loaded
+    by path: pandas as in a kernel, the workbooks' modules, the parsed snapshot, fonts)
+    ──► "ready" ──► for each request line {args, env, cwd, out}:
         fork an intermediate ──► it forks the kernel and exits (the kernel is re-parented to
         the worker, a child subreaper) ──► the kernel resets what a new process has fresh
         and runs ipykernel's IPKernelApp ──► reply {"pid": ...}
@@ -36,8 +38,11 @@ PRELOAD = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "numpy", "matplotlib", "matplotlib.pyplot",
     "scipy.stats", "shapely", "pyproj", "PIL.Image",
 )
-#: must not be imported by the zygote (see PRELOAD); if one is, no kernel is forked
+#: must not be imported by the zygote (see PRELOAD); if one is, no kernel is forked —
+#: unless the warm-up imported it on purpose, as a kernel would (helpers/runner/warmup.py)
 CONTEXT_SENSITIVE = ("pandas",)
+WARM_ENV = "TURKU_WORKBOOKS_ZYGOTE_WARM"
+WARMUP_PROGRAM = "warmup.py"
 LAUNCHER = ("-m", "ipykernel_launcher")
 READY = "ready"
 PR_SET_PDEATHSIG = 1
@@ -71,7 +76,16 @@ def main() -> None:  # pragma: no cover - runs in its own process (tested throug
             failed.append(f"{name}: {type(exc).__name__}: {exc}")
     for line in failed:
         print(f"kernelfork: not preloaded: {line}", file=sys.stderr, flush=True)
-    leaked = [m for m in CONTEXT_SENSITIVE if m in sys.modules]
+    warmed = False
+    if os.environ.get(WARM_ENV) == "1":
+        try:
+            summary = _load(os.path.join(here, WARMUP_PROGRAM)).zygote_warm()
+            warmed = True
+            print(f"kernelfork: warmed {summary}", file=sys.stderr, flush=True)
+        except Exception as exc:  # noqa: BLE001 - then no kernel is forked from this zygote
+            replies.write(json.dumps({"error": f"warm-up failed: {type(exc).__name__}: {exc}"}) + "\n")
+            os._exit(1)
+    leaked = [] if warmed else [m for m in CONTEXT_SENSITIVE if m in sys.modules]
     if leaked:  # a kernel forked from here would not behave like a new one
         replies.write(json.dumps({"error": f"preloading imported {', '.join(leaked)}"}) + "\n")
         os._exit(1)
@@ -84,6 +98,16 @@ def main() -> None:  # pragma: no cover - runs in its own process (tested throug
         except Exception as exc:  # noqa: BLE001
             replies.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}) + "\n")
     os._exit(0)
+
+
+def _load(path: str):  # pragma: no cover - runs in the zygote
+    """A module by its file path, without importing the package around it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("turku_workbooks_zygote_warmup", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _fork_kernel(request: dict[str, Any], close_fds: Sequence[int]) -> int:  # pragma: no cover

@@ -9,6 +9,7 @@ import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 MANIFEST_NAME = "datapackage.json"
 HASH_PREFIX = "sha256:"
@@ -86,6 +87,12 @@ def _close_names(name: str, available: list[str]) -> list[str]:
 # ------------------------------------------------------------------------------------- hashing
 _VERIFIED: dict[tuple[str, int, int, str], bool] = {}
 _VERIFIED_LOCK = threading.Lock()
+#: parsed resources of this process: (path, mtime_ns, size, expected hash, how it is read)
+#: -> the frame, parsed from bytes that matched the manifest's hash; :meth:`Snapshot.load`
+#: hands out copies. The runner's kernel zygote fills it once per worker
+#: (helpers.runner.warmup), so every report's kernel starts with the snapshot parsed.
+_PARSED: dict[tuple, Any] = {}
+PARSED_MAX = 64  # resources kept (the whole snapshot has about 50)
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -106,7 +113,9 @@ def _clear_verification_cache(path: Path | None = None) -> None:
     with _VERIFIED_LOCK:
         if path is None:
             _VERIFIED.clear()
+            _PARSED.clear()
             return
         key_path = str(Path(path).resolve())
-        for key in [k for k in _VERIFIED if k[0] == key_path]:
-            del _VERIFIED[key]
+        for cache in (_VERIFIED, _PARSED):
+            for key in [k for k in cache if k[0] == key_path]:
+                del cache[key]

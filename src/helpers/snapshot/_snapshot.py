@@ -15,10 +15,12 @@ from .. import paths
 from ._base import (
     _FORMATS,
     _NAME_RE,
+    _PARSED,
     _VERIFIED,
     _VERIFIED_LOCK,
     HASH_PREFIX,
     MANIFEST_NAME,
+    PARSED_MAX,
     REQUIRED_PROVENANCE_KEYS,
     IntegrityError,
     ManifestError,
@@ -258,10 +260,60 @@ class Snapshot:
 
     # -- loading ----------------------------------------------------------------------------
     def load(self, name: str, verify: bool = True) -> pd.DataFrame:
-        """Load a resource as a typed DataFrame, or a GeoDataFrame in EPSG:3067 for geometry."""
+        """Load a resource as a typed DataFrame, or a GeoDataFrame in EPSG:3067 for geometry.
+
+        A verified resource is parsed once per process: later loads of the same file (same
+        path, modification time, size and manifest hash, read the same way) get a copy of
+        the frame parsed then — the same trust as the verification cache, without reading
+        and parsing the file again. The copy is the caller's to change."""
         entry = self._entry(name)
+        key = self._parsed_key(entry) if verify else None
+        if key is not None:
+            with _VERIFIED_LOCK:
+                frame = _PARSED.get(key)
+            if frame is not None:
+                return _copy(frame)
         fpath, data = self._read_checked(entry, verify=verify)
-        return _read_file(fpath, entry, data)
+        frame = _read_file(fpath, entry, data)
+        if key is not None:
+            with _VERIFIED_LOCK:
+                while len(_PARSED) >= PARSED_MAX:
+                    _PARSED.pop(next(iter(_PARSED)))
+                _PARSED[key] = frame
+            return _copy(frame)
+        return frame
+
+    def _parsed_key(self, entry: Mapping) -> tuple | None:
+        """The parsed-frame cache key of a resource whose file was verified as it is now."""
+        try:
+            fpath = self._file_path(entry)
+            st = fpath.stat()
+        except (OSError, SnapshotError):
+            return None
+        expected = entry.get("hash")
+        if not expected:
+            return None
+        how = json.dumps({k: entry.get(k) for k in ("format", "schema", "encoding", "dialect")},
+                         sort_keys=True, default=str)
+        # stored only after the bytes were verified against ``expected`` (see load)
+        return (str(fpath.resolve()), st.st_mtime_ns, st.st_size, expected, how)
+
+    def preload(self, names: Iterable[str] | None = None, *, max_bytes: int = 50_000_000) -> list[str]:
+        """Verify and parse resources now (default: every resource of at most ``max_bytes``)
+        so that later loads in this process — and in processes forked from it — are copies."""
+        done = []
+        for entry in self._read_manifest()["resources"]:
+            name = entry.get("name")
+            if names is not None and name not in names:
+                continue
+            if (entry.get("bytes") or 0) > max_bytes:
+                continue
+            try:
+                self.load(name)
+            except SnapshotError:
+                continue  # the report that needs it says so itself
+            done.append(name)
+        return done
 
     # -- writing ----------------------------------------------------------------------------
     def write_resource(
@@ -410,3 +462,10 @@ class Snapshot:
             self._manifest = None
             _clear_verification_cache()
         return changed
+
+
+def _copy(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy the caller may change without touching the cached frame (attrs included)."""
+    out = frame.copy(deep=True)
+    out.attrs = copy.deepcopy(frame.attrs)
+    return out
