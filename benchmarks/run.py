@@ -2,7 +2,7 @@
 
     make bench                                               # or: .venv/bin/python benchmarks/run.py
     .venv/bin/python benchmarks/run.py --only floor,data     # a subset (seconds)
-    .venv/bin/python benchmarks/run.py --municipalities      # add the 308-municipality batch (long)
+    .venv/bin/python benchmarks/run.py --only batch          # the 308-municipality batch alone
 
 Writes ``benchmarks/results/bench-<UTC time>.json`` and ``.md`` (git-ignored) and prints
 the markdown table. Every figure is a **ratio** to a baseline measured in the same run
@@ -13,15 +13,18 @@ the markdown table. Every figure is a **ratio** to a baseline measured in the sa
 * ``workbook`` — each workbook run once with default parameters by ``workbooks run NAME``
                  (the whole command: start-up, one kernel, two HTML pages, publishing), as a
                  multiple of the floor;
-* ``batch``    — the region profile for N areas (19 regions; all 308 municipalities with
-                 ``--municipalities``) through ``workbooks run --set`` with ``-j 1`` and
-                 ``-j 2``, against the naive loop — exactly what a user would type: a shell
-                 ``for`` loop of ``papermill`` then ``jupyter nbconvert --to html`` per area,
-                 one after another — on the same areas. Also the runner with its kernel
-                 optimisations switched off (``TURKU_WORKBOOKS_FORK=0``,
-                 ``TURKU_WORKBOOKS_PREWARM=0``: a new kernel process per report, as before
-                 issue 6), to show what they contribute. CPU seconds (user + system of every
-                 process involved) per report are recorded too;
+* ``batch``    — the region profile of all 308 municipalities (the ``municipalities`` set)
+                 through ``workbooks run --set`` with ``-j 1`` and ``-j 2``, against the naive
+                 loop — exactly what a user would type: a shell ``for`` loop of ``papermill``
+                 then ``jupyter nbconvert --to html`` per area, one after another — measured
+                 in the same run on a fixed sample of 12 municipalities (every 26th): the
+                 ratio is throughput per report. CPU seconds (user + system of every process
+                 involved) per report and the published megabytes of the set are recorded;
+                 ``--variants`` adds the runner with its kernel optimisations off
+                 (``TURKU_WORKBOOKS_FORK=0``, ``TURKU_WORKBOOKS_PREWARM=0``);
+* ``workbooks`` — every workbook for the 27 municipalities of Varsinais-Suomi (the one
+                 without an area once) in one set at ``-j 2``: seconds and CPU per report and
+                 published megabytes per workbook;
 * ``data``     — ``parse_jsonstat2`` on a 119,583-cell json-stat2 document against pyjstat;
                  loading (and verifying) every snapshot resource.
 
@@ -57,7 +60,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "benchmarks" / "results"
 STATFIN = ROOT / "tests" / "fixtures" / "statfin"
-SECTIONS = ("floor", "data", "workbook", "batch")
+SECTIONS = ("floor", "data", "workbook", "batch", "workbooks")
+#: the naive loop's fixed sample of the 308 municipalities (every 26th, in code order)
+NAIVE_SAMPLE_STEP = 26
 #: the runner as it was before issue 6's kernel work (a new kernel process per report)
 COLD = {settings.FORK_ENV: "0", settings.PREWARM_ENV: "0"}
 
@@ -222,35 +227,84 @@ def _naive_loop(areas: list[str], out: Path) -> None:
     assert len(made) == len(areas), f"the naive loop made {len(made)} of {len(areas)} HTML files"
 
 
-def bench_batch(results: dict, tmp: Path, set_name: str, areas: list[str], variants: bool) -> None:
+def _published_mb(directory: Path) -> float:
+    return sum(f.stat().st_size for f in directory.rglob("*") if f.is_file()) / 1e6
+
+
+def bench_batch(results: dict, tmp: Path, variants: bool) -> None:
+    """The municipalities set (308) at -j 1 and -j 2 against the naive loop on a sample."""
+    from helpers import regions
+
+    areas = [m.statfin_code for m in regions.municipalities()]
+    sample = areas[::NAIVE_SAMPLE_STEP]
     schedule = tmp / "bench-schedule.yaml"
-    generator = {"regions": "regions", "municipalities": "municipalities"}[set_name]
     schedule.write_text(
-        f"sets:\n  {set_name}:\n    description: benchmark\n    runs:\n"
-        f"      - workbook: region_profile\n        parameters:\n          area: {{each: {generator}}}\n",
+        "sets:\n  municipalities:\n    description: benchmark\n    runs:\n"
+        "      - workbook: region_profile\n        parameters:\n          area: {each: municipalities}\n",
         encoding="utf-8")
     n = len(areas)
-    entry = {"set": set_name, "reports": n}
-    entry["naive_loop"] = _timed(lambda: _naive_loop(areas, tmp / f"naive-{set_name}"), repeat=1)
-    print(f"batch {set_name}: naive loop {entry['naive_loop']['median_s']:.1f} s", flush=True)
+    entry = {"set": "municipalities", "reports": n, "naive_sample": sample}
+    naive = _timed(lambda: _naive_loop(sample, tmp / "naive"), repeat=1)
+    entry["naive_loop"] = naive
+    entry["naive_per_report_s"] = naive["median_s"] / len(sample)
+    entry["naive_cpu_per_report_s"] = naive["cpu_s"] / len(sample)
+    entry["naive_mb_per_report"] = _published_mb(tmp / "naive") / len(sample)
+    print(f"batch: naive loop {naive['median_s']:.1f} s for {len(sample)} municipalities", flush=True)
     runs = [("runner_j1", 1, None), ("runner_j2", 2, None)]
     if variants:
         runs += [("cold_j1", 1, COLD), ("cold_j2", 2, COLD)]
     for key, jobs, extra in runs:
-        out = tmp / f"{key}-{set_name}"
-        cmd = [str(BIN / "workbooks"), "run", "--set", set_name, "-j", str(jobs)]
-        entry[key] = _timed(lambda cmd=cmd, out=out, extra=extra: _run(cmd, env=_workbooks_env(out, schedule, extra)),
-                            repeat=1)
-        published = len(list((out / set_name).glob("*.html"))) // 2  # reader + researcher page
+        out = tmp / f"{key}"
+        cmd = [str(BIN / "workbooks"), "run", "--set", "municipalities", "-j", str(jobs)]
+        t = _timed(lambda cmd=cmd, out=out, extra=extra: _run(cmd, env=_workbooks_env(out, schedule, extra)),
+                   repeat=1)
+        published = len(list((out / "municipalities").glob("*.code.html")))
         assert published == n, f"{key}: {published} of {n} reports published"
-        print(f"batch {set_name}: {key} {entry[key]['median_s']:.1f} s", flush=True)
-    base = entry["naive_loop"]["median_s"]
-    for key, _, _ in runs:
-        entry[f"speedup_{key}_vs_naive"] = base / entry[key]["median_s"]
+        t["per_report_s"] = t["median_s"] / n
+        t["cpu_per_report_s"] = t["cpu_s"] / n
+        t["published_mb"] = _published_mb(out / "municipalities")
+        t["speedup_vs_naive"] = entry["naive_per_report_s"] / t["per_report_s"]
+        entry[key] = t
+        shutil.rmtree(out, ignore_errors=True)
+        print(f"batch: {key} {t['median_s']:.1f} s, {t['cpu_per_report_s']:.2f} CPU s/report, "
+              f"{t['published_mb']:.0f} MB", flush=True)
     entry["scaling_j1_to_j2"] = entry["runner_j1"]["median_s"] / entry["runner_j2"]["median_s"]
-    if variants:
-        entry["scaling_cold_j1_to_j2"] = entry["cold_j1"]["median_s"] / entry["cold_j2"]["median_s"]
-    results.setdefault("batch", {})[set_name] = entry
+    results["batch"] = entry
+
+
+def bench_every_workbook(results: dict, tmp: Path) -> None:
+    """Every workbook for Varsinais-Suomi's municipalities, one set at -j 2."""
+    from helpers import params
+
+    books = params.workbooks()
+    runs = []
+    for name in sorted(books):
+        if "area" in books[name].names:
+            runs.append(f"      - workbook: {name}\n        parameters:\n"
+                        "          area: {each: {municipalities_of: MK02}}\n")
+        else:
+            runs.append(f"      - workbook: {name}\n")
+    schedule = tmp / "bench-every.yaml"
+    schedule.write_text("sets:\n  every:\n    description: benchmark\n    runs:\n" + "".join(runs), encoding="utf-8")
+    out = tmp / "every"
+    t = _timed(lambda: _run([str(BIN / "workbooks"), "run", "--set", "every", "-j", "2"],
+                            env=_workbooks_env(out, schedule)), repeat=1)
+    manifest = json.loads((out / "every" / "manifest.json").read_text("utf-8"))
+    per = {}
+    for run in manifest["runs"]:
+        w = per.setdefault(run["workbook"], {"reports": 0, "seconds": 0.0, "mb": 0.0, "failed": 0})
+        w["reports"] += 1
+        w["seconds"] += run["elapsed_s"]
+        w["failed"] += run["status"] != "ok"
+        w["mb"] += sum((out / "every" / f).stat().st_size for f in (run["files"] or {}).values()
+                       if f and (out / "every" / f).is_file()) / 1e6
+        for d in (f"{run['slug']}.files", f"{run['slug']}.data"):
+            if (out / "every" / d).is_dir():
+                w["mb"] += _published_mb(out / "every" / d)
+    n = len(manifest["runs"])
+    results["workbooks"] = {"set": t, "reports": n, "per_workbook": per,
+                            "cpu_per_report_s": t["cpu_s"] / n, "published_mb": _published_mb(out / "every")}
+    print(f"workbooks: {n} reports in {t['median_s']:.1f} s", flush=True)
 
 
 # --------------------------------------------------------------------------- report
@@ -280,20 +334,29 @@ def markdown(results: dict) -> str:
     for name, t in (results.get("workbook") or {}).items():
         ratio = f"{t['median_s'] / floor:.1f} × floor" if floor else "–"
         lines.append(f"| workbook `{name}` (defaults, `workbooks run {name}`) | {ratio} | {t['median_s']:.1f} | |")
-    for set_name, b in (results.get("batch") or {}).items():
-        n = b["reports"]
-        naive = b["naive_loop"]
-        lines.append(f"| batch `{set_name}` ({n} reports): naive `papermill` + `jupyter nbconvert` loop "
-                     f"| 1.00 × naive | {naive['median_s']:.1f} | {naive['cpu_s'] / n:.2f} |")
+    b = results.get("batch")
+    if b:
+        n, k = b["reports"], len(b["naive_sample"])
+        lines.append(f"| batch `municipalities`: naive `papermill` + `jupyter nbconvert` loop, {k} of the {n} "
+                     f"| 1.00 × naive | {b['naive_per_report_s']:.2f} per report | {b['naive_cpu_per_report_s']:.2f} |")
         for key, label in LABELS.items():
             if key in b:
                 t = b[key]
-                lines.append(f"| batch `{set_name}`: {label} | {b[f'speedup_{key}_vs_naive']:.2f} × naive throughput "
-                             f"| {t['median_s']:.1f} | {t['cpu_s'] / n:.2f} |")
-        lines.append(f"| batch `{set_name}`: speed-up -j 1 → -j 2 | {b['scaling_j1_to_j2']:.2f} × | | |")
-        if "scaling_cold_j1_to_j2" in b:
-            lines.append(f"| batch `{set_name}`: speed-up -j 1 → -j 2, optimisations off | "
-                         f"{b['scaling_cold_j1_to_j2']:.2f} × | | |")
+                lines.append(f"| batch `municipalities` ({n}): {label} | {t['speedup_vs_naive']:.2f} × naive "
+                             f"throughput | {t['median_s']:.0f} ({t['per_report_s']:.2f} per report) "
+                             f"| {t['cpu_per_report_s']:.2f} |")
+        lines.append(f"| batch `municipalities`: speed-up -j 1 → -j 2 | {b['scaling_j1_to_j2']:.2f} × | | |")
+        lines.append(f"| batch `municipalities`: published | {b['runner_j2']['published_mb']:.0f} MB "
+                     f"({b['runner_j2']['published_mb'] / n * 1000:.0f} KB per report; the naive loop's HTML "
+                     f"{b['naive_mb_per_report'] * 1000:.0f} KB) | | |")
+    w = results.get("workbooks")
+    if w:
+        lines.append(f"| every workbook × Varsinais-Suomi ({w['reports']} reports, `-j 2`) | | "
+                     f"{w['set']['median_s']:.0f} | {w['cpu_per_report_s']:.2f} |")
+        for name, x in sorted(w["per_workbook"].items()):
+            lines.append(f"| · `{name}`: {x['reports']} report(s), {x['mb'] / x['reports'] * 1000:.0f} KB each"
+                         f"{', ' + str(x['failed']) + ' FAILED' if x['failed'] else ''} | | "
+                         f"{x['seconds'] / x['reports']:.2f} per report (worker time) | |")
     d = results.get("data")
     if d:
         lines.append(f"| `parse_jsonstat2`, {d['cells']:,} cells (benchmark document) | 1.00 × "
@@ -313,10 +376,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", default=",".join(SECTIONS),
                     help=f"comma-separated sections to run (default: all of {','.join(SECTIONS)})")
-    ap.add_argument("--municipalities", action="store_true",
-                    help="also run the batch for all 308 municipalities (the naive loop alone ~35 min)")
-    ap.add_argument("--no-variants", action="store_true",
-                    help="skip the runner with its kernel optimisations off (saves ~1.5 min)")
+    ap.add_argument("--variants", action="store_true",
+                    help="also run the 308 municipalities with the kernel optimisations off (+10 min)")
     args = ap.parse_args(argv)
     only = [s.strip() for s in args.only.split(",") if s.strip()]
     bad = [s for s in only if s not in SECTIONS]
@@ -338,13 +399,9 @@ def main(argv: list[str] | None = None) -> int:
         if "workbook" in only:
             bench_workbooks(results, tmp)
         if "batch" in only:
-            from helpers import regions
-
-            bench_batch(results, tmp, "regions", [r.statfin_code for r in regions.regions()],
-                        variants=not args.no_variants)
-            if args.municipalities:
-                bench_batch(results, tmp, "municipalities", [m.statfin_code for m in regions.municipalities()],
-                            variants=not args.no_variants)
+            bench_batch(results, tmp, variants=args.variants)
+        if "workbooks" in only:
+            bench_every_workbook(results, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     results["meta"]["bench_elapsed_s"] = round(time.perf_counter() - t0, 1)

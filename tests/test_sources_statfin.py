@@ -184,7 +184,7 @@ def _synthetic_doc(sizes):
 
 
 def test_parse_120000_cells_in_row_major_order():
-    # its speed is measured in benchmarks/ (bench_jsonstat.py), never timed here
+    # its speed is measured in benchmarks/run.py (section data), never timed here
     raw = json.dumps(_synthetic_doc([309, 4, 1, 97, 1])).encode()  # 119,892 cells
     df = parse_jsonstat2(raw)
     assert len(df) == 309 * 4 * 97
