@@ -34,6 +34,7 @@ _SCHEME_TEXT = {
     "equal_interval": N_("{k} classes by equal intervals (classes of the same width)"),
 }
 #: the label of areas without a value on a map (the default of :func:`classify`)
+# i18n: the label of areas, bars or figures without a value (a map legend entry, a bar's text)
 NO_DATA = N_("no data")
 
 

@@ -30,6 +30,7 @@ from .style import (
 )
 
 #: the legend's word for a point whose value the publisher withheld (the default ``missing_label``)
+# i18n: a map legend entry: the publisher withheld the value (small numbers are protected)
 SUPPRESSED = N_("suppressed")
 #: marker area (points²) of the largest value
 MAX_MARKER = 900.0

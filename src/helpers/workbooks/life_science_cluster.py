@@ -310,6 +310,7 @@ CHECK_HEADERS = {"measure": N_("Measure"), "year": N_("Year"), "numerator": N_("
 
 
 #: the measures of the direct test, in the reader's words
+# i18n: the measure of a row of the 20 % test: the personnel (staff-years) or the turnover of the industries
 MEASURES = {"personnel": N_("personnel"), "turnover": N_("turnover")}
 
 

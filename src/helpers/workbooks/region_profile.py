@@ -381,6 +381,7 @@ def method(res: RegionProfile):
 
 #: the reader's headers of the table of historical municipalities
 HISTORICAL_HEADERS = {
+    # i18n: headers of the table of historical municipalities: its code, its name, its region's code
     "code": N_("Code"), "name": N_("Name"), "region_code": N_("Region"),
     # i18n: headers of the table of historical municipalities: what happened to it, how its figures are counted
     "status": N_("Status"), "treatment": N_("Treatment"),
