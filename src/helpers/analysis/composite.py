@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from ._checks import (
     _check_numeric,
     _is_number,
@@ -16,6 +17,14 @@ from ._checks import (
     _require_frame,
     _safe_divide,
 )
+from .classes import format_number
+
+
+def _plain(x: float) -> str:
+    """A weight as written ("3", "0.5"), through :func:`format_number`."""
+    text = f"{float(x):g}"
+    return format_number(float(x), len(text.partition(".")[2]) if "e" not in text else 0)
+
 
 # --------------------------------------------------------------------------------------
 # composite index
@@ -154,35 +163,41 @@ def composite_index(
     index = index.where(n_used >= need)
 
     n = len(indicators)
-    std_text = (
-        "z-scores (value minus the mean, divided by the population standard deviation)"
-        if method == "zscore"
-        else "min-max scaling to 0…1 (value minus the minimum, divided by the range)"
-    )
     reversed_ = [k for k in indicators if signs[k] < 0]
-    weight_text = (
-        "equal weights"
-        if weights is None or len(set(w.values())) == 1
-        else "weights " + ", ".join(f"{k} {w[k]:g}" for k in indicators)
-    )
-    if reversed_:
-        rev = "; ".join(reversed_)
-        dir_text = f" Indicators where a lower value raises the index (sign reversed): {rev}."
-    else:
-        dir_text = " A higher value of every indicator raises the index."
-    if need == n:
-        cov_text = "An area missing any indicator gets no index value."
-    else:
-        cov_text = (
-            f"An area needs at least {need} of the {n} indicators; its index is then the "
-            "weighted mean of the ones it has (see the count of indicators used)."
-        )
+    equal = weights is None or len(set(w.values())) == 1
+    names = "; ".join(indicators)
+    weight_list = ", ".join(f"{k} {_plain(w[k])}" for k in indicators)
     n_areas = int(df.shape[0])
-    text = (
-        f"Composite index of {n} indicators ({'; '.join(indicators)}): each indicator is "
-        f"standardised as {std_text} across the {n_areas} areas shown, and the index is the "
-        f"mean of the standardised values with {weight_text}.{dir_text} {cov_text}"
-    )
+    # one whole sentence per standardisation and weighting; {indicators} are the indicators' names
+    if method == "zscore" and equal:
+        first = _("Composite index of {n} indicators ({indicators}): each indicator is standardised as z-scores "
+                  "(value minus the mean, divided by the population standard deviation) across the {n_areas} areas "
+                  "shown, and the index is the mean of the standardised values with equal weights.")
+    elif method == "zscore":
+        # i18n: {weights} lists each indicator with its weight ("good 3, bad 1")
+        first = _("Composite index of {n} indicators ({indicators}): each indicator is standardised as z-scores "
+                  "(value minus the mean, divided by the population standard deviation) across the {n_areas} areas "
+                  "shown, and the index is the mean of the standardised values with weights {weights}.")
+    elif equal:
+        first = _("Composite index of {n} indicators ({indicators}): each indicator is standardised as min-max "
+                  "scaling to 0…1 (value minus the minimum, divided by the range) across the {n_areas} areas shown, "
+                  "and the index is the mean of the standardised values with equal weights.")
+    else:
+        first = _("Composite index of {n} indicators ({indicators}): each indicator is standardised as min-max "
+                  "scaling to 0…1 (value minus the minimum, divided by the range) across the {n_areas} areas shown, "
+                  "and the index is the mean of the standardised values with weights {weights}.")
+    first = first.format(n=n, indicators=names, n_areas=n_areas, weights=weight_list)
+    if reversed_:
+        dir_text = _("Indicators where a lower value raises the index (sign reversed): {indicators}.").format(
+            indicators="; ".join(reversed_))
+    else:
+        dir_text = _("A higher value of every indicator raises the index.")
+    if need == n:
+        cov_text = _("An area missing any indicator gets no index value.")
+    else:
+        cov_text = _("An area needs at least {need} of the {n} indicators; its index is then the weighted mean of the "
+                     "ones it has (see the count of indicators used).").format(need=need, n=n)
+    text = f"{first} {dir_text} {cov_text}"
     return CompositeIndex(index=index.rename("index"), n_used=n_used.rename("n_indicators"),
                           components=components, method=text, weights=w)
 
