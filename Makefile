@@ -35,7 +35,8 @@ report: $(STAMP)
 
 # Python sources, scripts and notebooks checked with the rules in pyproject.toml ([tool.ruff])
 LINTED := src tests benchmarks notebooks tools/import_reference tools/execute-notebooks \
-          tools/import-reference-data tools/derive-municipal-mergers tools/annotate-parameters tools/install-kernel
+          tools/import-reference-data tools/derive-municipal-mergers tools/annotate-parameters tools/install-kernel \
+          tools/i18n
 
 test: $(STAMP)
 	$(BIN)/ruff check $(LINTED)

@@ -99,7 +99,7 @@ def test_gallery_escapes_every_value_from_a_run():
 
 
 def test_gallery_card_shows_parameters_key_figures_time_snapshot_and_source():
-    html = publish.render_gallery([_manifest("demo", [_record("hello--MK02")])])
+    html = publish.render_gallery([_manifest("demo", [_record("hello--MK02")])], lang="en")
     assert 'href="demo/hello--MK02.html"' in html
     assert 'src="demo/hello--MK02.thumb.png"' in html
     for text in ("MK02 Varsinais-Suomi", "<dt>Population 2023</dt><dd>1 234</dd>", "run time 1.5 s",
@@ -110,12 +110,12 @@ def test_gallery_card_shows_parameters_key_figures_time_snapshot_and_source():
 def test_the_card_shows_every_headline_figure_first_and_the_rest_folded():
     figures = [_figure(f"h{i}", f"H{i}") for i in range(10)] + [
         _figure("x", "X", headline=False), _figure("y", "Y", headline=False)]
-    html = publish.render_gallery([_manifest("demo", [_record("a", key_figures=figures)])])
+    html = publish.render_gallery([_manifest("demo", [_record("a", key_figures=figures)])], lang="en")
     shown, folded = html.split("<details>", 1)
     assert all(f"<dt>h{i}</dt><dd>H{i}</dd>" in shown for i in range(10))  # all ten, not the first eight
     assert "<summary>2 more key figures</summary>" in folded
     assert "<dt>x</dt><dd>X</dd>" in folded and "<dt>y</dt>" in folded and "<dt>x</dt>" not in shown
-    only_rest = publish.render_gallery([_manifest("demo", [_record("a", key_figures=figures[10:11])])])
+    only_rest = publish.render_gallery([_manifest("demo", [_record("a", key_figures=figures[10:11])])], lang="en")
     assert "<summary>1 key figure</summary>" in only_rest and 'class="kf" aria-label' not in only_rest
 
 
@@ -136,14 +136,14 @@ def test_a_set_published_in_manifest_format_1_keeps_its_place_in_the_gallery(tmp
 
 
 def test_gallery_links_are_relative_and_quoted():
-    html = publish.render_gallery([_manifest("demo", [_record("odd name#1")])])
+    html = publish.render_gallery([_manifest("demo", [_record("odd name#1")])], lang="en")
     hrefs = re.findall(r'(?:href|src)="([^"]+)"', html)
     assert hrefs and all(not h.startswith(("/", "http", "file:")) for h in hrefs)
     assert 'href="demo/odd%20name%231.html"' in html
 
 
 def test_sets_are_ordered_default_first_adhoc_last():
-    html = publish.render_gallery([_manifest(n, [_record("x")]) for n in ("adhoc", "regions", "default")])
+    html = publish.render_gallery([_manifest(n, [_record("x")]) for n in ("adhoc", "regions", "default")], lang="en")
     assert html.index('id="set-default"') < html.index('id="set-regions"') < html.index('id="set-adhoc"')
 
 
@@ -196,7 +196,7 @@ def test_report_pages_are_self_contained_escaped_and_code_only_in_the_research_v
         assert "&lt;script&gt;" in page
         assert re.search(r"""(src|href)=["']https?://""", page) is None  # no CDN
         assert "script-src 'none'" in page and "default-src 'none'" in page
-        assert 'href="../index.html"' in page and 'href="demo.ipynb"' in page
+        assert 'href="../index.en.html"' in page and 'href="demo.ipynb"' in page  # the gallery in English
         assert 'href="report.css"' in page and "<style" not in page  # the set's one stylesheet
         assert "notebooks/demo.ipynb" in page and "2026.1" in page
         assert 'src="demo.files/fig-1.png"' in page and "base64," not in page  # the figure's file

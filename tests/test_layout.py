@@ -29,6 +29,7 @@ LAYER_OF = {
     "helpers.paths": "core",
     "helpers.settings": "core",
     "helpers.i18n": "core",
+    "helpers.catalogues": "core",
     "helpers.regions": "core",
     "helpers.snapshot": "core",
     "helpers.params": "core",

@@ -226,11 +226,13 @@ def test_the_gallery_card_links_the_data_index():
     manifest = {"format": publish.MANIFEST_FORMAT, "set": "demo", "description": "", "generated_at": "x",
                 "started_at": "x", "elapsed_s": 1, "workers": 1, "counts": {"ok": 1, "failed": 0},
                 "files": {"log": "run.log"}, "runs": [run]}
-    gallery = publish.render_gallery([manifest])
+    gallery = publish.render_gallery([manifest], lang="en")
     links = re.findall(r'<a href="([^"]+)">(report|with code|notebook|data|log)</a>', gallery)
     assert [text for _, text in links] == ["report", "with code", "notebook", "data", "log"]
     assert ("demo/a.data/index.html", "data") in links
-    assert '<html lang="en">' in gallery and '<h3 lang="fi">' in gallery
+    # a report published only in Finnish, on the English page: its card says so, in its language
+    assert '<html lang="en">' in gallery and 'id="demo--a" lang="fi"' in gallery
+    assert "Not published in this language; shown in suomi." in gallery
 
 
 # ----------------------------------------------------------------------------- what the reader sees

@@ -28,7 +28,7 @@ from pathlib import Path
 from . import i18n, paths
 
 POT_NAME = f"{i18n.DOMAIN}.pot"
-KEYWORDS = {"_": None, "N_": None}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 #: a Markdown cell with this tag speaks to whoever runs the notebook; it stays English
 #: (helpers.runner.prepare leaves it off the reader page)
 RESEARCHERS_TAG = "researchers"
@@ -66,6 +66,25 @@ def markdown_messages(notebook_files: Iterable[Path]) -> list[tuple[str, str]]:
     return out
 
 
+def _schema_messages(root: Path) -> list[tuple[str, str]]:
+    """The workbooks' titles (src/helpers/workbooks.yaml: a report's title) and the report
+    sets' titles and descriptions (reports/schedule.yaml: the gallery's headings)."""
+    import yaml
+
+    out = []
+    schema = yaml.safe_load((root / "src" / "helpers" / "workbooks.yaml").read_text(encoding="utf-8")) or {}
+    for book in (schema.get("workbooks") or {}).values():
+        if isinstance(book, dict) and book.get("title"):
+            out.append(("src/helpers/workbooks.yaml", str(book["title"])))
+    sched = root / "reports" / "schedule.yaml"
+    if sched.is_file():
+        for spec in ((yaml.safe_load(sched.read_text(encoding="utf-8")) or {}).get("sets") or {}).values():
+            for key in ("title", "description"):
+                if isinstance(spec, dict) and spec.get(key):
+                    out.append(("reports/schedule.yaml", str(spec[key]).strip()))
+    return out
+
+
 def extract(root: Path | None = None):
     """Every message of the code (``_``/``N_``) and the notebooks' Markdown cells, as a
     Babel catalogue (locations relative to the project)."""
@@ -84,8 +103,15 @@ def extract(root: Path | None = None):
             strip_comment_tags=True):
         if not message:
             continue
-        text = message if isinstance(message, str) else message[0]
-        catalog.add(text, locations=[(f"src/helpers/{filename}", lineno)], auto_comments=comments)
+        catalog.add(message, locations=[(f"src/helpers/{filename}", lineno)], auto_comments=comments)
+    for filename, lineno, message, comments, _context in extract_from_dir(
+            str(src / "templates"), method_map=[("**.j2", "jinja2.ext:babel_extract")], keywords=KEYWORDS,
+            comment_tags=("i18n:",), strip_comment_tags=True, options_map={"**.j2": {"trim_blocks": "true",
+                                                                                     "lstrip_blocks": "true"}}):
+        if message:
+            catalog.add(message, locations=[(f"src/helpers/templates/{filename}", lineno)], auto_comments=comments)
+    for location, text in _schema_messages(root):
+        catalog.add(text, locations=[(location, 0)])
     for location, text in markdown_messages((root / "notebooks").glob("*.ipynb")):
         where, _, cell = location.partition(":")
         catalog.add(text, locations=[(where, int(cell.split()[-1]))], flags=("markdown",))
@@ -165,6 +191,7 @@ def missing(lang: str, template=None) -> list[str]:
     have = {}
     if path.is_file():
         for m in read(path, lang):
-            if m.id and m.string and not m.fuzzy:
+            strings = m.string if isinstance(m.string, (list, tuple)) else [m.string]
+            if m.id and strings and all(strings) and not m.fuzzy:
                 have[m.id] = m.string
     return [m.id for m in template if m.id and m.id not in have]

@@ -120,11 +120,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 raise runner.RunnerInputError("-p applies to a single NOTEBOOK; a set's parameters are in the schedule")
             spec = runner.get_set(args.set, args.schedule)
             set_name, requests, description, merge = spec.name, list(spec.runs), spec.description, False
-            title = spec.title
+            title, languages = spec.title, spec.languages
         elif args.notebook:
             values = runner.parse_assignments(args.param)
             set_name, requests, merge = runner.ADHOC_SET, [runner.RunRequest(args.notebook, values)], True
-            title = "Single runs"
+            title, languages = "Single runs", None
             description = "single runs (workbooks run NOTEBOOK)"
         else:
             raise runner.RunnerInputError("name a NOTEBOOK to run or a --set from the schedule")
@@ -140,7 +140,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if args.timeout is _UNSET:  # unattended sets get a limit, a single run none
             args.timeout = spec.timeout if args.set else None
         if args.dry_run:
-            jobs = runner.plan(requests, set_name, timeout=args.timeout)
+            jobs = runner.plan(requests, set_name, timeout=args.timeout, languages=languages)
             for job in jobs:
                 shown = ", ".join(f"{k}={v}" for k, v in job.values)
                 print(f"{set_name}/{job.slug}\t{job.source}\t{shown}")
@@ -149,13 +149,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         with contextlib.ExitStack() as stack:
             executor = None
             if args.executor == "dask":
-                runner.plan(requests, set_name, timeout=args.timeout)  # bad input before connecting
+                runner.plan(requests, set_name, timeout=args.timeout, languages=languages)  # bad input first
                 from .runner.dask import DaskExecutor
 
                 executor = stack.enter_context(DaskExecutor(args.scheduler))
             outcome = runner.run_set(
                 set_name, requests, workers=args.jobs, reports_dir=reports_dir, merge=merge,
                 description=description, title=title, timeout=args.timeout, executor=executor,
+                languages=languages,
             )
     except runner.RunnerInputError as exc:
         _print_problems("bad input, nothing was run:", exc.problems)

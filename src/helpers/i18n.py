@@ -19,6 +19,7 @@ the ``lang`` parameter) and read with :func:`language`.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import gettext
 from functools import cache
@@ -44,6 +45,17 @@ def set_language(lang: str) -> None:
 
 def language() -> str:
     return _current.get()
+
+
+@contextlib.contextmanager
+def using(lang: str):
+    """``with using("sv"): ...`` — texts and names in ``lang`` inside the block (the runner
+    builds each run's titles and labels so), the previous language after it."""
+    token = _current.set(check_language(lang))
+    try:
+        yield lang
+    finally:
+        _current.reset(token)
 
 
 @cache

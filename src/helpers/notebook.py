@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import catalog, keyfigures, params, plotting, provenance
+from . import catalog, i18n, keyfigures, params, plotting, provenance
 from .display import show_markdown
 from .i18n import _
 from .snapshot import Snapshot
@@ -107,8 +107,13 @@ def _snapshot_param(values: params.Validated):
 
 
 def start(workbook: str, namespace: Mapping[str, Any] | None = None) -> Run:
-    """Validate the running notebook's parameters, open its snapshot, set the chart style."""
+    """Validate the running notebook's parameters, set the report's language (its ``lang``
+    parameter), open its snapshot, set the chart style."""
     values = params.validate_notebook(workbook, namespace)
+    lang = values.data.get("lang") or i18n.SOURCE_LANGUAGE
+    if lang != i18n.language():  # validated again in the report's language: its notes are texts
+        i18n.set_language(lang)
+        values = params.validate_notebook(workbook, namespace)
     snap = RecordingSnapshot(_snapshot_param(values))
     plotting.use_style()
     for note in values.notes:  # e.g. a merged municipality shown as its successor

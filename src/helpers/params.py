@@ -65,21 +65,16 @@ PARAMETER_LABELS = {"area": N_("Area"), "compare_to": N_("Compared with"), "snap
                     "lang": N_("Language")}
 
 
+#: each report language by its own name (what a language switch shows)
+LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
+
+
 def parameter_label(name: str) -> str:
     """A parameter's name as a reader reads it ("compare_to" -> "Compared with"); a name
     without a label (a fixture workbook's) in words, untranslated."""
     if name in PARAMETER_LABELS:
         return _(PARAMETER_LABELS[name])
     return name.replace("_", " ").capitalize()
-
-
-def _reader_name(area) -> str:
-    """An area's name in reader text: English text uses the Finnish names of regions and
-    municipalities (as the reports do: "Varsinais-Suomi"), Finnish and Swedish text their own
-    names (the rule of helpers.workbooks.areas.reader_name, which the core cannot import)."""
-    from .i18n import language
-
-    return area.display_name() if area.kind == "country" or language() != "en" else area.name_fi
 
 
 class UnknownWorkbookError(KeyError):
@@ -249,7 +244,7 @@ def _coerce(p: Param, value: Any, notes: list[str] | None = None) -> Any:
             if notes is not None:
                 notes.append(_("{former} ({former_code}) is a former municipality that merged into {successor} "
                                "({successor_code}); this report shows {successor}.").format(
-                    former=_reader_name(area), former_code=area.statfin_code, successor=_reader_name(successor),
+                    former=area.reader_name(), former_code=area.statfin_code, successor=successor.reader_name(),
                     successor_code=successor.statfin_code))
             area = successor
         if area.kind not in p.kinds:
@@ -356,7 +351,7 @@ class Validated(Mapping):
         out = []
         for name, v in self.data.items():
             if isinstance(v, Area):
-                shown = _reader_name(v)
+                shown = v.reader_name()
                 text = shown if v.kind == "country" else f"{shown} ({v.statfin_code})"
             elif v is None:
                 # i18n: the value of the "Data snapshot" parameter when the run reads the project's own snapshot
@@ -364,6 +359,8 @@ class Validated(Mapping):
                 text = _("the pinned snapshot") if self.types.get(name) == "path" else _("not set")
             elif isinstance(v, Path):
                 text = v.name
+            elif name == "lang" and v in LANGUAGE_NAMES:
+                text = LANGUAGE_NAMES[v]
             else:
                 text = str(v)
             out.append((parameter_label(name), text))

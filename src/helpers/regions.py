@@ -171,11 +171,27 @@ class Area:
         return value
 
     def display_name(self, lang: str | None = None) -> str:
-        """The name a reader of ``lang`` (default: the run's language) writes: "Turku" / "Åbo",
-        "Koko maa" / "Hela landet" / "Whole country"."""
+        """The official name in ``lang`` (default: the run's): "Åbo", "Southwest Finland"."""
         from .i18n import language
 
         return self.name(lang or language())
+
+    def reader_name(self, *, in_sentence: bool = False, lang: str | None = None) -> str:
+        """The name on a page in ``lang`` (default: the run's): Turku / Åbo / Turku, Varsinais-
+        Suomi / Egentliga Finland / Varsinais-Suomi (English pages use Finnish names, as
+        Statistics Finland's English tables do), Koko maa / Hela landet / Whole country;
+        ``in_sentence``: "koko maa", "hela landet", "the whole country"."""
+        from .i18n import language
+
+        lang = lang or language()
+        if self.kind == "country":
+            if lang == "en":
+                return "the whole country" if in_sentence else "Whole country"
+            name = self.name(lang)
+            return name[:1].lower() + name[1:] if in_sentence else name
+        if lang == "sv":
+            return self.name_sv or self.name_fi
+        return self.name_fi
 
     def __str__(self) -> str:
         return f"{self.name_fi} ({self.statfin_code})"

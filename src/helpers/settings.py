@@ -39,6 +39,8 @@ variable                          default                             what it do
                                                                       failed datasets' tracebacks
 ``TURKU_WORKBOOKS_HEARTBEAT``     60                                  seconds between `workbooks run`'s 'still
                                                                       running' lines for long runs; 0: none
+``TURKU_WORKBOOKS_ZYGOTE_WARM``   set by the runner                   internal: tells a worker's kernel zygote to
+                                                                      warm up; never set it
 ================================  ==================================  ======================================
 
 The table above and :data:`VARIABLES` say the same (tests/test_settings.py compares them).
@@ -57,6 +59,12 @@ KERNEL_NAME = "turku-workbooks"
 #: (``timeout:``) nor ``--timeout`` sets one: an unattended run (cron) ends a hanging cell
 #: instead of waiting for ever. The slowest cell of any shipped workbook takes ~2 s.
 DEFAULT_SET_TIMEOUT = 1_800.0
+#: the languages a published set is written in when its schedule entry (``languages:``) does not
+#: say: Finnish, the language of most of the reports' readers (the notebooks are authored in
+#: English; a run given ``-p lang=sv`` is in Swedish)
+GALLERY_LANGUAGES = ("fi",)
+#: the language of ``reports/index.html``; the gallery in another language is ``index.<lang>.html``
+GALLERY_LANGUAGE = "fi"
 #: seconds between the runner's "still running …" lines for a run that has not finished
 HEARTBEAT_SECONDS = 60.0
 
@@ -80,6 +88,7 @@ SOTKANET_URL_ENV = "TURKU_WORKBOOKS_SOTKANET_URL"
 GEOSTAT_URL_ENV = "TURKU_WORKBOOKS_GEOSTAT_URL"
 DEBUG_ENV = "TURKU_WORKBOOKS_DEBUG"
 HEARTBEAT_ENV = "TURKU_WORKBOOKS_HEARTBEAT"
+ZYGOTE_WARM_ENV = "TURKU_WORKBOOKS_ZYGOTE_WARM"  # (helpers/runner/zygote.py spells it out: stdlib only)
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,7 @@ VARIABLES: tuple[Variable, ...] = (
              "a mirror of the geo.stat.fi WFS (https://geo.stat.fi/geoserver/tilastointialueet/wfs)"),
     Variable(DEBUG_ENV, "unset", "set: `workbooks data refresh` prints failed datasets' tracebacks"),
     Variable(HEARTBEAT_ENV, "60", "seconds between `workbooks run`'s 'still running' lines for long runs; 0: none"),
+    Variable(ZYGOTE_WARM_ENV, "set by the runner", "internal: tells a worker's kernel zygote to warm up; never set it"),
 )
 
 _FALSE = ("0", "false", "no", "off")

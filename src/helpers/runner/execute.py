@@ -89,6 +89,8 @@ class RunResult:
             "files": files,
             "thumb_size": list(self.thumb_size) if self.thumb_size else None,
             "lang": run_lang(self.job),
+            "group": self.job.group or self.job.slug,
+            "variants": [list(v) for v in self.job.variants],
         }
 
     def describe_error(self) -> str:
@@ -327,7 +329,7 @@ def _render(nb, job: Job, ctx: WorkerContext, out: Path, files: dict[str, str | 
         "slug": job.slug, "title": job.title, "source": job.source,
         "parameters": list(job.display_parameters), "snapshot_version": job.snapshot_version,
         "generated_at": now_iso(), "status": "failed" if error else "ok",
-        "lang": run_lang(job, nb),
+        "lang": run_lang(job, nb), "variants": list(job.variants),
     }
     try:
         rendered = ctx.renderer.render(nb, context)

@@ -10,7 +10,8 @@ kernel starts or any file is written.
 Output names (:func:`run_slug`) are unique per distinct parameter set and stable: the
 workbook, then every parameter given, in the schema's order — the ``area`` as its code
 (``region_profile--KU853``), every other one as ``name-value``
-(``exclusion_prevention--MK02--start_year-2016``). A value that does not survive as a file
+(``exclusion_prevention--MK02--start_year-2016``); the language only when it is not the
+gallery's own (``region_profile--KU853--lang-sv``; the Finnish report keeps the plain name). A value that does not survive as a file
 name unchanged (``<b>``, a path, a long text) gets a short hash of itself, so two values
 never share a name. Two runs of one set with the same name — the same parameters twice, or
 colliding explicit ``name:``s — are an error, never a silent ``-2``; explicit names are
@@ -19,6 +20,7 @@ checked strictly and may not take a name the set's own files use (``run`` is ``r
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import params, paths, regions, settings, snapshot
+from .. import i18n, params, paths, regions, settings, snapshot
 from .base import RunnerInputError, RunnerSetupError, check_set_name, check_timeout
 from .schedule import RunRequest
 
@@ -61,13 +63,21 @@ class Job:
     timeout: float | None = None
     lang: str = "en"  # the language of the run's pages (its lang parameter, if the workbook has one)
     values: tuple[tuple[str, str], ...] = ()  # (parameter name, value as text): logs, --dry-run
+    #: the same report in the set's other languages: (lang, slug), for the pages' language switch
+    variants: tuple[tuple[str, str], ...] = ()
+    #: what the language variants of one report share (the gallery shows them as one card)
+    group: str = ""
 
 
-def plan(requests: Sequence[RunRequest], set_name: str, *, timeout: float | None = None) -> list[Job]:
+def plan(requests: Sequence[RunRequest], set_name: str, *, timeout: float | None = None,
+         languages: Sequence[str] | None = None) -> list[Job]:
     """Validate every request and turn it into a :class:`Job`; one error lists every problem.
-    ``timeout``: the cell time limit in seconds (None: no limit; see :func:`check_timeout`)."""
+    ``timeout``: the cell time limit in seconds (None: no limit; see :func:`check_timeout`).
+    ``languages``: a request for a workbook with a ``lang`` parameter that does not give one
+    becomes one run per language (default: :data:`~helpers.settings.GALLERY_LANGUAGES`)."""
     check_set_name(set_name)
     timeout = check_timeout(timeout)
+    languages = _check_languages(languages)
     schema = params.active_schema_file()
     nb_dir = notebook_dir(schema)
     problems: list[str] = []
@@ -76,6 +86,7 @@ def plan(requests: Sequence[RunRequest], set_name: str, *, timeout: float | None
     used: dict[str, str] = {}  # lower-cased report name -> the run that has it
     if not requests:
         raise RunnerInputError(f"set {set_name!r} has no runs")
+    requests = _per_language(requests, languages, schema)
     for i, req in enumerate(requests):
         where = f"run {i + 1} ({req.workbook})" if len(requests) > 1 else str(req.workbook)
         try:
@@ -134,13 +145,68 @@ def plan(requests: Sequence[RunRequest], set_name: str, *, timeout: float | None
     if failing:
         raise RunnerSetupError("the data snapshot cannot be read, nothing was run: "
                                + "; ".join(f"{k}: {v}" for k, v in failing.items()))
-    return jobs
+    return _with_variants(jobs)
+
+
+def _check_languages(languages: Sequence[str] | None) -> tuple[str, ...]:
+    languages = tuple(settings.GALLERY_LANGUAGES if languages is None else languages)
+    bad = [str(x) for x in languages if x not in i18n.LANGUAGES]
+    if bad or not languages or len(set(languages)) != len(languages):
+        raise RunnerInputError(f"languages {list(languages)!r} are not allowed: give one or more of "
+                               f"{', '.join(i18n.LANGUAGES)}, each once")
+    return languages
+
+
+def _per_language(requests: Sequence[RunRequest], languages: tuple[str, ...], schema: Path) -> list[RunRequest]:
+    """Each request for a workbook with a ``lang`` parameter and none given, once per language."""
+    out = []
+    for req in requests:
+        try:
+            book = params.get_workbook(req.workbook, schema)
+        except params.UnknownWorkbookError:
+            out.append(req)  # plan() reports it
+            continue
+        if "lang" not in book.names or "lang" in dict(req.values):
+            out.append(req)
+            continue
+        for lang in languages:
+            name = req.name if len(languages) == 1 or not req.name else f"{req.name}--{lang}"
+            out.append(RunRequest(req.workbook, {**dict(req.values), "lang": lang}, name))
+    return out
+
+
+def _with_variants(jobs: list[Job]) -> list[Job]:
+    """Each job with the slugs of the same report in the other languages of the set."""
+    groups: dict[tuple, list[Job]] = {}
+    for job in jobs:
+        key = (job.workbook, tuple(sorted((k, repr(v)) for k, v in job.parameters.items() if k != "lang")))
+        groups.setdefault(key, []).append(job)
+    out = []
+    for job in jobs:
+        key = (job.workbook, tuple(sorted((k, repr(v)) for k, v in job.parameters.items() if k != "lang")))
+        others = tuple((j.lang, j.slug) for j in groups[key] if j.lang != job.lang)
+        group = _LANG_SUFFIX.sub("", job.slug)
+        out.append(dataclasses.replace(job, variants=others, group=group))
+    return out
+
+
+#: how a language is written into a report's name: "--lang-sv" (from the parameter) or "--sv"
+#: (an explicit name run in several languages); what the variants of a report share is the rest
+_LANG_SUFFIX = re.compile(r"--(?:lang-)?(?:" + "|".join(i18n.LANGUAGES) + r")(?=--|$)")
 
 
 def _job(set_name: str, slug: str, book: params.Workbook, validated: params.Validated, given: dict,
          nb_path: Path, schema: Path, timeout: float | None) -> Job:
+    lang = str(validated.data.get("lang") or i18n.SOURCE_LANGUAGE)
+    with i18n.using(lang if lang in i18n.LANGUAGES else i18n.SOURCE_LANGUAGE):
+        return _job_in_language(set_name, slug, book, validated, given, nb_path, schema, timeout, lang)
+
+
+def _job_in_language(set_name: str, slug: str, book: params.Workbook, validated: params.Validated, given: dict,
+                     nb_path: Path, schema: Path, timeout: float | None, lang: str) -> Job:
+    """(inside :func:`i18n.using` the run's language: its title and labels in it)"""
     areas = [validated[p.name] for p in book.parameters if p.type == "area"]
-    title = book.title + (f" — {areas[0].label}" if areas else "")
+    title = i18n._(book.title) + (f" — {areas[0].reader_name()}" if areas else "")
     snap = next((validated[p.name] for p in book.parameters if p.type == "path" and validated[p.name]), None)
     return Job(
         set_name=set_name,
@@ -153,7 +219,7 @@ def _job(set_name: str, slug: str, book: params.Workbook, validated: params.Vali
         parameters={n: _papermill_value(validated[n], nb_path.parent) for n in book.names if n in given},
         display_parameters=tuple(validated.for_readers()),  # (reader's label, value)
         values=tuple(validated.as_strings().items()),  # (name, value as text) for logs and --dry-run
-        lang=str(validated.data.get("lang") or "en"),
+        lang=lang,
         schema_file=str(schema),
         snapshot_version=snapshot_version(snap),
         timeout=timeout,
@@ -196,6 +262,8 @@ def run_slug(book: params.Workbook, validated: params.Validated, given) -> str:
     for name in book.names:
         if name not in given:
             continue
+        if name == "lang" and validated[name] == settings.GALLERY_LANGUAGE:
+            continue  # the gallery's own language: the report keeps its plain name
         value = validated[name]
         text = _param_slug(value)
         if not (isinstance(value, regions.Area) or text == str(value)):

@@ -11,8 +11,8 @@
 * :func:`data_index`: ``<slug>.data/index.html``, the list of a report's CSV files;
 * :func:`report_files`: every file one report consists of (for Dask and for merged sets).
 
-Words readers see are English for now and go through :func:`ui`, which uses the run's
-language catalogue (:mod:`helpers.i18n`) when it has one.
+Words readers see are written in English here (marked with ``N_`` for the catalogues) and
+go through :func:`ui`, which translates them into the page's language (:mod:`helpers.i18n`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import i18n, paths
+from .. import i18n, paths, settings
+from ..i18n import N_
 
 TEMPLATES_DIR = paths.package_dir() / "templates"
 STYLESHEET = TEMPLATES_DIR / "report.css"
@@ -40,26 +41,27 @@ _LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 #: every word the runner puts on a page (English source texts; translated through i18n)
 TEXTS = {
-    "all_reports": "all reports",
-    "show_code": "show the code",
-    "hide_code": "hide the code",
-    "notebook": "executed notebook (.ipynb)",
-    "data": "data (CSV)",
-    "download": "Download the data (CSV)",
-    "contents": "Contents",
-    "failed": "this run FAILED",
-    "go_to_failure": "go to the failing cell",
-    "generated_from": "Generated from",
-    "by_runner": "by the turku-workbooks runner.",
-    "snapshot": "snapshot",
-    "generated": "generated",
-    "data_heading": "Data of the report",
-    "data_intro": ("Every table and chart of the report as a CSV file (UTF-8, comma-separated, "
-                   "with a header row), each with its CSV on the Web metadata (title, source, "
-                   "licence, column types; codes are text)."),
-    "the_report": "the report",
-    "rows": "rows",
-    "metadata": "metadata",
+    "all_reports": N_("all reports"),
+    "show_code": N_("show the code"),
+    "hide_code": N_("hide the code"),
+    "notebook": N_("executed notebook (.ipynb)"),
+    "data": N_("data (CSV)"),
+    "download": N_("Download the data (CSV)"),
+    "contents": N_("Contents"),
+    "failed": N_("this run FAILED"),
+    "go_to_failure": N_("go to the failing cell"),
+    # i18n: the end of every report page; {source} is the notebook's path (shown as code)
+    "generated_by": N_("Generated from {source} by the turku-workbooks runner."),
+    "navigation": N_("report navigation"),
+    "snapshot": N_("snapshot"),
+    "generated": N_("generated"),
+    "data_heading": N_("Data of the report"),
+    "data_intro": N_("Every table and chart of the report as a CSV file (UTF-8, comma-separated, "
+                     "with a header row), each with its CSV on the Web metadata (title, source, "
+                     "licence, column types; codes are text)."),
+    "the_report": N_("the report"),
+    "n_rows": N_("{rows} rows"),
+    "metadata": N_("metadata"),
 }
 
 
@@ -189,7 +191,14 @@ def data_index(*, slug: str, title: str, items: Sequence[Any], lang: str = "en")
              "csv": d.csv.rsplit("/", 1)[-1], "metadata": d.metadata.rsplit("/", 1)[-1]} for d in items]
     return env.get_template(DATA_INDEX_TEMPLATE).render(
         slug=slug, title=title, items=rows, lang=language(lang), csp=CSP, text=texts(language(lang)),
-        css_href="../" + STYLESHEET_NAME, report_href=href(f"../{slug}.html"), gallery_href="../../index.html")
+        css_href="../" + STYLESHEET_NAME, report_href=href(f"../{slug}.html"),
+        gallery_href="../../" + gallery_page(language(lang)))
+
+
+def gallery_page(lang: str) -> str:
+    """The gallery's page in ``lang`` (relative to reports/): index.html in the gallery's own
+    language, index.<lang>.html in the others."""
+    return "index.html" if lang == settings.GALLERY_LANGUAGE or lang not in i18n.LANGUAGES else f"index.{lang}.html"
 
 
 # ============================================================================ the files of a report

@@ -1,6 +1,7 @@
 """What each page of a report shows, decided on the executed notebook before nbconvert runs.
 
-    executed notebook ──► prepare(nb, slug) ──► reader notebook  (key-figure outputs and cells
+    executed notebook ──► prepare(nb, slug, lang=…) ──► Markdown cells in the run's language
+                                            ──► reader notebook  (key-figure outputs and cells
                                                                   tagged "researchers" removed)
                                             ├─► code notebook    (everything)
                                             ├─► assets, written once beside both pages:
@@ -24,6 +25,12 @@ become a CSV and its CSVW sidecar; a name used twice in one report gets ``-2``, 
 output order. The output keeps ``metadata["twb_download"]`` (the link the page shows after
 it) and loses the payload itself.
 
+Markdown cells are written in English in the notebooks (they stay readable in JupyterLab);
+on the pages and in the published notebook each is replaced by its translation in the run's
+language from the message catalogue (the cell's whole text is the message,
+:mod:`helpers.catalogues`). Cells tagged "researchers" stay English: only the code page and
+the notebook show them.
+
 The published notebook (:attr:`Prepared.notebook`) is the executed notebook unchanged but for
 its figures: each figure output's image data is replaced by a ``text/html`` ``<img>`` of the
 same file in ``<slug>.files/`` (with its alt text; JupyterLab and nbviewer resolve the link
@@ -45,11 +52,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import downloads, keyfigures
+from .. import downloads, i18n, keyfigures
+from ..catalogues import RESEARCHERS_TAG
 
-#: a cell with this tag speaks to whoever runs the notebook ("change `area` in the next cell");
-#: the reader page leaves it out, the code page and the notebook keep it
-RESEARCHERS_TAG = "researchers"
+#: a cell tagged "researchers" (helpers.catalogues.RESEARCHERS_TAG) speaks to whoever runs the
+#: notebook ("change `area` in the next cell"); the reader page leaves it out, the code page
+#: and the notebook keep it
 
 #: what nbconvert's HTML exporter shows of an output: the first of these it has
 DISPLAY_PRIORITY = (
@@ -162,9 +170,24 @@ def _size(meta: Mapping[str, Any], key: str) -> int | None:
     return value if value > 0 else None
 
 
-def prepare(nb, slug: str, *, licence: str | None = None) -> Prepared:
+def translate_markdown(nb, lang: str | None) -> None:
+    """Every Markdown cell readers see, in ``lang`` (in place; English: unchanged)."""
+    if not lang or lang == i18n.SOURCE_LANGUAGE or lang not in i18n.LANGUAGES:
+        return
+    catalogue = i18n.translations(lang)
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown" or RESEARCHERS_TAG in ((cell.get("metadata") or {}).get("tags") or ()):
+            continue
+        source = _text(cell.get("source", ""))
+        if source.strip():
+            cell["source"] = catalogue.gettext(source)
+
+
+def prepare(nb, slug: str, *, licence: str | None = None, lang: str | None = None) -> Prepared:
     """Both pages' notebooks and the files beside them (see the module docstring). ``nb``
     is not changed."""
+    nb = copy.deepcopy(nb)
+    translate_markdown(nb, lang)
     work = copy.deepcopy(nb)
     out = Prepared(reader=None, code=None)
     try:

@@ -40,9 +40,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import paths
+from .. import i18n, paths, settings
+from ..params import LANGUAGE_NAMES
 from .base import SET_NAME_RE, RunnerSetupError, check_set_name, now_iso
-from .pages import TEMPLATES_DIR, copy_report, report_dirs, write_stylesheet
+from .pages import TEMPLATES_DIR, copy_report, gallery_page, report_dirs, write_stylesheet
 
 GALLERY_TEMPLATE = "gallery.html.j2"
 MANIFEST = "manifest.json"
@@ -134,14 +135,50 @@ def published_manifests(reports_dir: Path) -> dict[str, dict]:
 # ============================================================================ the gallery
 
 
-def render_gallery(manifests: Iterable[Mapping[str, Any]], *, generated_at: str | None = None) -> str:
-    """``reports/index.html``: one section per set, one card per report."""
+def gallery_name(lang: str) -> str:
+    """``index.html`` in the gallery's own language (:data:`~helpers.settings.GALLERY_LANGUAGE`),
+    ``index.<lang>.html`` in the others."""
+    return gallery_page(lang)
+
+
+def _run_lang(run: Mapping[str, Any]) -> str:
+    lang = run.get("lang")
+    return lang if lang in i18n.LANGUAGES else i18n.SOURCE_LANGUAGE
+
+
+def gallery_cards(runs: Iterable[Mapping[str, Any]], lang: str) -> list[dict]:
+    """One card per report, in the page's language where the report was published in it (else
+    in the first of its languages, marked): the run, and its variants in the other languages."""
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for run in runs:
+        groups.setdefault(str(run.get("group") or run.get("slug")), []).append(run)
+    preference = [lang, settings.GALLERY_LANGUAGE, *i18n.LANGUAGES]
+    cards = []
+    for members in groups.values():
+        by_lang = {_run_lang(r): r for r in members}
+        shown_lang = next(x for x in preference if x in by_lang)
+        cards.append({"run": by_lang[shown_lang], "lang": shown_lang, "other_language": shown_lang != lang,
+                      "variants": [(x, by_lang[x]) for x in i18n.LANGUAGES if x in by_lang and x != shown_lang]})
+    return cards
+
+
+def render_gallery(manifests: Iterable[Mapping[str, Any]], *, lang: str | None = None,
+                   generated_at: str | None = None) -> str:
+    """The gallery in ``lang`` (default: the gallery's language): one section per set, one card
+    per report (its language variants as links), every word in ``lang``."""
+    lang = lang or settings.GALLERY_LANGUAGE
     sets = sorted(manifests, key=lambda m: _set_order(m["set"]))
     versions = sorted({r.get("snapshot_version", "unknown") for m in sets for r in m.get("runs", [])})
-    return _jinja_env().get_template(GALLERY_TEMPLATE).render(
-        sets=sets,
+    t = i18n.translations(lang)
+    return _jinja_env(lang).get_template(GALLERY_TEMPLATE).render(
+        sets=[dict(m, cards=gallery_cards(m.get("runs", []), lang)) for m in sets],
         versions=versions,
         generated_at=generated_at or now_iso(),
+        lang=lang,
+        _=t.gettext,
+        ngettext=t.ngettext,
+        languages=[(x, LANGUAGE_NAMES[x], gallery_name(x)) for x in i18n.LANGUAGES],
+        language_names=LANGUAGE_NAMES,
     )
 
 
@@ -149,7 +186,7 @@ def _set_order(name: str) -> tuple:
     return (name != "default", name == "adhoc", name)
 
 
-def _jinja_env():
+def _jinja_env(lang: str = "en"):
     import jinja2
 
     env = jinja2.Environment(
@@ -161,18 +198,21 @@ def _jinja_env():
     )
     env.filters["href"] = lambda value: urllib.parse.quote(str(value))
     env.filters["seconds"] = format_seconds
-    env.filters["when"] = format_when
+    env.filters["when"] = lambda value: format_when(value, lang)
     return env
 
 
-def format_when(value: Any) -> str:
-    """ISO timestamp -> "2026-11-27 19:31 UTC" (unparseable values unchanged)."""
+def format_when(value: Any, lang: str = "en") -> str:
+    """ISO timestamp -> "2026-11-27 19:31 UTC" (en), "27.11.2026 klo 19.31 UTC" (fi),
+    "27.11.2026 kl. 19.31 UTC" (sv); unparseable values unchanged."""
     try:
         t = _dt.datetime.fromisoformat(str(value))
     except ValueError:
         return str(value)
     if t.tzinfo is not None:
         t = t.astimezone(_dt.UTC)
+    if lang in ("fi", "sv"):
+        return f"{t.day}.{t.month}.{t.year} {'klo' if lang == 'fi' else 'kl.'} {t.hour}.{t.minute:02d} UTC"
     return t.strftime("%Y-%m-%d %H:%M UTC")
 
 
@@ -370,10 +410,14 @@ def publish_set(reports_dir: Path, staged: Path, manifest: dict, *, merge: bool 
         _write_atomic(staged / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False).encode())
         write_stylesheet(staged)
         others[set_name] = manifest
-        index_tmp = staged.parent / "index.html"
-        index_tmp.write_text(render_gallery(others.values()), encoding="utf-8")
+        pages = []
+        for lang in i18n.LANGUAGES:
+            tmp = staged.parent / gallery_name(lang)
+            tmp.write_text(render_gallery(others.values(), lang=lang), encoding="utf-8")
+            pages.append(tmp)
         old = _swap_in(staged, target)
-        os.replace(index_tmp, reports_dir / "index.html")
+        for tmp in pages:
+            os.replace(tmp, reports_dir / tmp.name)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     discard_staging(staged)

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..params import LANGUAGE_NAMES
 from . import pages
 from .pages import TEMPLATES_DIR
 from .prepare import Download, prepare
@@ -207,15 +208,19 @@ class ReportRenderer:
         slug = context["slug"]
         lang = pages.language(context.get("lang"))
         text = pages.texts(lang)
-        prepared = prepare(nb, slug, licence=context.get("licence"))
+        prepared = prepare(nb, slug, licence=context.get("licence"), lang=lang)
         data_href = (pages.href(f"{pages.report_dirs(slug)[1]}/{pages.DATA_INDEX}")
                      if prepared.downloads else None)
         base = dict(context, lang=lang, text=text, csp=pages.CSP, css_href=pages.STYLESHEET_NAME,
-                    gallery_href="../index.html", notebook_href=pages.href(f"{slug}.ipynb"), data_href=data_href)
+                    gallery_href="../" + pages.gallery_page(lang), notebook_href=pages.href(f"{slug}.ipynb"),
+                    data_href=data_href)
+        variants = [(code, LANGUAGE_NAMES.get(code, code), other) for code, other in context.get("variants") or ()]
         reader_ctx = dict(base, with_code=False, other_href=pages.href(f"{slug}.code.html"),
-                          other_label=text["show_code"])
+                          other_label=text["show_code"],
+                          variants=[(c, n, pages.href(f"{o}.html")) for c, n, o in variants])
         code_ctx = dict(base, with_code=True, other_href=pages.href(f"{slug}.html"),
-                        other_label=text["hide_code"])
+                        other_label=text["hide_code"],
+                        variants=[(c, n, pages.href(f"{o}.code.html")) for c, n, o in variants])
         pages_html = []
         for exporter, page_nb, ctx in ((self.reader, prepared.reader, reader_ctx),
                                        (self.researcher, prepared.code, code_ctx)):

@@ -103,6 +103,7 @@ def run_set(
     timeout: float | None = None,
     stream: TextIO | None = None,
     tty: bool | None = None,
+    languages: Sequence[str] | None = None,
 ) -> SetOutcome:
     """Validate, execute (in parallel) and publish one set of runs.
 
@@ -117,7 +118,7 @@ def run_set(
     if reports_dir.exists() and not reports_dir.is_dir():
         raise RunnerInputError(f"the reports folder {reports_dir} is a file, not a folder; give the folder "
                                "the reports go to (--reports DIR or $TURKU_WORKBOOKS_REPORTS)")
-    jobs = plan(requests, set_name, timeout=timeout)
+    jobs = plan(requests, set_name, timeout=timeout, languages=languages)
     beat = heartbeat_interval()
     check_kernel()
     executor = executor or LocalExecutor(workers)

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from .. import paths, regions, settings
+from .. import i18n, paths, regions, settings
 from .base import DEFAULT_SET_TIMEOUT, RunnerInputError, check_set_name, check_timeout
 
 #: the set single runs (``workbooks run NOTEBOOK``) are published in; merged, never replaced
@@ -133,10 +133,13 @@ class SetSpec:
     #: the cell time limit of this set's runs, seconds (None: no limit); a set that does not
     #: say gets :data:`~helpers.runner.base.DEFAULT_SET_TIMEOUT`; --timeout overrides
     timeout: float | None = DEFAULT_SET_TIMEOUT
+    #: the languages its reports are published in (a workbook with a ``lang`` parameter runs
+    #: once per language unless a run gives ``lang``); default: settings.GALLERY_LANGUAGES
+    languages: tuple[str, ...] | None = None
 
 
 #: what a set may say
-SET_KEYS = ("runs", "title", "description", "timeout")
+SET_KEYS = ("runs", "title", "description", "timeout", "languages")
 
 
 def schedule_file() -> Path:
@@ -282,12 +285,24 @@ def read_schedule(path: Path | str | None = None) -> Schedule:
                 timeout = check_timeout(spec["timeout"])
             except RunnerInputError as exc:
                 mine.extend(exc.problems)
+        languages = None
+        if isinstance(spec, Mapping) and "languages" in spec:
+            languages = spec["languages"]
+            if isinstance(languages, str):
+                languages = [languages]
+            if (not isinstance(languages, list) or not languages or len(set(map(str, languages))) != len(languages)
+                    or any(str(x) not in i18n.LANGUAGES for x in languages)):
+                mine.append(f"languages {spec['languages']!r} is not allowed: a list of one or more of "
+                            f"{', '.join(i18n.LANGUAGES)}, each once (e.g. languages: [fi, sv, en])")
+                languages = None
+            else:
+                languages = tuple(str(x) for x in languages)
         runs = _runs(name, spec["runs"], mine) if not mine else []
         if mine:
             problems[name] = mine
         else:
             sets[name] = SetSpec(name, str(spec.get("description", "")).strip(), tuple(runs),
-                                 str(spec.get("title", "")).strip(), timeout)
+                                 str(spec.get("title", "")).strip(), timeout, languages)
     return Schedule(path, sets, problems)
 
 

@@ -16,7 +16,6 @@ from functools import lru_cache
 import pandas as pd
 
 from .. import regions
-from ..i18n import language
 
 
 @lru_cache(maxsize=1)
@@ -83,17 +82,5 @@ def totals(placed: pd.DataFrame, area, value_cols: list[str], by: list[str] | No
 
 def reader_name(area: regions.Area, *, in_sentence: bool = False, lang: str | None = None) -> str:
     """An area's name as a reader of the run's language reads it — the one function every
-    workbook uses for names on a page: Finnish pages the Finnish names (Turku, Varsinais-
-    Suomi, Koko maa), Swedish pages the Swedish ones (Åbo, Egentliga Finland, Hela landet),
-    English pages the Finnish names of municipalities and regions (as Statistics Finland's
-    English tables write them) and "Whole country". ``in_sentence``: the country as it
-    stands inside a sentence ("the whole country", "koko maa", "hela landet")."""
-    lang = lang or language()
-    if area.kind == "country":
-        if lang == "en":
-            return "the whole country" if in_sentence else "Whole country"
-        name = area.name(lang)
-        return name[:1].lower() + name[1:] if in_sentence else name
-    if lang == "sv":
-        return area.name_sv or area.name_fi
-    return area.name_fi
+    workbook uses for names on a page (:meth:`helpers.regions.Area.reader_name`)."""
+    return area.reader_name(in_sentence=in_sentence, lang=lang)
