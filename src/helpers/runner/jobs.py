@@ -14,8 +14,9 @@ workbook, then every parameter given, in the schema's order — the ``area`` as 
 gallery's own (``region_profile--KU853--lang-sv``; the Finnish report keeps the plain name).
 A value that does not survive as a file name unchanged (``<b>``, a path, a long text) gets
 a short hash of itself, so two values never share a name. Two runs of one set with the same
-name — the same parameters twice, or colliding explicit ``name:``s — are an error, never a silent ``-2``; explicit names are
-checked strictly and may not take a name the set's own files use (``run`` is ``run.log``).
+name — the same parameters twice, or colliding explicit ``name:``s — are an error, never a
+silent ``-2``; explicit names are checked strictly and may not take a name the set's own
+files use (``run`` is ``run.log``).
 """
 
 from __future__ import annotations
