@@ -395,7 +395,7 @@ def test_classify_equal_interval_and_natural_breaks():
 def test_classify_thousands_separator_in_labels():
     c = A.classify(pd.Series([1000.0, 2000.0, 15000.0, 30000.0]), "equal_interval", k=2)
     # bounds 1000 + 29000/2 = 15500, 30000
-    assert c.labels == ["1\u202f000 – 15\u202f500", "> 15\u202f500 – 30\u202f000"]
+    assert c.labels == ["1,000 – 15,500", "> 15,500 – 30,000"]  # English; Finnish: 1 000 – 15 500
 
 
 def test_classify_errors():
@@ -408,8 +408,11 @@ def test_classify_errors():
 
 
 def test_format_number():
-    assert A.format_number(1234567.891, 2) == "1\u202f234\u202f567.89"
-    assert A.format_number(-1234) == "\u22121\u202f234"
+    assert A.format_number(1234567.891, 2) == "1,234,567.89"  # the run's language: English here
+    assert A.format_number(1234567.891, 2, lang="fi") == "1\u202f234\u202f567,89"
+    assert A.format_number(1234567.891, 2, lang="sv") == "1\u202f234\u202f567,89"
+    assert A.format_number(-1234) == "\u22121,234"
+    assert A.format_number(-1234, lang="fi") == "\u22121\u202f234"
     assert A.format_number(-0.001, 1) == "0.0"
     assert A.format_number(float("nan")) == ""
 

@@ -84,12 +84,12 @@ def test_chart_alt_texts_legends_and_source_lines_are_messages(marked):
                               value_label="Change", units="%", highlight="Turku", decimals=1)
     text = alt.alt_text(bars)
     assert text.startswith("⟦Bar chart: T. ⟦3 bars of change: ⟦highest Turku")
-    assert "⟦highlighted: Turku (4.6 %)⟧" in text and "⟦1 ⟦no data⟧⟧" in text  # the default missing text too
+    assert "⟦highlighted: Turku (4,6 %)⟧" in text and "⟦1 ⟦no data⟧⟧" in text  # the default missing text too
     assert [t.get_text() for t in bars.texts if t.get_gid() == plotting.style.SOURCE_GID] == ["⟦Source: hand-made⟧"]
 
     lines = plotting.line_chart(pd.DataFrame({"Turku": [1.0, 2.0]}, index=[2019, 2020]), title="T", source="s",
                                 y_label="Rate", units="%")
-    assert alt.alt_text(lines).startswith("⟦Line chart: T. Rate from 2019 to 2020: ⟦Turku 1.00 % in 2019")
+    assert alt.alt_text(lines).startswith("⟦Line chart: T. Rate from 2019 to 2020: ⟦Turku 1,00 % in 2019")
 
 
 def test_map_legend_scale_bar_and_alt_text_are_messages(marked):

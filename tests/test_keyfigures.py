@@ -28,7 +28,7 @@ def test_a_declared_headline_figure_that_was_not_computed_is_an_error():
 
 
 @pytest.mark.parametrize("value, unit, decimals, lang, text", [
-    (490786, "persons", None, "en", "490\u202f786 persons"),
+    (490786, "persons", None, "en", "490,786 persons"),
     (2.3871, "%", 2, "en", "2.39 %"),
     (2.3871, "%", 2, "fi", "2,39 %"),
     (0.9700, "", None, "en", "0.97"),
@@ -84,7 +84,7 @@ def test_read_rejects_conflicts_and_old_formats():
 
 def test_text_table_aligns_labels():
     text = kf.text_table(kf.entries({"population_2023": 490786, "change_pct": 2.3871}, HEAD))
-    assert text.splitlines()[2:] == ["Population 31.12.2023  490\u202f786 persons", "Change 2019–2023       2.39 %"]
+    assert text.splitlines()[2:] == ["Population 31.12.2023  490,786 persons", "Change 2019–2023       2.39 %"]
 
 
 @pytest.mark.slow

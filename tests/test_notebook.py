@@ -106,7 +106,7 @@ def test_markdown_table_formats_numbers_keeps_years_and_marks_missing():
     assert rule == "|---:|---:|---:|:---|---:|"  # numbers right-aligned, text left-aligned
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[0] == "2023"                      # years are not given thousands separators
-    assert cells[1] == "201\u202f863"             # narrow no-break space as thousands separator
+    assert cells[1] == "201,863"             # English thousands separator (Finnish: 201 863)
     assert cells[2] == "41.1"
     assert "<b>" not in cells[3]                  # text is escaped
     assert cells[4] == "–"                        # missing shown as missing, never 0

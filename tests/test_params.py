@@ -83,8 +83,8 @@ def test_parameters_for_readers_name_areas_as_the_page_does(schema):
     assert "not set" in shown.values() or "the pinned snapshot" in shown.values()
     try:
         i18n.set_language("sv")
-        shown = dict(p.for_readers())
-        assert shown["Area"] == "Pargas (KU445)" and shown["Compared with"] == "Hela landet"
+        shown = p.for_readers()
+        assert shown[0] == ("Område", "Pargas (KU445)") and shown[1][1] == "Hela landet"
     finally:
         i18n.set_language("en")
 

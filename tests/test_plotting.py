@@ -104,11 +104,16 @@ def test_finalise_requires_title_and_source():
     assert P.figure_title(fig) == "A title"
 
 
-def test_thousands_formatter_uses_narrow_space_and_minus():
+def test_thousands_formatter_writes_numbers_as_the_run_s_language_does():
+    from helpers import i18n
+
     fmt = P.thousands_formatter()
-    assert fmt.format_ticks([0, 50000, 100000]) == ["0", "50\u202f000", "100\u202f000"]
+    assert fmt.format_ticks([0, 50000, 100000]) == ["0", "50,000", "100,000"]
     assert fmt.format_ticks([-0.5, 0, 0.5]) == ["\u22120.5", "0.0", "0.5"]
-    assert P.thousands_formatter(decimals=1)(1234.56) == "1\u202f234.6"
+    assert P.thousands_formatter(decimals=1)(1234.56) == "1,234.6"
+    with i18n.using("fi"):
+        assert fmt.format_ticks([0, 50000, 100000]) == ["0", "50\u202f000", "100\u202f000"]
+        assert P.thousands_formatter(decimals=1)(1234.56) == "1\u202f234,6"
 
 
 # ----------------------------------------------------------------------------- bar chart
@@ -131,7 +136,7 @@ def test_bar_chart_title_source_highlight_and_missing(tmp_path):
     colours = [matplotlib.colors.to_hex(p.get_facecolor()) for p in visible]
     assert colours[0] == P.HIGHLIGHT_COLOUR.lower() and colours[1] == P.BASE_COLOUR.lower()
     assert "no data" in _texts(fig)
-    assert "201\u202f863" in _texts(fig)  # value label with thin-space separator
+    assert "201,863" in _texts(fig)  # value label with the English separator
     assert ax.get_legend() is None  # one series: no legend
     w, h = _render_png(fig, tmp_path / "bar.png")
     assert w == 960  # 6.4 in at 150 dpi
@@ -171,7 +176,7 @@ def test_line_chart_single_series_no_legend_year_ticks(tmp_path):
     xt = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
     assert "2019" in xt and "2023" in xt  # years without a thousands separator
     yt = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
-    assert any("\u202f" in t for t in yt)
+    assert any("," in t for t in yt)
     _render_png(fig, tmp_path / "line.png")
 
 

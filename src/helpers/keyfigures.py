@@ -134,10 +134,7 @@ def _auto_decimals(x: float) -> int:
 
 
 def _number(x: float, decimals: int, lang: str) -> str:
-    text = format_number(x, decimals)  # thin-space thousands, "." decimals, "−" minus
-    if lang in ("fi", "sv"):
-        return text.replace(".", ",")
-    return text
+    return format_number(x, decimals, lang=lang if lang in ("fi", "sv", "en") else "en")
 
 
 def format_value(value: Any, *, unit: str = "", decimals: int | None = None, lang: str = "en") -> str:

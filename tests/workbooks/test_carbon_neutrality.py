@@ -364,7 +364,7 @@ def test_cdp_note_example_is_like_for_like(turku):
 
     note = sections._cdp_note(turku.cdp_turku)
     # the manifest's own example: Turku's 2015 scope 2 in the 2017 and the 2019 questionnaire
-    assert "472\u202f400 t in the 2017 questionnaire, 656\u202f354 t in the 2019 one" in note
+    assert "472,400 t in the 2017 questionnaire, 656,354 t in the 2019 one" in note
     split = pd.DataFrame({  # HAND-MADE: one scope split into two columns in both questionnaires
         "report_year": [2020, 2020, 2021, 2021], "accounting_year": [2019] * 4, "scope": ["scope1"] * 4,
         "value": [824.0, 3233.0, 824.0, 3233.0]})

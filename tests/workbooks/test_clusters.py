@@ -243,7 +243,7 @@ def test_pick_value_and_markdown_table():
     with pytest.raises(ValueError, match="2 rows match"):
         context.pick_value(pd.concat([df, df]), year=2019, column="share")
     md = display.markdown_table(pd.DataFrame({"year": [2019], "n_x": [12345], "v": [float("nan")]}))
-    assert "| 2019 | 12\u202f345 | – |" in md and "n\\_x" in md
+    assert "| 2019 | 12,345 | – |" in md and "n\\_x" in md
 
 
 # ----------------------------------------------------------------------------- ICT helpers

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..i18n import N_, _
+from ..i18n import N_, _, language
 from ._checks import (
     _check_numeric,
     _describe,
@@ -78,11 +78,15 @@ def _auto_decimals(values: np.ndarray) -> int:
     return 2
 
 
-def format_number(x, decimals: int = 0, thousands: str = THIN_SPACE) -> str:
-    """Format a number with a thin-space thousands separator: 12345.6 -> ``"12 346"``.
+#: how numbers are written in each report language: (thousands separator, decimal mark)
+NUMBER_FORMATS = {"fi": (THIN_SPACE, ","), "sv": (THIN_SPACE, ","), "en": (",", ".")}
 
-    Uses a decimal point and the Unicode minus sign ``−``. NaN -> ``""``.
-    """
+
+def format_number(x, decimals: int = 0, thousands: str | None = None, *, lang: str | None = None) -> str:
+    """A number as a reader of ``lang`` (default: the run's language) writes it: 12345.6 ->
+    ``"12 346"`` / ``"12 345,6"`` in Finnish and Swedish (narrow no-break space, decimal
+    comma), ``"12,346"`` / ``"12,345.6"`` in English; the Unicode minus sign ``−``; no "−0";
+    NaN -> ``""``. ``thousands`` overrides the separator."""
     if not isinstance(decimals, (int, np.integer)) or isinstance(decimals, bool) or decimals < 0:
         raise ValueError(f"decimals must be a non-negative integer; got {decimals!r}")
     if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
@@ -91,10 +95,13 @@ def format_number(x, decimals: int = 0, thousands: str = THIN_SPACE) -> str:
         raise TypeError(f"x must be a number; got {type(x).__name__}: {_describe(x)}")
     if isinstance(x, (float, np.floating)) and math.isnan(x):
         return ""
+    sep, point = NUMBER_FORMATS.get(lang or language(), NUMBER_FORMATS["en"])
+    if thousands is not None:
+        sep = thousands
     text = f"{float(x):,.{int(decimals)}f}"
     if text.startswith("-") and float(text.replace(",", "")) == 0:
         text = text[1:]  # no "-0"
-    return text.replace(",", thousands).replace("-", "\u2212")
+    return text.replace(",", "\0").replace(".", point).replace("\0", sep).replace("-", "\u2212")
 
 
 def classify(
