@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 
 from .display import escape_markdown, show_markdown
-from .i18n import N_, _
+from .i18n import N_, _, language
 from .keyfigures import json_safe
 from .snapshot import Snapshot, UnknownResourceError
 
@@ -334,7 +334,8 @@ def provenance_markdown(
         src = next((x.get("path") for x in entry.get("sources") or [] if _SAFE_URL.match(str(x.get("path", "")))), None)
         lic = next((x for x in entry.get("licenses") or []), {})
         licence = _md_link(r["licence"], lic.get("path")) if r["licence"] else ""
-        body.append([_md_link(r["title"], src), escape_markdown(r["publisher"]), escape_markdown(r["table_id"]),
+        body.append([_md_link(r["title"], src, published=True), as_published(escape_markdown(r["publisher"])),
+                     escape_markdown(r["table_id"]),
                      escape_markdown(r["reference_period"]), escape_markdown(r["retrieved"]), licence,
                      escape_markdown(digest)])
     out.append(_md_table(heads, body))
@@ -352,7 +353,7 @@ def provenance_markdown(
         title = _text(entry.get("title")) or name
         for item in items:
             if _text(item):
-                caveats.append(f"- **{escape_markdown(title)}**: {escape_markdown(item)}")
+                caveats.append(f"- **{as_published(escape_markdown(title))}**: {as_published(escape_markdown(item))}")
     if caveats:
         # i18n: a heading of the sources section: what each data file's publisher warns about
         out.append(f"{h}# " + _("Caveats"))
@@ -364,12 +365,22 @@ def provenance_markdown(
     out.append(f"{h}# " + _("Attribution"))
     out.append("")
     for att in dict.fromkeys(a for a in table["attribution"] if a):
-        out.append(f"- {escape_markdown(att)}")
+        out.append(f"- {as_published(escape_markdown(att))}")
     finnish = dict.fromkeys(fi for p in table["publisher"] for fi in finnish_credit(p))
     if finnish:
         out.append(f"- {escape_markdown('; '.join(finnish))}")
     out.append("")
     return "\n".join(out)
+
+
+def as_published(markdown: str) -> str:
+    """Text from the manifest (a title, a caveat, a credit line) as its publisher wrote it —
+    in English: on a page in another language it is marked ``lang="en"`` (WCAG 2.1, 3.1.2
+    Language of Parts), so screen readers pronounce it right and the page says what is not
+    translated."""
+    if not markdown or language() == "en":
+        return markdown
+    return f'<span lang="en">{markdown}</span>'
 
 
 def parameter_label(name: str) -> str:
@@ -385,8 +396,10 @@ def _entry(snap, name: str) -> dict:
         return {}
 
 
-def _md_link(text, url) -> str:
+def _md_link(text, url, *, published: bool = False) -> str:
     label = escape_markdown(text)
+    if published:
+        label = as_published(label)
     if not url or not _SAFE_URL.match(str(url)):
         return label
     href = str(url).replace("(", "%28").replace(")", "%29").replace(" ", "%20")

@@ -63,7 +63,7 @@ def _check_map_frame(gdf, column: str):
         raise ValueError("gdf is empty; there is nothing to map")
 
 
-_LABEL_COLUMNS = ("name_fi", "nimi", "name", "label")  # Finnish names first
+_LABEL_COLUMNS = ("label", "name_fi", "nimi", "name")  # the names in the run's language first
 
 
 def _label_column(gdf, label_column):
@@ -201,7 +201,7 @@ def choropleth(
 
     ``labels``: ``"auto"`` names only areas whose name fits inside the area on the page
     (largest first, no overlaps), ``True`` all, ``False`` none, or a list of names/codes.
-    Names come from ``label_column`` (default: the first of name_fi, name, nimi, label).
+    Names come from ``label_column`` (default: the first of label, name_fi, nimi, name).
     ``highlight``: a name or code (or a list) outlined in black and listed in the legend.
 
     ``legend_loc``: ``"below"`` (outside the map, default: the map keeps the full width of a

@@ -87,7 +87,7 @@ def heating_chart(res):
 
 
 def _map(res, fuel: str):
-    gdf = geometry.municipalities(res.snapshot, res.region.code)[["code", "name_fi", "geometry"]]
+    gdf = geometry.municipalities(res.snapshot, res.region.code)[["code", "name_fi", "label", "geometry"]]
     gdf = gdf.merge(res.region_units[["code", f"{fuel}_pct"]], on="code", how="left")
     region = areas.reader_name(res.region)
     if fuel in MAP_TITLES:

@@ -127,7 +127,8 @@ def point_map(res: PostalJobs, what: str):
     pts = gpd.GeoDataFrame(res.points, geometry=gpd.points_from_xy(res.points["x"], res.points["y"]), crs=3067)
     pts["label"] = pts["name_fi"]
     return plotting.point_map(
-        pts, "jobs", base=base, label_column="label", label_top=6, missing_label=_("suppressed"),
+        pts, "jobs", base=base, label_column="label", base_label_column="label", label_top=6,
+        missing_label=_("suppressed"),
         highlight=res.area.code if res.area.kind == "municipality" else None,
         legend_title=_text(what, "legend"), unit=_("jobs"),
         title=_title(res, what), source=source(res))

@@ -37,10 +37,17 @@ class DataOverview:
 
 def compute(params, snapshot) -> DataOverview:
     resources = snapshot.resources()
-    region_map = snapshot.load(REGION_GEOMETRY)
+    known = {(a.kind, a.code): a for a in regions.areas(include_historical=True)}
+
+    def labelled(frame, code_col: str, kind: str):  # the names the map writes, in the run's language
+        codes = frame[code_col].astype(str)
+        return frame.assign(code=codes, label=[known[(kind, c)].reader_name() if (kind, c) in known else n
+                                               for c, n in zip(codes, frame["nimi"])])
+
+    region_map = labelled(snapshot.load(REGION_GEOMETRY), "maakunta", "region")
     munis = snapshot.load(MUNI_GEOMETRY)
     focus = regions.resolve(FOCUS_REGION)
-    vs = munis[munis["maakunta_2026"] == focus.code]
+    vs = labelled(munis[munis["maakunta_2026"] == focus.code], "kunta", "municipality")
     snapshot.record(CLASSIFICATION)
     figures = {
         "snapshot_version": snapshot.manifest.get("version"),
@@ -86,4 +93,4 @@ def locator_map(res: DataOverview):
         # i18n: legend entries of a locator map: all regions (left map), the region's municipalities (right map)
         context_label=_("Finland's regions (2020 boundaries)"),
         detail_label=_("municipalities of {region}").format(region=areas.reader_name(vs)),
-        highlight=vs.name_fi, always_label=["Turku"])
+        highlight=vs.code, always_label=["853"])  # Turku

@@ -173,6 +173,8 @@ def youth_map_frame(snap, rates: pd.DataFrame):
     """The 2020 region polygons with the 2016 rates joined (EPSG:3067)."""
     geo = snap.load(REGION_GEOMETRY).rename(columns={"maakunta": "code", "nimi": "name_fi"})
     geo = geo[["code", "name_fi", "geometry"]]
+    known = {r.code: r for r in regions.regions()}
+    geo = geo.assign(label=[known[c].reader_name() if c in known else n for c, n in zip(geo["code"], geo["name_fi"])])
     cols = ["unemployment_rate_pct", "outside_work_study_pct", "population_18_24"]
     out = geo.merge(rates[cols], left_on="code", right_index=True, how="left")
     missing = sorted(set(rates.index) - set(out["code"]) - {regions.COUNTRY_CODE})

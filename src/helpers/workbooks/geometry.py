@@ -35,6 +35,7 @@ def municipalities(snap, region_code: str | None = None):
         raise ValueError(f"no pinned boundary for municipalities {missing}")
     out["name_fi"] = out["code"].map(lambda c: members[c].name_fi)
     out["name_sv"] = out["code"].map(lambda c: members[c].name_sv)
+    out["label"] = out["code"].map(lambda c: members[c].reader_name())  # what the map writes
     return out.sort_values("code").reset_index(drop=True)
 
 
@@ -45,4 +46,5 @@ def regions_frame(snap):
     names = {r.code: r for r in regions.regions()}
     out = out[["code", "name_fi", "geometry"]].copy()
     out["name_sv"] = out["code"].map(lambda c: names[c].name_sv if c in names else None)
+    out["label"] = [names[c].reader_name() if c in names else n for c, n in zip(out["code"], out["name_fi"])]
     return out.sort_values("code").reset_index(drop=True)

@@ -233,7 +233,7 @@ def _series_figures(res: RegionProfile) -> dict:
 def unit_map_frame(snap, region_code: str, units: pd.DataFrame):
     """GeoDataFrame (EPSG:3067) of a region's 2026 municipalities (:func:`geometry.municipalities`)
     with their population figures: code, name_fi, population_2019, population_2023, change_pct."""
-    geo = geometry.municipalities(snap, region_code)[["code", "name_fi", "geometry"]]
+    geo = geometry.municipalities(snap, region_code)[["code", "name_fi", "label", "geometry"]]
     return geo.merge(units[["code", "population_2019", "population_2023", "change_pct"]], on="code", how="left")
 
 
