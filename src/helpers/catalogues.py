@@ -85,6 +85,38 @@ def _schema_messages(root: Path) -> list[tuple[str, str]]:
     return out
 
 
+def _codelist_messages(root: Path) -> list[tuple[str, str]]:
+    """The project's own texts in its code lists (src/helpers/codelists/): each cluster
+    list's title, where its definition comes from, its scopes' descriptions and every
+    industry's rationale; the verdict on each published claim and its basis. (Names of
+    industries and the claims themselves are data: TOL's names, the claims as published.)"""
+    import csv
+
+    import yaml
+
+    def norm(value) -> str:
+        return " ".join(str(value).split())
+
+    out = []
+    folder = root / "src" / "helpers" / "codelists"
+    for path in sorted(folder.glob("*.yaml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(raw, dict) or "codes" not in raw:
+            continue
+        where = f"src/helpers/codelists/{path.name}"
+        texts = [raw.get("title"), raw.get("definition_source")]
+        texts += [s.get("description") for s in (raw.get("scopes") or {}).values() if isinstance(s, dict)]
+        texts += [c.get("rationale") for c in raw.get("codes") or [] if isinstance(c, dict)]
+        out += [(where, norm(t)) for t in texts if t]
+    verdicts = folder / "cluster_claim_verdicts.csv"
+    if verdicts.is_file():
+        with open(verdicts, encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                out += [(f"src/helpers/codelists/{verdicts.name}", row[k])
+                        for k in ("verdict", "official_basis", "official_verdict") if row.get(k)]
+    return out
+
+
 def extract(root: Path | None = None):
     """Every message of the code (``_``/``N_``) and the notebooks' Markdown cells, as a
     Babel catalogue (locations relative to the project)."""
@@ -110,7 +142,7 @@ def extract(root: Path | None = None):
                                                                                      "lstrip_blocks": "true"}}):
         if message:
             catalog.add(message, locations=[(f"src/helpers/templates/{filename}", lineno)], auto_comments=comments)
-    for location, text in _schema_messages(root):
+    for location, text in _schema_messages(root) + _codelist_messages(root):
         catalog.add(text, locations=[(location, 0)])
     for location, text in markdown_messages((root / "notebooks").glob("*.ipynb")):
         where, _, cell = location.partition(":")

@@ -81,15 +81,28 @@ def _year_column(name: str, series: pd.Series) -> bool:
     return any(w in low for w in words) and _whole_numbers(series)
 
 
+def as_published(markdown_text: str) -> str:
+    """Text shown as its publisher wrote it — in English (a manifest title, a caveat, a quoted
+    statement, a label as reported): on a page in another language it is marked
+    ``lang="en"`` (WCAG 2.1, 3.1.2 Language of Parts), so screen readers pronounce it right and
+    the page shows what is not translated."""
+    from .i18n import language
+
+    if not markdown_text or language() == "en":
+        return markdown_text
+    return f'<span lang="en">{markdown_text}</span>'
+
+
 def markdown_table(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 1, missing: str = "–",
-                   plain: tuple[str, ...] = ()) -> str:
+                   plain: tuple[str, ...] = (), published: tuple[str, ...] = ()) -> str:
     """A Markdown table of ``frame`` (index dropped) with escaped text and formatted numbers.
 
     Number columns are right-aligned, text columns left-aligned. ``decimals`` is one number
     for every float column or a mapping column -> decimals (others: 1); a whole float shows
     no decimals. Columns whose name contains "year" or "release" (or, in a column of whole
     numbers, the run's language's word for it: :func:`_year_column`), and those named in
-    ``plain``, are shown as they are (2019, not "2 019")."""
+    ``plain``, are shown as they are (2019, not "2 019"). Text in the columns named in
+    ``published`` is the publisher's own English (:func:`as_published`)."""
     cols = [str(c) for c in frame.columns]
     per_col = [(decimals.get(c, 1) if isinstance(decimals, Mapping) else decimals) for c in cols]
     as_is = [(_year_column(c, frame.iloc[:, i]) or c in plain) for i, c in enumerate(cols)]
@@ -113,6 +126,13 @@ def markdown_table(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 1, m
             else:
                 cells.append(escape_markdown(str(v)))
         lines.append("| " + " | ".join(cells) + " |")
+    if published:
+        marked = [c in published for c in cols]
+        for k in range(2, len(lines)):
+            cells = lines[k][2:-2].split(" | ")
+            if len(cells) == len(cols):
+                lines[k] = "| " + " | ".join(as_published(x) if m and x != missing else x
+                                             for x, m in zip(cells, marked)) + " |"
     return "\n".join(lines)
 
 
@@ -167,9 +187,9 @@ class Table:
 
 def table(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 1, missing: str = "–", plain: tuple[str, ...] = (),
           *, name: str | None = None, title: str | None = None, source: str | None = None, intro: str = "",
-          data: pd.DataFrame | None = None) -> Table:
+          data: pd.DataFrame | None = None, published: tuple[str, ...] = ()) -> Table:
     """``frame`` as a Markdown table (:func:`markdown_table`) to end a cell with, with its data
     for download: ``data`` (default: ``frame`` itself) saved as ``<name>.csv`` beside the
     report, titled ``title`` and credited to ``source``. ``intro`` is Markdown shown above."""
-    return Table(frame if data is None else data, markdown_table(frame, decimals, missing, plain),
+    return Table(frame if data is None else data, markdown_table(frame, decimals, missing, plain, published),
                  name=name, title=title, source=source, intro=intro)

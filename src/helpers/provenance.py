@@ -17,8 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from .display import escape_markdown, show_markdown
-from .i18n import N_, _, language
+from .display import as_published, escape_markdown, show_markdown
+from .i18n import N_, _
 from .keyfigures import json_safe
 from .snapshot import Snapshot, UnknownResourceError
 
@@ -126,11 +126,21 @@ class Caption(str):
     taken from the manifest, so a page can link what a chart's source line names."""
 
     links: list[dict]
+    #: the publishers' own attribution lines the text quotes (English), for :meth:`markdown`
+    published: str
 
-    def __new__(cls, text: str, links: list[dict] | None = None):
+    def __new__(cls, text: str, links: list[dict] | None = None, published: str = ""):
         obj = super().__new__(cls, text)
         obj.links = list(links or [])
+        obj.published = published
         return obj
+
+    def markdown(self) -> str:
+        """The line for a page: the publishers' English marked as such (:func:`as_published`)."""
+        if not self.published or self.published not in self:
+            return escape_markdown(str(self))
+        before, _sep, after = str(self).partition(self.published)
+        return escape_markdown(before) + as_published(escape_markdown(self.published)) + escape_markdown(after)
 
 
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$")
@@ -212,7 +222,8 @@ def source_caption(resource_names, snapshot=None) -> Caption:
         common = suffixes[0].group(1)
         parts = [_LICENCE_SUFFIX.sub("", p).strip() for p in parts] + [common]
     # i18n: the source line under a chart or table; {sources} are the publishers' own attribution lines
-    return Caption(_("Source: {sources}").format(sources="; ".join(parts)), source_links(list(rows["name"]), snap))
+    joined = "; ".join(parts)
+    return Caption(_("Source: {sources}").format(sources=joined), source_links(list(rows["name"]), snap), joined)
 
 
 def _licence_names(snap, name: str) -> list[str]:
@@ -333,7 +344,7 @@ def provenance_markdown(
         digest = digest.split(":", 1)[-1][:12] if digest else ""
         src = next((x.get("path") for x in entry.get("sources") or [] if _SAFE_URL.match(str(x.get("path", "")))), None)
         lic = next((x for x in entry.get("licenses") or []), {})
-        licence = _md_link(r["licence"], lic.get("path")) if r["licence"] else ""
+        licence = _md_link(r["licence"], lic.get("path"), published=True) if r["licence"] else ""
         body.append([_md_link(r["title"], src, published=True), as_published(escape_markdown(r["publisher"])),
                      escape_markdown(r["table_id"]),
                      escape_markdown(r["reference_period"]), escape_markdown(r["retrieved"]), licence,
@@ -371,16 +382,6 @@ def provenance_markdown(
         out.append(f"- {escape_markdown('; '.join(finnish))}")
     out.append("")
     return "\n".join(out)
-
-
-def as_published(markdown: str) -> str:
-    """Text from the manifest (a title, a caveat, a credit line) as its publisher wrote it —
-    in English: on a page in another language it is marked ``lang="en"`` (WCAG 2.1, 3.1.2
-    Language of Parts), so screen readers pronounce it right and the page says what is not
-    translated."""
-    if not markdown or language() == "en":
-        return markdown
-    return f'<span lang="en">{markdown}</span>'
 
 
 def parameter_label(name: str) -> str:

@@ -186,11 +186,35 @@ class Rendered:
         return {"html": f"{self.slug}.html", "code_html": f"{self.slug}.code.html", "data": self.data_index}
 
 
+def _exporter_class():
+    """nbconvert's HTML exporter, embedding a Markdown text's images only when it has any.
+
+    To embed images nbconvert re-parses every piece of inline HTML of a Markdown text on its
+    own — an opening ``<span lang="en">`` alone is closed at once, so the span ends up empty
+    and its text outside it. Texts without images are rendered without that step (nothing
+    to embed), which keeps inline HTML such as the ``lang`` marks of untranslated titles."""
+    from jinja2 import pass_context
+    from nbconvert import HTMLExporter
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    class Exporter(HTMLExporter):
+        @pass_context
+        def markdown2html(self, context, source):
+            if self.embed_images and ("<img" in source or "![" in source):
+                return super().markdown2html(context, source)
+            renderer = IPythonRenderer(escape=False, attachments=context.get("cell", {}).get("attachments", {}),
+                                       embed_images=False, anchor_link_text=self.anchor_link_text,
+                                       exclude_anchor_links=self.exclude_anchor_links, **self.lexer_options)
+            return MarkdownWithMath(renderer=renderer).render(source)
+
+    return Exporter
+
+
 class ReportRenderer:
     """Renders executed notebooks to light HTML pages; create once, reuse for many."""
 
     def __init__(self) -> None:
-        from nbconvert import HTMLExporter
+        HTMLExporter = _exporter_class()
 
         common = dict(template_file=str(REPORT_TEMPLATE), embed_images=True)
         self.reader = HTMLExporter(

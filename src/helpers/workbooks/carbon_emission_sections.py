@@ -17,7 +17,8 @@ fmt = analysis.format_number
 
 def table(frame: pd.DataFrame, *, name: str, title: str, source: str, note: str = "", **kw):
     """A table with its title and source line above it and its data for download as ``name``.csv."""
-    intro = f"**{title}**\n\n*{source}*" + (f"\n\n{note}" if note else "")
+    line = source.markdown() if hasattr(source, "markdown") else source
+    intro = f"**{title}**\n\n*{line}*" + (f"\n\n{note}" if note else "")
     return display.table(frame, name=name, title=title, source=source, intro=intro, **kw)
 
 
@@ -138,7 +139,7 @@ def per_capita_table(res):
         _("In the City of Turku's words"): rows["quote"].to_numpy(),
     })
     info = res.target_info
-    return table(out, name="turku_emissions_per_capita", decimals=1,
+    return table(out, name="turku_emissions_per_capita", decimals=1, published=(_("In the City of Turku's words"),),
                  title=_("Turku's greenhouse-gas emissions per inhabitant, as the city states them"),
                  source=_source(res, ci.TARGETS),
                  note=_("Change 1990 → 2020: {c} % (derived from the two stated values). The city's per-capita "
@@ -169,7 +170,7 @@ def target_definition(res):
                           ("emission_reduction_vs_2020", 2029), ("emission_reduction_vs_2019", 2029),
                           ("emission_reduction_vs_1990", 2020)):
         for q in t.loc[(t["measure"] == measure) & (t["year"] == year), "quote"]:
-            quotes.append(f"> “{display.escape_markdown(q)}”")
+            quotes.append(f"> “{display.as_published(display.escape_markdown(q))}”")
     info = res.target_info
     v1990, v2020 = float(info["cut_vs_1990"]["value"]), float(info["cut_vs_2020"]["value"])
     v2019 = float(ci.statement(t, "emission_reduction_vs_2019", ci.TARGET_YEAR)["value"])
@@ -223,6 +224,7 @@ def reduction_table(res):
 def statements_table(res):
     """Every statement of the plan on levels, targets and scenarios (outside table B-3.1), quoted."""
     return table(ci.statements_table(res.targets), name="turku_climate_statements",
+                 published=(_("Value as stated"), _("In the plan's words"), _("Where in the plan")),
                  title=_("Turku's climate targets and stated levels, in the plan's own words"),
                  source=_source(res, ci.TARGETS),
                  note=_("Quotations from the City of Turku's Climate City Contract action plan; the values are "
@@ -232,6 +234,7 @@ def statements_table(res):
 def indicators_table(res):
     """Table B-3.1: the sector indicators' targets for 2025 and 2030 and the 2027 evaluation."""
     return table(ci.indicator_table(res.targets), name="turku_indicator_targets_b31",
+                 published=(_("Indicator"), _("Target 2025"), _("Evaluation 2027"), _("Target 2030")),
                  title=_("Turku's indicator targets for 2025 and 2030 (table B-3.1 of the plan)"),
                  source=_source(res, ci.TARGETS),
                  note=_("As printed: the table states no unit (the magnitudes are those of t CO2e per year in "
@@ -286,10 +289,16 @@ def _cdp_note(rows: pd.DataFrame) -> str:
     return text
 
 
+def _as_reported() -> tuple[str, ...]:
+    """The CDP table's columns that quote the questionnaire (English, as reported)."""
+    return (_("Column as reported"), _("Protocol as reported"))
+
+
 def cdp_table(res):
     """Everything Turku reported to CDP-ICLEI, one row per reported cell, questionnaire by questionnaire."""
     rows = res.cdp_turku
     return table(_cdp_frame(rows), name="turku_cdp_reported", decimals=0, note=_cdp_note(rows),
+                 published=_as_reported(),
                  title=_("What Turku self-reported to CDP-ICLEI, questionnaires 2016–2021"),
                  source=_source(res, ci.CDP))
 
@@ -299,6 +308,7 @@ def cdp_area_table(res):
     if res.cdp_area is None:
         return None
     return table(_cdp_frame(res.cdp_area), name="area_cdp_reported", decimals=0, note=_cdp_note(res.cdp_area),
+                 published=_as_reported(),
                  title=_("What {name} self-reported to CDP-ICLEI").format(name=areas.reader_name(res.area)),
                  source=_source(res, ci.CDP))
 

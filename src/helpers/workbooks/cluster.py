@@ -130,7 +130,7 @@ def display_name(area) -> str:
 
 
 def _description(parts: ClusterParts) -> str:
-    return parts.codes.scopes[parts.scope]["description"].rstrip(".")
+    return _(parts.codes.scopes[parts.scope]["description"]).rstrip(".")
 
 
 def run_line(parts: ClusterParts):
@@ -151,11 +151,15 @@ def codelist_table(parts: ClusterParts, columns: list[str]):
     intro = _("Code list version {version} ({date}). Classification: {citation}. Definition used in this run: "
               "**{scope}** — {description}.\n\nWhere the definition comes from: {source}").format(
         version=codes.version, date=codes.date, citation=codes.citation, scope=parts.scope,
-        description=_description(parts), source=codes.definition_source)
+        description=_description(parts), source=_(codes.definition_source))
     frame = codes.to_frame()[columns]
-    shown = frame.rename(columns={c: _(CODELIST_HEADERS[c]) for c in columns})
-    return display.table(shown, name=f"codelist_{codes.id}", title=codes.title, intro=intro, data=frame,
-                         source=codes.citation)
+    shown = frame.copy()
+    if "rationale" in shown:  # the project's own words (catalogue); the names are TOL's
+        shown["rationale"] = [_(r) for r in shown["rationale"]]
+    shown = shown.rename(columns={c: _(CODELIST_HEADERS[c]) for c in columns})
+    english = tuple(_(CODELIST_HEADERS[c]) for c in ("name_en",) if c in columns)
+    return display.table(shown, name=f"codelist_{codes.id}", title=_(codes.title), intro=intro, data=frame,
+                         source=codes.citation, published=english)
 
 
 def rd_note(parts: ClusterParts) -> str:

@@ -168,7 +168,7 @@ def ict(claims, jobs: cluster_paavo.SectionJobs, sizes: cluster_tol5.NationalSiz
 def evidence_table(ev: Evidence, name: str):
     f = ev.frame()
     shown = pd.DataFrame({_("Figure"): f["figure"], _("Kind"): f["kind"], _("Number"): f["number"],
-                          _("Per cent"): f["percent"], _("Basis"): f["basis"]})
+                          _("Per cent"): f["percent"], _("Basis"): [_(b) if b else b for b in f["basis"]]})
     return display.table(shown, decimals={_("Per cent"): 1, _("Number"): 0}, name=name,
                          title=_("Published claims and the official totals they can be set against"),
                          source=provenance.source_caption(ev.resources, ev.snapshot),
@@ -183,9 +183,9 @@ def verdict_table(verdicts: pd.DataFrame, name: str):
         _("Claim"): verdicts["seed_id"],
         _("What is claimed"): verdicts["seed_claim"],
         _("Verdict"): [_(industry.OFFICIAL_CHECKS[c]) for c in verdicts["official_check"]],
-        _("What the official figures say"): verdicts["official_verdict"],
-        _("Official basis"): verdicts["official_basis"],
-        _("In the sources"): [_(industry.VERDICT_STATUSES[s]) + ". " + v
+        _("What the official figures say"): [_(v) for v in verdicts["official_verdict"]],
+        _("Official basis"): [_(v) for v in verdicts["official_basis"]],
+        _("In the sources"): [_(industry.VERDICT_STATUSES[s]) + ". " + _(v)
                               for s, v in zip(verdicts["status"], verdicts["verdict"])],
     })
     return display.table(shown, name=name, title=_("Published claims and the verdict on each"),

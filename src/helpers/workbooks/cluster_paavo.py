@@ -31,17 +31,12 @@ import pandas as pd
 
 from .. import analysis, display, plotting, provenance, regions
 from ..i18n import N_, _
-from . import areas, cluster, geometry
+from . import areas, cluster, geometry, industry
 
 PAAVO = "paavo_2020_municipal"
 YEAR = 2017
-#: TOL 2008 sections the cluster workbooks show (reader's names, marked for translation)
-SECTION_NAMES = {
-    "C": N_("Manufacturing"),
-    "J": N_("Information and communication"),
-    "M": N_("Professional, scientific and technical activities"),
-    "Q": N_("Human health and social work activities"),
-}
+#: TOL 2008 sections the cluster workbooks show (their names: helpers.workbooks.industry)
+SECTION_NAMES = {c: industry.TOL_SECTIONS[c] for c in ("C", "J", "M", "Q")}
 #: the maps' titles per section, whole ({region}: the region whose municipalities are mapped)
 REGION_MAP_TITLES = {
     "C": N_("Concentration of manufacturing jobs in the municipalities of {region}, 2017"),
@@ -60,7 +55,7 @@ _REF = "__reference__"
 
 
 def section_name(section: str) -> str:
-    return _(SECTION_NAMES[section]) if section in SECTION_NAMES else section
+    return industry.section_name(section)
 
 
 def jobs_units(paavo: pd.DataFrame) -> pd.DataFrame:

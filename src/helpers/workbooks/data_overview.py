@@ -76,6 +76,7 @@ def resources_table(res: DataOverview):
                           _("Licence"): r["licence"], _("Quality"): r["quality"],
                           _("Suitability"): r["suitability"]}).sort_values(_("Topic"), kind="stable")
     return display.table(shown, name="resources", title=_("Resources of the pinned snapshot"),
+                         published=(_("Resource"), _("Publisher"), _("Period"), _("Licence")),
                          intro=_("{n} resources. Quality and suitability are rated GREEN / AMBER / RED as in the "
                                  "project's data log.").format(n=len(r)),
                          data=r[["name", "title", "publisher", "table_id", "reference_period", "licence",

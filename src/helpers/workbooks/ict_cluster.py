@@ -189,7 +189,9 @@ def _figures(res: IctCluster) -> dict:
                                      if res.growth is not None else None),
         "ict_jobs_lq_end": context.pick_value(p.jobs_lq, industry=industry.CLUSTER_TOTAL, column="lq"),
         "ict_occupations_lq_end": context.pick_value(res.occupation_table, industry="ICT", column="lq"),
-        "claims_official_check": dict(zip(p.verdicts["seed_id"], p.verdicts["official_check"])),
+        # the verdict on each published claim, in the reader's words (codes: the verdict table)
+        "claims_official_check": {s: _(industry.OFFICIAL_CHECKS[c])
+                                  for s, c in zip(p.verdicts["seed_id"], p.verdicts["official_check"])},
     })
     fig["ict_personnel_end"] = None
     if biz.data is not None:

@@ -44,6 +44,45 @@ def normalise_industry_code(code) -> str:
     return re.sub(r"[\s.]", "", code).upper()
 
 
+#: the TOL 2008 sections by their English names as the pinned Paavo 2020 edition writes them
+#: (marked for the catalogues: Finnish and Swedish pages show the official names in their
+#: language; the Finnish ones are checked against Statistics Finland's own Finnish table in
+#: the snapshot, establishments_industry_section_2012, by tests/test_i18n.py)
+TOL_SECTIONS = {
+    "A": N_("Agriculture, forestry and fishing"),
+    "B": N_("Mining and quarrying"),
+    "C": N_("Manufacturing"),
+    "D": N_("Electricity, gas, steam and air conditioning supply"),
+    "E": N_("Water supply; sewerage, waste management and remediation activities"),
+    "F": N_("Construction"),
+    "G": N_("Wholesale and retail trade; repair of motor vehicles and motorcycles"),
+    "H": N_("Transportation and storage"),
+    "I": N_("Accommodation and food service activities"),
+    "J": N_("Information and communication"),
+    "K": N_("Financial and insurance activities"),
+    "L": N_("Real estate activities"),
+    "M": N_("Professional, scientific and technical activities"),
+    "N": N_("Administrative and support service activities"),
+    "O": N_("Public administration and defence; compulsory social security"),
+    "P": N_("Education"),
+    "Q": N_("Human health and social work activities"),
+    "R": N_("Arts, entertainment and recreation"),
+    "S": N_("Other service activities"),
+    "T": N_("Activities of households as employers; undifferentiated goods- and services-producing "
+            "activities of households for own use"),
+    "U": N_("Activities of extraterritorial organisations and bodies"),
+    "X": N_("Industry unknown"),
+}
+
+
+def section_name(code: str, default: str | None = None) -> str:
+    """A TOL 2008 section's name in the run's language (``default``, else the code, for an
+    unknown one)."""
+    from ..i18n import _
+
+    return _(TOL_SECTIONS[code]) if code in TOL_SECTIONS else (default or code)
+
+
 @dataclass(frozen=True)
 class Industry:
     code: str  # TOL 2008, dotted ("26.6")

@@ -150,7 +150,9 @@ def _figures(res: LifeScienceCluster) -> dict:
     fig.update(_offline_figures(res))
     fig.update({
         "claim_20pct_official_verdict": verdict_20pct(res),
-        "claims_official_check": dict(zip(p.verdicts["seed_id"], p.verdicts["official_check"])),
+        # the verdict on each published claim, in the reader's words (codes: the verdict table)
+        "claims_official_check": {s: _(industry.OFFICIAL_CHECKS[c])
+                                  for s, c in zip(p.verdicts["seed_id"], p.verdicts["official_check"])},
         "claims_not_found": int((p.verdicts["status"] == "not_found").sum()),
         "claims_checkable_live": int((p.verdicts["status"] == "checkable_live").sum()),
         "manufacturing_va_share_pct_c_latest": context.pick_value(va, scope="C", year=latest["C"], column="share"),

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import analysis, regions
 from ..i18n import N_
-from . import areas
+from . import areas, industry
 
 POPULATION = "population_municipality_2000_2023"
 PAAVO = "paavo_2020_municipal"
@@ -90,7 +90,7 @@ def jobs_by_section(snap, area) -> pd.DataFrame:
     names = dict(zip(sec["category"], sec["label"].map(lambda s: _TP_SUFFIX.sub("", s)[2:])))
     here = areas.totals(sec, area, ["value"], by=["category"])["value"]
     country = areas.totals(sec, regions.country(), ["value"], by=["category"])["value"]
-    out = pd.DataFrame({"section": here.index, "industry": [names[c] for c in here.index],
+    out = pd.DataFrame({"section": here.index, "industry": [industry.section_name(c, names[c]) for c in here.index],
                         "jobs": here.to_numpy(), "country_jobs": country.reindex(here.index).to_numpy()})
     out["share_pct"] = analysis.share(out["jobs"], out["jobs"].sum())
     out["country_share_pct"] = analysis.share(out["country_jobs"], out["country_jobs"].sum())
