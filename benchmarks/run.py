@@ -146,6 +146,7 @@ def benchmark_jsonstat2(cells: int = 120_000) -> dict:
 
 def bench_data(results: dict) -> None:
     from helpers import snapshot as snapmod
+    from helpers.snapshot._base import _clear_verification_cache
     from helpers.sources.statfin import parse_jsonstat2
 
     doc = benchmark_jsonstat2()
@@ -170,7 +171,7 @@ def bench_data(results: dict) -> None:
     snap = snapmod.Snapshot()
 
     def load_all_cold():
-        snapmod._clear_verification_cache()  # every file's SHA-256 is checked again
+        _clear_verification_cache()  # every file's SHA-256 is checked and parsed again
         for name in snap.names():
             snap.load(name)
 
