@@ -91,7 +91,7 @@ def test_gallery_escapes_every_value_from_a_run():
             _record("a", title=XSS, params=(("title", XSS),), key_figures=(_figure(XSS, XSS, label=XSS),)),
             _record("b", status="failed", thumb=False, error=err),
         ], description=XSS),
-    ])
+    ], lang="en")
     assert "<script" not in html.lower()
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     assert "script-src 'none'" in html  # and scripts could not run anyway

@@ -232,7 +232,7 @@ def test_the_gallery_card_links_the_data_index():
     assert ("demo/a.data/index.html", "data") in links
     # a report published only in Finnish, on the English page: its card says so, in its language
     assert '<html lang="en">' in gallery and 'id="demo--a" lang="fi"' in gallery
-    assert "Not published in this language; shown in suomi." in gallery
+    assert "Not published in this language; shown in Finnish." in gallery
 
 
 # ----------------------------------------------------------------------------- what the reader sees

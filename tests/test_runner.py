@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import keyfigures, params, paths, regions, runner, settings
+from helpers import i18n, keyfigures, params, paths, regions, runner, settings
 from helpers.runner import kernels, publish
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -356,7 +356,7 @@ def test_a_failing_workbook_leaves_the_others_published_and_is_reported(mixed):
     for slug in ("hello--MK02", "hello--KU853", "hello-three"):
         for suffix in (".ipynb", ".html", ".code.html", ".thumb.png", ".log"):
             assert (reports / "mixed" / f"{slug}{suffix}").is_file(), slug + suffix
-    index = (reports / "index.html").read_text()
+    index = (reports / "index.en.html").read_text()
     assert index.count('<article class="card') == 4 and 'class="card failed"' in index
     assert "UnknownWorkbookError" in index
     # progress: plain lines (not a TTY) with completed / failed / remaining / elapsed
@@ -391,7 +391,7 @@ def test_cards_carry_key_figures_thumbnails_and_the_snapshot_version(mixed):
         ("ratio", "Ratio", keyfigures.format_value(1234.5, decimals=1), True)]
     assert [e["name"] for e in entries[3:]] == ["ipython_dir_owner", "mpl_dir_owner", "history_enabled"]
     assert not any(e["headline"] for e in entries[3:]) and entries[5]["text"] == "no"
-    card = (reports / "index.html").read_text()
+    card = (reports / "index.en.html").read_text()
     section = card[card.index('id="mixed--hello--KU853"'):]
     section = section[:section.index("</article>")]
     assert section.index("<dt>Repeats</dt><dd>2 times</dd>") < section.index("<details><summary>3 more key figures")
@@ -485,8 +485,14 @@ def test_end_to_end_the_real_data_overview_workbook(monkeypatch, tmp_path):
     version = json.loads((paths.snapshot_dir() / "datapackage.json").read_text("utf-8"))["version"]
     assert figures["snapshot_version"] == version == result.job.snapshot_version
     assert (reports / "adhoc" / "data_overview.thumb.png").is_file()
-    index = (reports / "index.html").read_text()
-    assert "What the pinned snapshot holds" in index and "generated from <code>notebooks/data_overview.ipynb</code>" in index
+    # an ad-hoc run is published in the gallery's language (Finnish): its title translated,
+    # and on the English gallery the same card says so in English
+    title = i18n.translations("fi").gettext("What the pinned snapshot holds")
+    assert title != "What the pinned snapshot holds" and result.job.lang == "fi"
+    assert f">{title}</a></h3>" in (reports / "index.html").read_text("utf-8")
+    english = (reports / "index.en.html").read_text("utf-8")
+    assert "Not published in this language; shown in Finnish." in english
+    assert "generated from <code>notebooks/data_overview.ipynb</code>" in english
     for p in (reports / "adhoc").rglob("*"):  # pages, notebook, figure and data files
         if p.is_file() and p.suffix != ".png":
             assert str(ROOT) not in p.read_text(errors="replace"), p.name
@@ -520,7 +526,7 @@ def test_a_failed_run_never_replaces_the_good_report_of_the_same_name(fixture_en
     assert card["last_failure"]["error"]["summary"].startswith("UnknownWorkbookError")
     assert card["last_failure"]["log"] == "greeting.failed.log"
     assert manifest["counts"] == {"ok": 2, "failed": 0, "stale": 1}
-    index = (reports / "index.html").read_text()
+    index = (reports / "index.en.html").read_text()
     assert "Last run failed" in index and "Showing the report of" in index
     assert 'href="keep/greeting.failed.log"' in index and 'href="keep/greeting.html"' in index
     # a later good run clears the mark

@@ -67,6 +67,10 @@ PARAMETER_LABELS = {"area": N_("Area"), "compare_to": N_("Compared with"), "snap
 
 #: each report language by its own name (what a language switch shows)
 LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
+#: each report language as the reader's language names it, in "Not published in this language;
+#: shown in {language}." (Finnish: suomi, Swedish: finska)
+# i18n: a language's name in the sentence "Not published in this language; shown in {language}."
+LANGUAGE_NAMES_IN_WORDS = {"fi": N_("Finnish"), "sv": N_("Swedish"), "en": N_("English")}
 
 
 def parameter_label(name: str) -> str:

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import i18n, paths, settings
-from ..params import LANGUAGE_NAMES
+from ..params import LANGUAGE_NAMES, LANGUAGE_NAMES_IN_WORDS
 from .base import SET_NAME_RE, RunnerSetupError, check_set_name, now_iso
 from .pages import TEMPLATES_DIR, copy_report, gallery_page, report_dirs, write_stylesheet
 
@@ -178,7 +178,7 @@ def render_gallery(manifests: Iterable[Mapping[str, Any]], *, lang: str | None =
         _=t.gettext,
         ngettext=t.ngettext,
         languages=[(x, LANGUAGE_NAMES[x], gallery_name(x)) for x in i18n.LANGUAGES],
-        language_names=LANGUAGE_NAMES,
+        language_names={x: t.gettext(LANGUAGE_NAMES_IN_WORDS[x]) for x in i18n.LANGUAGES},
     )
 
 
@@ -197,7 +197,7 @@ def _jinja_env(lang: str = "en"):
         lstrip_blocks=True,
     )
     env.filters["href"] = lambda value: urllib.parse.quote(str(value))
-    env.filters["seconds"] = format_seconds
+    env.filters["seconds"] = lambda value: format_seconds(value, lang)
     env.filters["when"] = lambda value: format_when(value, lang)
     return env
 
@@ -216,13 +216,15 @@ def format_when(value: Any, lang: str = "en") -> str:
     return t.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def format_seconds(value: Any) -> str:
+def format_seconds(value: Any, lang: str = "en") -> str:
+    """Seconds as a reader reads a run time: "4.2 s" (en), "4,2 s" (fi, sv), "2 min 05 s"."""
     try:
         s = float(value)
     except (TypeError, ValueError):
         return ""
     if s < 60:
-        return f"{s:.1f} s"
+        text = f"{s:.1f} s"
+        return text.replace(".", ",") if lang in ("fi", "sv") else text
     m, s = divmod(round(s), 60)
     return f"{m} min {s:02d} s" if m < 60 else f"{m // 60} h {m % 60:02d} min"
 
