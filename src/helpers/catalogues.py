@@ -21,6 +21,7 @@ until the Finnish and Swedish catalogues have them.
 
 from __future__ import annotations
 
+import datetime as _dt
 import io
 from collections.abc import Iterable
 from pathlib import Path
@@ -197,22 +198,26 @@ def update(lang: str) -> Path:
     return path
 
 
-def compile_mo(lang: str) -> Path:
-    from babel.messages.mofile import write_mo
+#: the POT-Creation-Date written into every .mo: fixed, so the same .po always compiles to the
+#: same bytes (babel stamps "now" when the .po has no such header, and a .mo that changes with
+#: the clock would fail the "compiled catalogue is current" test a minute later)
+MO_CREATION_DATE = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 
-    catalog = read(po_path(lang), lang)
-    buf = io.BytesIO()
-    write_mo(buf, catalog, use_fuzzy=False)
-    mo_path(lang).write_bytes(buf.getvalue())
+
+def compile_mo(lang: str) -> Path:
+    mo_path(lang).write_bytes(compiled(lang))
     return mo_path(lang)
 
 
 def compiled(lang: str) -> bytes:
-    """What :func:`compile_mo` would write now (the tests compare it with the file)."""
+    """The .mo bytes of ``lang``'s catalogue: what :func:`compile_mo` writes (the tests
+    compare it with the file); the same .po gives the same bytes at any time."""
     from babel.messages.mofile import write_mo
 
+    catalog = read(po_path(lang), lang)
+    catalog.creation_date = MO_CREATION_DATE
     buf = io.BytesIO()
-    write_mo(buf, read(po_path(lang), lang), use_fuzzy=False)
+    write_mo(buf, catalog, use_fuzzy=False)
     return buf.getvalue()
 
 
