@@ -196,7 +196,8 @@ def default_set(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv(settings.SCHEMA_ENV, raising=False)
         spec = runner.get_set("default", ROOT / "reports" / "schedule.yaml")
-        outcome = runner.run_set("default", spec.runs, workers=2, reports_dir=reports, stream=io.StringIO(), tty=False)
+        outcome = runner.run_set("default", spec.runs, workers=2, reports_dir=reports, stream=io.StringIO(), tty=False,
+                                 languages=spec.languages)
     if outcome.published is None:
         pytest.fail("every run of the default set failed: nothing was published "
                     + "; ".join(f"{r.job.slug}: {r.describe_error()}" for r in outcome.results))
@@ -376,4 +377,5 @@ def test_every_page_says_its_language_and_finnish_and_swedish_pages_have_no_engl
         for text in texts:
             if _english(text) and not any(a in text for a in ALLOWED_ENGLISH):
                 problems.append(f"{path.name} ({lang}): English without a lang mark: {text[:120]!r}")
+    (ARTIFACTS / "default-set-languages.txt").write_text("\n".join(problems) + "\n", encoding="utf-8")
     assert problems == [], "\n".join(problems[:40])

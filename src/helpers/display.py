@@ -81,16 +81,78 @@ def _year_column(name: str, series: pd.Series) -> bool:
     return any(w in low for w in words) and _whole_numbers(series)
 
 
-def as_published(markdown_text: str) -> str:
-    """Text shown as its publisher wrote it — in English (a manifest title, a caveat, a quoted
-    statement, a label as reported): on a page in another language it is marked
-    ``lang="en"`` (WCAG 2.1, 3.1.2 Language of Parts), so screen readers pronounce it right and
-    the page shows what is not translated."""
+def as_published(markdown_text: str, lang: str = "en") -> str:
+    """Text shown as its publisher (or a quoted author) wrote it, in ``lang`` — by default
+    English (a manifest title, a caveat, a quoted statement, a label as reported): on a page
+    in another language it is marked ``lang="…"`` (WCAG 2.1, 3.1.2 Language of Parts), so
+    screen readers pronounce it right and the page shows what is not translated."""
     from .i18n import language
 
-    if not markdown_text or language() == "en":
+    if not markdown_text or language() == lang:
         return markdown_text
-    return f'<span lang="en">{markdown_text}</span>'
+    return f'<span lang="{lang}">{markdown_text}</span>'
+
+
+class Published(str):
+    """A table cell kept as published, in ``lang`` (:func:`as_published` marks it on pages in
+    another language; the data file behind the table gets the plain text)."""
+
+    lang: str
+
+    def __new__(cls, text: Any, lang: str = "en"):
+        obj = super().__new__(cls, text)
+        obj.lang = lang
+        return obj
+
+
+class Markup(str):
+    """A table cell the code wrote as Markdown (its parts already escaped or marked)."""
+
+
+#: a quotation inside a sentence: 'single quotes' (not an apostrophe: industry's) or ”…” / “…”
+_QUOTATION = re.compile(r"(?<!\w)'([^\s'](?:.*?[^\s])?)'(?!\w)|[”“]([^”“]+)”")
+
+
+def mark_quotes(markdown_text: str) -> str:
+    """``markdown_text`` with each quotation in another language than the page's marked with
+    its language (:func:`as_published`): the English words a Finnish verdict quotes, the
+    Finnish words an English one quotes."""
+    def mark(m: re.Match) -> str:
+        inner = m.group(1) if m.group(1) is not None else m.group(2)
+        lang = quote_language(inner)
+        if lang is None:
+            return m.group(0)
+        whole = m.group(0)
+        return whole[0] + as_published(inner, lang) + whole[-1]
+
+    return _QUOTATION.sub(mark, markdown_text or "")
+
+
+def published(values: Any, lang: str | None = "en") -> pd.Series:
+    """A column of :class:`Published` texts (object dtype, so pandas keeps them); ``lang=None``
+    guesses each text's language with :func:`quote_language` (quotations in a register that
+    holds Finnish and English statements side by side)."""
+    out = [v if _is_missing(v) else
+           Published(v, lang or quote_language(str(v)) or "en") for v in values]
+    return pd.Series(out, dtype=object, index=values.index if isinstance(values, pd.Series) else None)
+
+
+_FINNISH_WORDS = re.compile(r"\b(ja|noin|yli|lähes|tulee|on|ovat|vuonna|prosenttia)\b", re.IGNORECASE)
+_SWEDISH_WORDS = re.compile(r"\b(och|är|av|från|procent|inom|över|för|med|som|till|det)\b", re.IGNORECASE)
+
+
+def quote_language(text: str) -> str | None:
+    """The language of a short quotation: "sv" if it has å or Swedish function words, "fi" if
+    it has ä/ö or Finnish function words, None if it has no words ('2/3'), otherwise "en".
+    A heuristic for the registers of published statements (Finnish and English side by side,
+    no language column) and for quotations inside translated sentences."""
+    if not re.search(r"[^\W\d_]{2}", text):
+        return None
+    if "å" in text.lower() or len(_SWEDISH_WORDS.findall(text)) >= 2:
+        return "sv"
+    if re.search(r"[äöÄÖ]", text) or len(_FINNISH_WORDS.findall(text)) >= 2:
+        return "fi"
+    return "en"
 
 
 def markdown_table(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 1, missing: str = "–",
@@ -123,6 +185,10 @@ def markdown_table(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 1, m
                 cells.append(format_number(int(v), 0))
             elif isinstance(v, (float, np.floating)):
                 cells.append(format_number(float(v), dec))
+            elif isinstance(v, Markup):
+                cells.append(re.sub(r"\s*[\r\n]+\s*", " ", str(v)))
+            elif isinstance(v, Published):
+                cells.append(as_published(escape_markdown(str(v)), v.lang))
             else:
                 cells.append(escape_markdown(str(v)))
         lines.append("| " + " | ".join(cells) + " |")

@@ -346,8 +346,8 @@ def provenance_markdown(
         lic = next((x for x in entry.get("licenses") or []), {})
         licence = _md_link(r["licence"], lic.get("path"), published=True) if r["licence"] else ""
         body.append([_md_link(r["title"], src, published=True), as_published(escape_markdown(r["publisher"])),
-                     escape_markdown(r["table_id"]),
-                     escape_markdown(r["reference_period"]), escape_markdown(r["retrieved"]), licence,
+                     as_published(escape_markdown(r["table_id"])),
+                     as_published(escape_markdown(r["reference_period"])), escape_markdown(r["retrieved"]), licence,
                      escape_markdown(digest)])
     out.append(_md_table(heads, body))
     out.append("")

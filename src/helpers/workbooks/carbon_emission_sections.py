@@ -334,8 +334,8 @@ def cdp_methods(res):
     for p in ci.method_periods(res.cdp_turku):
         years = f"{p['years'][0]}–{p['years'][-1]}" if len(p["years"]) > 1 else str(p["years"][0])
         lines.append(_("- **Questionnaire {years}** — protocol: {protocol}. “{comment}”").format(
-            years=years, protocol=display.escape_markdown(p["protocol"]),
-            comment=display.escape_markdown(p["comment"])))
+            years=years, protocol=display.as_published(display.escape_markdown(p["protocol"])),
+            comment=display.as_published(display.escape_markdown(p["comment"]))))
     return display.markdown("\n".join(lines))
 
 

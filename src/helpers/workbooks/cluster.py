@@ -150,8 +150,8 @@ def codelist_table(parts: ClusterParts, columns: list[str]):
     codes = parts.codes
     intro = _("Code list version {version} ({date}). Classification: {citation}. Definition used in this run: "
               "**{scope}** — {description}.\n\nWhere the definition comes from: {source}").format(
-        version=codes.version, date=codes.date, citation=codes.citation, scope=parts.scope,
-        description=_description(parts), source=_(codes.definition_source))
+        version=codes.version, date=codes.date, citation=codes.citation, scope=f"`{parts.scope}`",
+        description=_description(parts), source=display.mark_quotes(_(codes.definition_source)))
     frame = codes.to_frame()[columns]
     shown = frame.copy()
     if "rationale" in shown:  # the project's own words (catalogue); the names are TOL's

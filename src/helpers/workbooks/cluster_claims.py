@@ -181,22 +181,38 @@ def verdict_table(verdicts: pd.DataFrame, name: str):
     the official totals with its basis."""
     shown = pd.DataFrame({
         _("Claim"): verdicts["seed_id"],
-        _("What is claimed"): verdicts["seed_claim"],
+        _("What is claimed"): display.published(verdicts["seed_claim"], lang=None),
         _("Verdict"): [_(industry.OFFICIAL_CHECKS[c]) for c in verdicts["official_check"]],
-        _("What the official figures say"): [_(v) for v in verdicts["official_verdict"]],
+        _("What the official figures say"): _quoting([_(v) for v in verdicts["official_verdict"]]),
         _("Official basis"): [_(v) for v in verdicts["official_basis"]],
-        _("In the sources"): [_(industry.VERDICT_STATUSES[s]) + ". " + _(v)
-                              for s, v in zip(verdicts["status"], verdicts["verdict"])],
+        _("In the sources"): _quoting([_(industry.VERDICT_STATUSES[s]) + ". " + _(v)
+                                       for s, v in zip(verdicts["status"], verdicts["verdict"])]),
     })
     return display.table(shown, name=name, title=_("Published claims and the verdict on each"),
                          data=verdicts[["seed_id", "seed_claim", "claim_ids", "status", "verdict", "official_check",
                                         "official_verdict", "official_basis"]])
 
 
+def _quoting(texts: list[str]) -> pd.Series:
+    """Translated sentences as table cells, the quotations in them marked with their language."""
+    return pd.Series([display.Markup(display.mark_quotes(display.escape_markdown(t))) for t in texts], dtype=object)
+
+
+def _register_note(value) -> Any:
+    """A reference year of the register: "not stated" in the reader's words, years as they
+    are, the register's English remarks kept as written."""
+    text = display.text(value)
+    if text == "not stated":
+        return _("not stated")
+    return text if re.fullmatch(r"[\d\s,.:;+%<>()\-–QH]*", text) else display.Published(text)
+
+
 def statements_table(register: pd.DataFrame, name: str):
     shown = pd.DataFrame({
-        _("Claim"): register["seed_id"], _("Statement as published"): register["statement_as_published"],
-        _("Published by"): register["publisher"], _("Reference year"): register["reference_year"],
+        _("Claim"): register["seed_id"],
+        _("Statement as published"): display.published(register["statement_as_published"], lang=None),
+        _("Published by"): display.published(register["publisher"]),
+        _("Reference year"): pd.Series([_register_note(v) for v in register["reference_year"]], dtype=object),
     })
     return display.table(shown, name=name, title=_("The published statements behind each claim"),
                          data=register[["seed_id", "claim_id", "statement_as_published", "publisher",

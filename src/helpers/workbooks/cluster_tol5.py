@@ -115,25 +115,38 @@ def size_table(res: NationalSizes, what: str):
     wide = wide.sort_values(["list_code", "tol_code"], key=lambda s: s.map(order) if s.name == "list_code" else s)
     years = res.years
     names = {i.code: i.name_en for i in res.codes.industries}
+
+    def named(code: str, name: str) -> display.Markup:  # the code, and TOL's English name marked as such
+        return display.Markup(f"{display.escape_markdown(code)} {display.as_published(display.escape_markdown(name))}")
+
     out = pd.DataFrame({
-        _("Code list entry"): [f"{c} {names[c]}" for c in wide["list_code"]],
+        _("Code list entry"): pd.Series([named(c, names[c]) for c in wide["list_code"]], dtype=object),
         # i18n: a residual row of persons whose industry is coded only to this (4-digit) level
-        _("TOL 2008 industry"): [f"{t} {n}" if lvl == "industry_5" else
-                                 _("{code} {name} (coded only to this level)").format(code=t, name=n)
-                                 for t, n, lvl in zip(wide["tol_code"], wide["industry_name_en"], wide["level"])],
+        _("TOL 2008 industry"): pd.Series(
+            [named(t, n) if lvl == "industry_5" else
+             display.Markup(_("{code} {name} (coded only to this level)").format(
+                 code=display.escape_markdown(t), name=display.as_published(display.escape_markdown(n))))
+             for t, n, lvl in zip(wide["tol_code"], wide["industry_name_en"], wide["level"])], dtype=object),
     })
+    data = pd.DataFrame({"list_code": wide["list_code"], "list_name_en": [names[c] for c in wide["list_code"]],
+                         "tol_code": wide["tol_code"], "level": wide["level"],
+                         "industry_name_en": wide["industry_name_en"]})
     for y in years:
         out[str(y)] = wide[y].astype("Int64").to_numpy()
+        data[str(y)] = out[str(y)]
     foot = pd.DataFrame({_("Code list entry"): [total_label, _("All industries")],
                          _("TOL 2008 industry"): ["", ""]})
+    data_foot = pd.DataFrame({"list_code": ["total", "all_industries"], "list_name_en": ["", ""], "tol_code": ["", ""],
+                              "level": ["total", "all"], "industry_name_en": ["", ""]})
     for y in years:
         foot[str(y)] = pd.array([res.total[y], res.grand_total[y]], dtype="Int64")
+        data_foot[str(y)] = foot[str(y)]
     shares = ", ".join(f"{y}: {analysis.format_number(analysis.share(float(res.total[y]), res.grand_total[y]), 2)} %"
                        for y in years)
     intro = _("Share of all employed persons in Finland (derived: total / all industries): {shares}.").format(
         shares=shares)
     return display.table(pd.concat([out, foot], ignore_index=True), decimals={str(y): 0 for y in years},
-                         name="national_employment_tol5",
+                         data=pd.concat([data, data_foot], ignore_index=True), name="national_employment_tol5",
                          title=title.format(first=years[0], last=years[-1]),
                          source=source(res), intro=intro + " " + above_note(res))
 
@@ -144,7 +157,7 @@ def above_note(res: NationalSizes) -> str:
         return _("Every person counted here has a 5-digit (or finer residual) code inside the code list.")
     last = res.years[-1]
     rows = res.above[res.above["year"] == last]
-    parts = [f"{c} {n}: {analysis.format_number(v)}" for c, n, v in
+    parts = [f"{c} {display.as_published(n)}: {analysis.format_number(v)}" for c, n, v in
              zip(rows["tol_code"], rows["industry_name_en"], rows["employed"])]
     return _("Not counted: persons whose industry is coded only to a level above a code of the list, "
              "which may include some of the cluster ({year}: {rows}).").format(year=last, rows="; ".join(parts))

@@ -316,6 +316,24 @@ def info_chart(res: IctCluster):
         source=provenance.source_caption([INFO_SECTOR], res.snapshot))
 
 
+#: how each value of the 2016 chart transcript was paired with its municipality (the pinned
+#: file's ``pairing_confidence``), in the reader's words
+PAIRINGS = {
+    "chart transcript: label and value lists paired by position (both in descending chart order)":
+        N_("read from the chart: names and values paired by their position (both in descending order)"),
+    "explicit label in transcript": N_("read from the chart: the value is labelled with the name"),
+}
+#: the measures and units of the pinned 2017 occupation table (Turku), in the reader's words
+OCCUPATION_MEASURES = {
+    "jobs_in_turku": N_("Jobs in Turku"),
+    "commuting_employed_to_turku": N_("Of them, commuting to Turku from another municipality"),
+    "working_in_home_municipality_turku": N_("Of them, living in Turku"),
+    "share_commuting": N_("Share commuting from another municipality"),
+    "share_working_in_home_municipality": N_("Share living in Turku"),
+}
+UNITS = {"persons": N_("persons"), "percent": N_("%")}
+
+
 def establishments_2016(res: IctCluster):
     if res.ict16_area.empty:
         return display.markdown(_("No municipality of {area} is in this chart (it covers the 26 municipalities "
@@ -324,7 +342,8 @@ def establishments_2016(res: IctCluster):
     t = res.ict16_area
     shown = pd.DataFrame({_("Code"): t["region_code"], _("Municipality"): t["region_name"],
                           _("ICT (J) share of establishments, %"): t["value"].astype(float),
-                          _("How the value was read"): t["pairing_confidence"]})
+                          _("How the value was read"): [_(PAIRINGS[v]) if v in PAIRINGS else display.Published(v)
+                                                        for v in t["pairing_confidence"]]})
     return display.table(shown, name="ict_establishment_share_2016", data=t,
                          title=_("ICT (TOL J) share of establishments, 2016 (chart transcript)"),
                          source=provenance.source_caption([ICT_2016], res.snapshot))
@@ -350,8 +369,11 @@ def turku_occupations(res: IctCluster):
              "jobs in Turku.").format(n=analysis.format_number(software),
                                       share=analysis.format_number(analysis.share(software, jobs["TOTAL"]), 1))
     rows = res.occ17[res.occ17["occupation_code_aml2010"] == "251"]
-    shown = pd.DataFrame({_("Occupation"): rows["occupation_name"], _("Measure"): rows["measure"].str.replace("_", " "),
-                          _("Value"): rows["value"].astype(float), _("Unit"): rows["unit"]})
+    shown = pd.DataFrame({_("Occupation"): display.published(rows["occupation_name"]),
+                          _("Measure"): [_(OCCUPATION_MEASURES[m]) if m in OCCUPATION_MEASURES else
+                                         display.Published(m.replace("_", " ")) for m in rows["measure"]],
+                          _("Value"): rows["value"].astype(float),
+                          _("Unit"): [_(UNITS[u]) if u in UNITS else display.Published(u) for u in rows["unit"]]})
     return display.table(shown, name="turku_software_developers_2017", data=rows, intro=text,
                          title=_("Software developers' jobs in Turku, 2017"),
                          source=provenance.source_caption([OCCUPATIONS_2017], res.snapshot))
