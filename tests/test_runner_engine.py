@@ -77,3 +77,19 @@ def test_a_long_run_still_saves_between_cells_every_few_seconds(tmp_path, monkey
         man.cell_complete(cell, i)
     man.notebook_complete()
     assert 2 < len(saves) < 2 + 2 * len(CELLS)  # some saves between cells, not one per cell
+
+
+def test_runner_processes_skip_jsonschemas_slow_iri_checker_and_still_validate_notebooks():
+    """rfc3987-syntax compiles ~40 lark grammars when imported (0.8-2.7 s per process); the
+    runner's processes leave it out, and nbformat still validates notebooks."""
+    import subprocess
+    import sys
+
+    code = ("import helpers.runner, nbformat, sys\n"
+            "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
+            "nbformat.validate(nb)\n"
+            "bad = nbformat.v4.new_notebook(); bad.cells = [{'cell_type': 'nonsense'}]\n"
+            "try:\n    nbformat.validate(bad)\nexcept nbformat.ValidationError:\n    print('invalid caught')\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('lark', 'rfc3987_syntax')) and sys.modules[m]))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["invalid caught", "[]"]
