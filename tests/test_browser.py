@@ -305,7 +305,7 @@ def test_the_cards_show_each_reports_declared_headline_figures_first(browser, de
             if not nb_file or run.get("lang") != lang:
                 continue
             entries = keyfigures.read(nbformat.read(default_set / "default" / nb_file, as_version=4))
-            expected = [(norm(e["label"]), norm(keyfigures.text_of(e))) for e in entries if e.get("headline")]
+            expected = [(norm(e["label"]), norm(keyfigures.text_of(e, lang))) for e in entries if e.get("headline")]
             card = page.locator(f'[id="default--{run["slug"]}"]')
             assert card.count() == 1, (lang, run["slug"])
             shown = card.locator("dl.kf")

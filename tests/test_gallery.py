@@ -109,7 +109,7 @@ def test_gallery_card_shows_parameters_key_figures_time_snapshot_and_source():
 
 def test_the_card_shows_every_headline_figure_first_and_the_rest_folded():
     figures = [_figure(f"h{i}", f"H{i}") for i in range(10)] + [
-        _figure("x", "X", headline=False), _figure("y", "Y", headline=False)]
+        _figure("x", "X", headline=False, value=1), _figure("y", "Y", headline=False, value=2)]
     html = publish.render_gallery([_manifest("demo", [_record("a", key_figures=figures)])], lang="en")
     shown, folded = html.split("<details>", 1)
     assert all(f"<dt>h{i}</dt><dd>H{i}</dd>" in shown for i in range(10))  # all ten, not the first eight
@@ -117,6 +117,19 @@ def test_the_card_shows_every_headline_figure_first_and_the_rest_folded():
     assert "<dt>x</dt><dd>X</dd>" in folded and "<dt>y</dt>" in folded and "<dt>x</dt>" not in shown
     only_rest = publish.render_gallery([_manifest("demo", [_record("a", key_figures=figures[10:11])])], lang="en")
     assert "<summary>1 key figure</summary>" in only_rest and 'class="kf" aria-label' not in only_rest
+
+
+def test_the_folded_figures_are_those_with_a_readers_label_and_a_value():
+    """A card is for readers: a figure the workbook gave no reader's label (its name would
+    show, snake_case) or that has no value (a live-only figure offline: "no data") stays in
+    the manifest and the notebook, not on the card."""
+    figures = [_figure("h", "H"), _figure("shown", "7", label="Shown", headline=False, value=7),
+               dict(_figure("rd_eur_million_end", "635.4", headline=False, value=635.4), labelled=False),
+               _figure("cluster_lq_personnel_end", "no data", label="Location quotient", headline=False)]
+    html = publish.render_gallery([_manifest("demo", [_record("a", key_figures=figures)])], lang="en")
+    folded = html.split("<details>", 1)[1]
+    assert "<summary>1 more key figure</summary>" in folded and "<dt>Shown</dt><dd>7</dd>" in folded
+    assert "rd_eur_million_end" not in html and "no data" not in html and "Location quotient" not in html
 
 
 def test_a_set_published_in_manifest_format_1_keeps_its_place_in_the_gallery(tmp_path):
@@ -219,7 +232,7 @@ def test_thumbnail_is_the_first_figure_scaled_down(tmp_path):
 def test_key_figures_are_read_through_keyfigures_with_their_text():
     (entry,) = execute._key_figures(_hand_made_notebook())
     assert entry == {"name": "population", "value": 5, "label": "population", "unit": "", "decimals": None,
-                     "headline": False, "text": "5"}
+                     "headline": False, "labelled": False, "text": "5"}
     nb = _hand_made_notebook()
     nb.cells[1].outputs[-1]["data"][keyfigures.MIMETYPE] = {"population": 5}  # format 1: unreadable
     assert execute._key_figures(nb) == []

@@ -6,7 +6,8 @@ notebook as a display output with two representations:
 
 * :data:`MIMETYPE` — ``{"format": 2, "figures": [entry, ...]}``. A *list*, so the order the
   workbook declared survives nbformat (which sorts the keys of every JSON object it writes).
-  Each entry is ``{"name", "value", "label", "unit", "decimals", "headline"}``; ``value`` is
+  Each entry is ``{"name", "value", "label", "unit", "decimals", "headline", "labelled"}``
+  (``labelled``: the workbook declared a reader's label; a gallery card shows only those); ``value`` is
   JSON-safe (numpy numbers -> Python numbers, NaN / NA -> ``null``);
 * ``text/plain`` — an aligned table with the same formatted values, which nbval compares.
 
@@ -214,6 +215,7 @@ def entries(figures: Mapping[str, Any], headline: Sequence[Spec] | None = None,
             "unit": _(spec.unit) if spec and spec.unit else "",
             "decimals": spec.decimals if spec else None,
             "headline": name in heads,
+            "labelled": spec is not None,
         })
     return out
 
@@ -278,7 +280,9 @@ def _payload_entries(payload: Any, where: str) -> list[dict]:
             raise ValueError(f"{where}: a key-figure entry has no name: {e!r}")
         out.append({"name": e["name"], "value": e.get("value"), "label": str(e.get("label") or e["name"]),
                     "unit": str(e.get("unit") or ""), "decimals": e.get("decimals"),
-                    "headline": bool(e.get("headline"))})
+                    "headline": bool(e.get("headline")),
+                    # a reader's label was declared (older notebooks: assume so)
+                    "labelled": bool(e.get("labelled", True))})
     return out
 
 

@@ -160,7 +160,7 @@ def execute_job(job: Job, ctx: WorkerContext, *, execute=None, more: bool = True
         if nb is not None:
             nb = _save_scrubbed(nb, job, ipynb, scrubber, error)
             files["ipynb"] = ipynb.name
-            figures = _key_figures(nb)
+            figures = _key_figures(nb, run_lang(job, nb))
             thumb_size = _thumbnail(nb, out / f"{slug}.thumb.png", files)
             error = _render(nb, job, ctx, out, files, error)
         if error:
@@ -299,14 +299,15 @@ def _mark_unrecorded_failure(nb, error: dict[str, Any]) -> None:
         nb.cells.insert(0, top)
 
 
-def _key_figures(nb) -> list[dict[str, Any]]:
-    """Step 3a: the recorded entries, headline first, each with its formatted ``text``."""
+def _key_figures(nb, lang: str = "en") -> list[dict[str, Any]]:
+    """Step 3a: the recorded entries, headline first, each with its ``text`` formatted in the
+    run's language (1 234,5 on a Finnish or Swedish card, 1,234.5 on an English one)."""
     try:
         entries = keyfigures.headline_first(keyfigures.read(nb))
     except Exception as exc:  # noqa: BLE001 - a report without readable figures is still a report
         log.warning("key figures unreadable: %s", exc)
         return []
-    return [dict(e, text=keyfigures.text_of(e)) for e in entries]
+    return [dict(e, text=keyfigures.text_of(e, lang)) for e in entries]
 
 
 def _thumbnail(nb, dest: Path, files: dict[str, str | None]) -> tuple[int, int] | None:

@@ -146,11 +146,19 @@ def _run_lang(run: Mapping[str, Any]) -> str:
     return lang if lang in i18n.LANGUAGES else i18n.SOURCE_LANGUAGE
 
 
+def _card_figure(entry: Mapping[str, Any]) -> dict:
+    """A manifest's key-figure entry with every field a card reads (manifests published
+    before ``labelled`` existed: every figure counts as labelled, as it was shown then)."""
+    return {"value": None, "label": entry.get("name", ""), "text": "", "headline": False, "labelled": True,
+            **entry}
+
+
 def gallery_cards(runs: Iterable[Mapping[str, Any]], lang: str) -> list[dict]:
     """One card per report, in the page's language where the report was published in it (else
     in the first of its languages, marked): the run, and its variants in the other languages."""
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for run in runs:
+        run = dict(run, key_figures=[_card_figure(e) for e in run.get("key_figures") or []])
         groups.setdefault(str(run.get("group") or run.get("slug")), []).append(run)
     preference = [lang, settings.GALLERY_LANGUAGE, *i18n.LANGUAGES]
     cards = []
