@@ -379,7 +379,7 @@ def provenance_markdown(
         out.append(f"- {as_published(escape_markdown(att))}")
     finnish = dict.fromkeys(fi for p in table["publisher"] for fi in finnish_credit(p))
     if finnish:
-        out.append(f"- {escape_markdown('; '.join(finnish))}")
+        out.append(f"- {as_published(escape_markdown('; '.join(finnish)), 'fi')}")
     out.append("")
     return "\n".join(out)
 

@@ -23,14 +23,10 @@ Turning what people type into an area
 4. only if no exact form matches: the same name without accents and punctuation
    (``"Poytya"`` → Pöytyä, ``"Varsinais Suomi"`` → Varsinais-Suomi).
 
-Anything else raises an :class:`AreaError` subclass whose message names the input and the
-closest valid names (``difflib``). Non-string input (``853``, ``None``) raises
-:class:`AreaTypeError` (an ``AreaError`` and a ``TypeError``): a number has lost its leading
-zeros, so ``19`` could be Lappi (MK19) or Aura (019); the message lists the string forms.
-
-Historical municipalities (in the 2020 division, not in 2026: Honkajoki 099, Pertunmaa 588)
-are known: resolving them raises :class:`HistoricalAreaError` unless
-``allow_historical=True``, which returns the :class:`Area` with ``historical=True``.
+Anything else raises an :class:`AreaError` whose message names the input and the closest
+valid names; a non-string (``853``: its leading zeros lost) an :class:`AreaTypeError`.
+Historical municipalities (Honkajoki 099, Pertunmaa 588) raise :class:`HistoricalAreaError`
+unless ``allow_historical=True`` (an :class:`Area` with ``historical=True``).
 """
 
 from __future__ import annotations
@@ -73,6 +69,7 @@ COUNTRY_CODE = "SSS"
 DIVISION = "2026-01-01"
 KINDS = ("municipality", "region", "country")
 LANGUAGES = ("fi", "sv", "en")
+ALAND = "21"  #: Åland (Ahvenanmaa): its municipalities are Swedish-speaking only
 
 #: Extra exact name forms for the whole country (besides its fi/sv/en names).
 _COUNTRY_ALIASES = ("Suomi", "Finland")
@@ -177,10 +174,11 @@ class Area:
         return self.name(lang or language())
 
     def reader_name(self, *, in_sentence: bool = False, lang: str | None = None) -> str:
-        """The name on a page in ``lang`` (default: the run's): Turku / Åbo / Turku, Varsinais-
-        Suomi / Egentliga Finland / Varsinais-Suomi (English pages use Finnish names, as
-        Statistics Finland's English tables do), Koko maa / Hela landet / Whole country;
-        ``in_sentence``: "koko maa", "hela landet", "the whole country"."""
+        """The name on a page in ``lang`` (default: the run's): regions by their name in it
+        (Varsinais-Suomi / Egentliga Finland / Southwest Finland); municipalities in Finnish or
+        Swedish (Turku / Åbo) and, having no English names, in Finnish on English pages — but
+        Swedish on Åland, Swedish-speaking only (Mariehamn); Koko maa / Hela landet / Whole
+        country (``in_sentence``: "koko maa", "hela landet", "the whole country")."""
         from .i18n import language
 
         lang = lang or language()
@@ -189,8 +187,10 @@ class Area:
                 return "the whole country" if in_sentence else "Whole country"
             name = self.name(lang)
             return name[:1].lower() + name[1:] if in_sentence else name
-        if lang == "sv":
+        if lang == "sv" or (lang == "en" and self.kind == "municipality" and self.region_code == ALAND):
             return self.name_sv or self.name_fi
+        if lang == "en" and self.kind == "region":
+            return self.name_en or self.name_fi
         return self.name_fi
 
     def __str__(self) -> str:

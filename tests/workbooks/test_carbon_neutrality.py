@@ -300,7 +300,7 @@ def test_comparison_rows_once_each_in_order(snap, heat_long):
     rows = wb.comparison_rows(regions.resolve("Turku"), regions.country(), units, country)
     assert rows["area_code"].tolist() == ["KU853", "MK02", "SSS"]
     # names as readers of the run's language read them (English here), the country in words
-    assert rows["name"].tolist() == ["Turku", "Varsinais-Suomi", "Whole country"]
+    assert rows["name"].tolist() == ["Turku", "Southwest Finland", "Whole country"]
     assert rows["in_sentence"].tolist()[-1] == "the whole country"
 
 
@@ -380,7 +380,7 @@ def test_target_definition_quotes_and_derives(turku):
 @pytest.mark.parametrize("lang, names, country", [
     ("fi", ["Turku", "Varsinais-Suomi", "Parainen"], ("Koko maa", "koko maa")),
     ("sv", ["Åbo", "Egentliga Finland", "Pargas"], ("Hela landet", "hela landet")),
-    ("en", ["Turku", "Varsinais-Suomi", "Parainen"], ("Whole country", "the whole country")),
+    ("en", ["Turku", "Southwest Finland", "Parainen"], ("Whole country", "the whole country")),
 ])
 def test_reader_names_follow_the_language(lang, names, country):
     from helpers.workbooks import areas

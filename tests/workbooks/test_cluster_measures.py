@@ -113,7 +113,7 @@ def test_tables_have_readers_headers(jobs):
         header = next(line for line in table.data.splitlines() if line.startswith("| "))
         assert "_" not in header and "jobs_" not in header
         assert "|:---|" in table.data.splitlines()[table.data.splitlines().index(header) + 1]
-    assert "Varsinais-Suomi ◀" in cluster_paavo.regions_table(jobs).data
+    assert "Southwest Finland ◀" in cluster_paavo.regions_table(jobs).data
     assert "slightly below" in cluster_paavo.area_table(jobs).data  # the Paavo caveat, where the figures are
 
 

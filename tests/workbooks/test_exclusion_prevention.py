@@ -84,14 +84,14 @@ def test_area_profile_municipality_and_region(table, raw, region_of):
     row = t.loc["Unemployed, % of the labour force"]
     vs = [c for c in raw.index if region_of[c] == "02"]
     assert row["Value"] == 11.2 and row["Rank in Finland"] == 51 and row["Municipalities ranked"] == 303
-    assert row["Median, Varsinais-Suomi"] == raw.loc[vs, "181"].median() == 6.2
+    assert row["Median, Southwest Finland"] == raw.loc[vs, "181"].median() == 6.2
     assert row["Median, all municipalities"] == raw["181"].median()
     r = x19.area_profile(table, "MK02", "MK19").set_index("Indicator").loc["Income support recipients aged 25–64, "
                                                                              "% of the age group"]
     meds = raw["5"].groupby(pd.Series(region_of)).median()
     assert r["Median of its municipalities"] == meds["02"]
     assert r["Rank of the median among the 19 regions"] == int((meds > meds["02"]).sum()) + 1
-    assert r["Median, Lappi"] == meds["19"]
+    assert r["Median, Lapland"] == meds["19"]
     assert (r["Lowest"], r["Highest"]) == (raw.loc[vs, "5"].min(), raw.loc[vs, "5"].max())
 
 
@@ -216,7 +216,7 @@ def test_long_series_2013_division(snap):
     raw = pd.read_csv(SNAP / "exclusion" / "sotkanet_municipal_1990_2012.csv", dtype=str)
     raw = raw[raw["indicator"] == "3219"]
     w = exclusion_series.long_wide(rows, exclusion_series.long_areas("Turku", "MK19"))
-    assert list(w.columns) == ["Turku", "Varsinais-Suomi", "Lappi"]
+    assert list(w.columns) == ["Turku", "Southwest Finland", "Lapland"]
     t = raw[(raw["area_kind"] == "municipality") & (raw["area_code"] == "853") & (raw["year"] == "2011")]
     assert w.loc[2011, "Turku"] == float(t["value"].iloc[0]) and w.index.max() == 2011
     assert "Tarvasjoki (838)" in " ".join(exclusion_series.division_notes(rows, "MK02"))
@@ -322,7 +322,7 @@ def test_live_section_on_hand_made_fixture():
     assert len(figs) == 3
     data = downloads.attached(figs[0])
     back = pd.read_csv(io.StringIO(data["csv"]))
-    assert list(back.columns) == ["year", "Turku", "Varsinais-Suomi", "Whole country"]
+    assert list(back.columns) == ["year", "Turku", "Southwest Finland", "Whole country"]
     raw = pd.read_csv(FIXTURE / f"{next(iter(loaded))}.csv", dtype=str)
     r = raw[(raw["region_code"] == "853") & (raw["year"] == "2021")]
     assert back.set_index("year").loc[2021, "Turku"] == float(r["value"].iloc[0])

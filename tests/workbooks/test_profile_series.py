@@ -38,10 +38,10 @@ def test_totals_sum_the_area_and_a_missing_cell_makes_the_sum_unknown():
 def test_population_series_adds_up_to_the_official_national_totals(snap):
     s = profile_series.population_series(snap, regions.resolve("MK02"), regions.country())
     assert s.loc[2000, "Whole country"] == 5_181_115 and s.loc[2023, "Whole country"] == 5_603_851
-    assert s.loc[2019, "Varsinais-Suomi"] == 479_341 and s.loc[2023, "Varsinais-Suomi"] == 490_786
+    assert s.loc[2019, "Southwest Finland"] == 479_341 and s.loc[2023, "Southwest Finland"] == 490_786
     idx = profile_series.indexed(s, 2000)
     assert idx.loc[2000].tolist() == [100.0, 100.0]
-    assert idx.loc[2023, "Varsinais-Suomi"] == pytest.approx(100 * 490_786 / s.loc[2000, "Varsinais-Suomi"])
+    assert idx.loc[2023, "Southwest Finland"] == pytest.approx(100 * 490_786 / s.loc[2000, "Southwest Finland"])
 
 
 def test_jobs_by_section_shares_and_location_quotient(snap):
@@ -62,5 +62,5 @@ def test_main_activity_and_rates(snap):
     assert rates.series.loc[2016, "unemployment_rate_pct"] == 16.3
     ed = rates.editions.set_index(["edition", "indicator"])
     assert ed.loc[("2022", "unemployment_rate_pct"), "Turku"] == 15.9
-    assert ed.loc[("2022", "employment_rate_pct"), "Varsinais-Suomi"] == 69.4
+    assert ed.loc[("2022", "employment_rate_pct"), "Southwest Finland"] == 69.4
     assert profile_series.labour_rates(snap, regions.resolve("MK02"), regions.country()).series is None
