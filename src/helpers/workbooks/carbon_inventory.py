@@ -83,9 +83,9 @@ QUESTIONNAIRES = {
              "grid-supplied energy generation; totals and GPC BASIC/BASIC+"),
     2021: N_("the same columns as 2020"),
 }
-#: readers' names of the plan's statements (turku_climate_targets.measure)
 #: what a statement of the plan is called when it has no name of its own
 STATEMENT = N_("Statement")
+#: readers' names of the plan's statements (turku_climate_targets.measure)
 STATEMENTS = {
     "carbon_neutrality": N_("Carbon neutrality"),
     "climate_positive": N_("Climate positive"),

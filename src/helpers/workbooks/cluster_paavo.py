@@ -295,3 +295,28 @@ def finland_map(res: SectionJobs, s: str):
         title=(_(FINLAND_MAP_TITLES[s]) if s in FINLAND_MAP_TITLES else
                _("Concentration of {name} jobs in Finland's regions, 2017").format(name=section_name(s).lower())),
         source=source(res, geometry.MUNI_GEOMETRY))
+
+
+# ----------------------------------------------------------------------------- shown parts of the cluster workbooks
+# Both cluster workbooks show the same five jobs parts from a result with ``.jobs`` (a
+# :class:`SectionJobs` or None) and ``.notes["jobs"]`` (what to say when it is missing).
+
+
+def shown_area(res):
+    return cluster.when(res.jobs, res.notes.get("jobs"), area_table)
+
+
+def shown_members(res):
+    return cluster.when(res.jobs, res.notes.get("jobs"), members_table)
+
+
+def shown_regions(res):
+    return cluster.when(res.jobs, res.notes.get("jobs"), regions_table)
+
+
+def shown_region_map(res, s: str):
+    return cluster.when(res.jobs, res.notes.get("jobs"), region_map, s)
+
+
+def shown_finland_map(res, s: str):
+    return cluster.when(res.jobs, res.notes.get("jobs"), finland_map, s)

@@ -207,24 +207,17 @@ def codelist(res: IctCluster):
     return cluster.codelist_table(res.parts, ["code", "group", "name_fi", "name_en", "section"])
 
 
-def jobs_area(res: IctCluster):
-    return cluster.when(res.jobs, res.notes.get("jobs"), cluster_paavo.area_table)
-
-
-def jobs_municipalities(res: IctCluster):
-    return cluster.when(res.jobs, res.notes.get("jobs"), cluster_paavo.members_table)
-
-
-def jobs_regions(res: IctCluster):
-    return cluster.when(res.jobs, res.notes.get("jobs"), cluster_paavo.regions_table)
+jobs_area = cluster_paavo.shown_area
+jobs_municipalities = cluster_paavo.shown_members
+jobs_regions = cluster_paavo.shown_regions
 
 
 def jobs_region_map(res: IctCluster):
-    return cluster.when(res.jobs, res.notes.get("jobs"), cluster_paavo.region_map, SECTION)
+    return cluster_paavo.shown_region_map(res, SECTION)
 
 
 def jobs_finland_map(res: IctCluster):
-    return cluster.when(res.jobs, res.notes.get("jobs"), cluster_paavo.finland_map, SECTION)
+    return cluster_paavo.shown_finland_map(res, SECTION)
 
 
 def employment_series(res: IctCluster):

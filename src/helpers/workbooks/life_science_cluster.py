@@ -181,24 +181,17 @@ def codelist(res: LifeScienceCluster):
     return cluster.codelist_table(res.parts, ["code", "name_fi", "name_en", "section", "scope", "rationale"])
 
 
-def jobs_area(res: LifeScienceCluster):
-    return cluster.when(res.jobs, res.notes.get("jobs"), cluster_paavo.area_table)
-
-
-def jobs_municipalities(res: LifeScienceCluster):
-    return cluster.when(res.jobs, res.notes.get("jobs"), cluster_paavo.members_table)
-
-
-def jobs_regions(res: LifeScienceCluster):
-    return cluster.when(res.jobs, res.notes.get("jobs"), cluster_paavo.regions_table)
+jobs_area = cluster_paavo.shown_area
+jobs_municipalities = cluster_paavo.shown_members
+jobs_regions = cluster_paavo.shown_regions
 
 
 def jobs_region_map(res: LifeScienceCluster):
-    return cluster.when(res.jobs, res.notes.get("jobs"), cluster_paavo.region_map, "C")
+    return cluster_paavo.shown_region_map(res, "C")
 
 
 def jobs_finland_map(res: LifeScienceCluster):
-    return cluster.when(res.jobs, res.notes.get("jobs"), cluster_paavo.finland_map, "C")
+    return cluster_paavo.shown_finland_map(res, "C")
 
 
 def national_table(res: LifeScienceCluster):
