@@ -86,6 +86,7 @@ def texts(lang: str = "en") -> dict[str, str]:
 
 
 def href(path: str) -> str:
+    """A relative link to a published file (each path segment quoted)."""
     return urllib.parse.quote(str(path))
 
 

@@ -54,6 +54,7 @@ from typing import Any
 
 from .. import downloads, i18n, keyfigures
 from ..catalogues import RESEARCHERS_TAG
+from .pages import href, report_dirs
 
 #: a cell tagged "researchers" (helpers.catalogues.RESEARCHERS_TAG) speaks to whoever runs the
 #: notebook ("change `area` in the next cell"); the reader page leaves it out, the code page
@@ -102,19 +103,6 @@ class Prepared:
     key_figure_outputs: int = 0
     notebook: Any = None  # the published notebook: figures linked from <slug>.files/
     problems: list[str] = field(default_factory=list)  # for the run log (warnings)
-
-
-def files_dir(slug: str) -> str:
-    return f"{slug}.files"
-
-
-def data_dir(slug: str) -> str:
-    return f"{slug}.data"
-
-
-def href(path: str) -> str:
-    """A relative link to a published file (each path segment quoted)."""
-    return urllib.parse.quote(path)
 
 
 def shown_type(data: Mapping[str, Any]) -> str | None:
@@ -252,7 +240,7 @@ def _add_figure(out: Prepared, cell, output, mime: str, payload, slug: str) -> b
         out.problems.append(f"a figure could not be decoded ({mime}): {exc}")
         return False
     out.figures += 1
-    path = f"{files_dir(slug)}/fig-{out.figures}.{FIGURE_TYPES[mime]}"
+    path = f"{report_dirs(slug)[0]}/fig-{out.figures}.{FIGURE_TYPES[mime]}"
     out.assets[path] = raw
     meta = (output.get("metadata") or {}).get(mime) or {}
     alt = " ".join(str(meta.get("alt") or "").split())
@@ -270,7 +258,7 @@ def _add_download(out: Prepared, output, payload: Mapping[str, Any], slug: str, 
     name = _unique(str(payload.get("name") or "data"), used)
     title = " ".join(str(payload.get("title") or name).split())
     source = payload.get("source")
-    base = f"{data_dir(slug)}/{name}"
+    base = f"{report_dirs(slug)[1]}/{name}"
     csv_text = _text(payload.get("csv", ""))
     out.assets[f"{base}.csv"] = csv_text.encode("utf-8")
     meta = downloads.csvw_metadata(dict(payload, title=title), f"{name}.csv", licence_of(source, licence))

@@ -35,7 +35,6 @@ import os
 import re
 import shutil
 import tempfile
-import urllib.parse
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -44,7 +43,7 @@ from .. import i18n, paths, settings
 from ..analysis import format_number
 from ..params import LANGUAGE_NAMES, LANGUAGE_NAMES_IN_WORDS
 from .base import SET_NAME_RE, RunnerSetupError, check_set_name, now_iso
-from .pages import TEMPLATES_DIR, copy_report, gallery_page, report_dirs, write_stylesheet
+from .pages import TEMPLATES_DIR, copy_report, gallery_page, href, report_dirs, write_stylesheet
 
 GALLERY_TEMPLATE = "gallery.html.j2"
 MANIFEST = "manifest.json"
@@ -205,7 +204,7 @@ def _jinja_env(lang: str = "en"):
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["href"] = lambda value: urllib.parse.quote(str(value))
+    env.filters["href"] = href
     env.filters["seconds"] = lambda value: format_seconds(value, lang)
     env.filters["when"] = lambda value: format_when(value, lang)
     return env
