@@ -150,7 +150,7 @@ def codelist_table(parts: ClusterParts, columns: list[str]):
     codes = parts.codes
     intro = _("Code list version {version} ({date}). Classification: {citation}. Definition used in this run: "
               "**{scope}** — {description}.\n\nWhere the definition comes from: {source}").format(
-        version=codes.version, date=codes.date, citation=codes.citation, scope=f"`{parts.scope}`",
+        version=codes.version, date=codes.date, citation=display.as_published(codes.citation), scope=f"`{parts.scope}`",
         description=_description(parts), source=display.mark_quotes(_(codes.definition_source)))
     frame = codes.to_frame()[columns]
     shown = frame.copy()
