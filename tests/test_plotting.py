@@ -364,3 +364,39 @@ def test_charts_are_deterministic_svg_and_maps_are_palette_png(squares):
 
     with Image.open(io.BytesIO(png)) as img:
         assert img.mode == "P" and abs(img.width - meta["width"] * P.style.RENDER_SCALE) <= 1
+
+
+def test_a_maps_png_is_the_drawn_pixels_quantised_as_a_png_round_trip_would_give(squares):
+    """png_bundle takes Agg's RGBA buffer straight from ``savefig(format="rgba")`` (no PNG
+    encoded and decoded in between): the same bytes as the saved PNG, decoded and quantised."""
+    import io
+
+    from PIL import Image
+
+    def via_png(fig):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=100 * P.style.RENDER_SCALE, bbox_inches="tight",
+                    metadata={"Software": None})
+        with Image.open(buf) as img:
+            out = io.BytesIO()
+            img.convert("RGB").quantize(colors=P.style.PNG_COLOURS, method=Image.Quantize.MEDIANCUT,
+                                        dither=Image.Dither.NONE).save(out, format="PNG", optimize=True)
+        return out.getvalue()
+
+    def new_map():
+        return P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v", k=3, highlight="004")
+
+    # a map is drawn once in a notebook: compare first draws of two identical maps
+    assert P.style.png_bundle(new_map())[0] == via_png(new_map())
+
+
+def test_the_pixel_sink_refuses_anything_but_one_rgba_buffer():
+    import numpy as np
+
+    sink = P.style._Pixels()
+    with pytest.raises(RuntimeError, match="RGBA"):
+        sink.write(b"flat bytes")
+    sink.write(memoryview(np.zeros((2, 3, 4), dtype=np.uint8)))
+    assert sink.array.shape == (2, 3, 4)
+    with pytest.raises(RuntimeError, match="one"):
+        sink.write(memoryview(np.zeros((2, 3, 4), dtype=np.uint8)))

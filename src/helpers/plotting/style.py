@@ -133,15 +133,34 @@ def png_bundle(fig: Figure) -> tuple[bytes, dict] | None:
 
     from PIL import Image
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100 * RENDER_SCALE, bbox_inches="tight", metadata={"Software": None})
-    with Image.open(io.BytesIO(buf.getvalue())) as img:
-        flat = img.convert("RGB")  # figures are drawn on white
-        out = io.BytesIO()
-        flat.quantize(colors=PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
-            out, format="PNG", optimize=True)
-        size = flat.size
+    pixels = _Pixels()  # the drawn RGBA pixels as they are, without a PNG encoded and decoded again
+    fig.savefig(pixels, format="rgba", dpi=100 * RENDER_SCALE, bbox_inches="tight")
+    flat = Image.fromarray(pixels.array, "RGBA").convert("RGB")  # figures are drawn on white
+    out = io.BytesIO()
+    flat.quantize(colors=PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        out, format="PNG", optimize=True)
+    size = flat.size
     return out.getvalue(), _meta(fig, size[0] / RENDER_SCALE, size[1] / RENDER_SCALE)
+
+
+class _Pixels:
+    """A file for ``savefig(format="rgba")`` that keeps the canvas's pixels with their shape:
+    Agg writes its buffer in one call, as a (height, width, 4) memoryview, and the figure's
+    tight size is known only there. (``seek`` only makes matplotlib take it for a file.)"""
+
+    array = None
+
+    def seek(self, offset: int, whence: int = 0) -> int:  # pragma: no cover - never called by Agg
+        raise OSError("not seekable")
+
+    def write(self, data) -> int:
+        import numpy as np
+
+        view = memoryview(data)
+        if view.ndim != 3 or self.array is not None:
+            raise RuntimeError("expected one (height, width, 4) RGBA buffer from Agg")
+        self.array = np.array(view, dtype=np.uint8)  # a copy: the renderer's buffer is reused
+        return view.nbytes
 
 
 def svg_bundle(fig: Figure) -> tuple[str, dict] | None:
