@@ -350,3 +350,23 @@ def test_sections_numbered_in_their_headings_are_not_numbered_again(renderer):
     page = renderer.render(_notebook(new_markdown_cell("# T"), *cells), CONTEXT).reader
     toc = page[page.index('class="twb-toc"'):]
     assert '<ul class="twb-toc-plain">' in toc[:toc.index("</nav>")] and "<ol" not in toc[:toc.index("</nav>")]
+
+
+@pytest.mark.parametrize("workbook", ["region_profile", "exclusion_prevention"])
+def test_one_parse_per_page_gives_nbconverts_own_page_byte_for_byte(renderer, monkeypatch, workbook):
+    """The exporter's ``page_tree`` repeats nbconvert's ``from_notebook_node`` on a tree that the
+    page finishing goes on with; rendered the stock way (nbconvert's text, parsed again) a
+    committed, executed workbook gives the same two pages."""
+    import copy
+
+    from nbconvert import HTMLExporter
+
+    from helpers import paths
+
+    nb = nbformat.read(paths.notebooks_dir() / f"{workbook}.ipynb", as_version=4)
+    context = dict(CONTEXT, slug=workbook, title=workbook)
+    ours = renderer.render(copy.deepcopy(nb), context)
+    monkeypatch.setattr(type(renderer.reader), "page_tree", HTMLExporter.from_notebook_node)
+    stock = renderer.render(copy.deepcopy(nb), context)
+    assert "<table" in ours.reader and 'tabindex="0"' in ours.code
+    assert ours.reader == stock.reader and ours.code == stock.code

@@ -99,12 +99,13 @@ def write_stylesheet(set_dir: Path) -> Path:
 # ============================================================================ page layout
 
 
-def finish_page(html: str, *, contents: str = "Contents") -> str:
+def finish_page(html, *, contents: str = "Contents") -> str:
     """Wrap every table in a scrolling box and add the table of contents (see the module
-    docstring). ``contents`` is the table of contents' title."""
+    docstring). ``contents`` is the table of contents' title. ``html`` is the page's text or
+    its tree, already parsed (a ``BeautifulSoup``, which this changes)."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(html, features="html.parser")
+    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, features="html.parser")
     for table in soup.find_all("table"):
         parent = table.parent
         if parent is None or "twb-table" not in (parent.get("class") or []):

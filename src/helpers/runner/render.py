@@ -187,25 +187,73 @@ class Rendered:
 
 
 def _exporter_class():
-    """nbconvert's HTML exporter, embedding a Markdown text's images only when it has any.
+    """nbconvert's HTML exporter, embedding a Markdown text's images only when it has any, and
+    handing back its page as a parsed tree.
 
     To embed images nbconvert re-parses every piece of inline HTML of a Markdown text on its
     own — an opening ``<span lang="en">`` alone is closed at once, so the span ends up empty
     and its text outside it. Texts without images are rendered without that step (nothing
-    to embed), which keeps inline HTML such as the ``lang`` marks of untranslated titles."""
+    to embed), which keeps inline HTML such as the ``lang`` marks of untranslated titles.
+    Those renderings are memoised: the same Markdown cells recur in every report of a
+    workbook and every output on both pages.
+
+    ``page_tree`` is ``from_notebook_node`` with nbconvert's own steps (the lexer, the widget
+    filter, alt text for an image without one, keyboard focus for inputs and outputs) on a
+    tree that :func:`helpers.runner.pages.finish_page` goes on with: nbconvert parses its
+    page to add the alt texts and serialises it again, and finishing a page parsed it once
+    more; one parse and one serialisation per page instead of two (issue 14).
+    ``tests/test_render.py`` holds it to nbconvert's ``from_notebook_node`` byte for byte."""
+    from bs4 import BeautifulSoup
     from jinja2 import pass_context
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
     from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    @functools.lru_cache(maxsize=4096)
+    def plain_markdown(source: str, anchor_link_text: str, exclude_anchor_links: bool, lexer_options: tuple) -> str:
+        renderer = IPythonRenderer(escape=False, attachments={}, embed_images=False,
+                                   anchor_link_text=anchor_link_text, exclude_anchor_links=exclude_anchor_links,
+                                   **dict(lexer_options))
+        return MarkdownWithMath(renderer=renderer).render(source)
 
     class Exporter(HTMLExporter):
         @pass_context
         def markdown2html(self, context, source):
             if self.embed_images and ("<img" in source or "![" in source):
                 return super().markdown2html(context, source)
-            renderer = IPythonRenderer(escape=False, attachments=context.get("cell", {}).get("attachments", {}),
-                                       embed_images=False, anchor_link_text=self.anchor_link_text,
-                                       exclude_anchor_links=self.exclude_anchor_links, **self.lexer_options)
-            return MarkdownWithMath(renderer=renderer).render(source)
+            attachments = context.get("cell", {}).get("attachments", {})
+            if attachments:
+                renderer = IPythonRenderer(escape=False, attachments=attachments, embed_images=False,
+                                           anchor_link_text=self.anchor_link_text,
+                                           exclude_anchor_links=self.exclude_anchor_links, **self.lexer_options)
+                return MarkdownWithMath(renderer=renderer).render(source)
+            return plain_markdown(source, self.anchor_link_text, self.exclude_anchor_links,
+                                  tuple(sorted(self.lexer_options.items())))
+
+        def page_tree(self, nb, resources=None, **kw):
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            filter_data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
+                                                     resources=resources)
+            self.register_filter("highlight_code", highlight_code)
+            self.register_filter("filter_data_type", filter_data_type)
+            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            soup = BeautifulSoup(html, features="html.parser")
+            missing_alt = 0
+            for elem in soup.select("img:not([alt])"):
+                elem.attrs["alt"] = "No description has been provided for this image"
+                missing_alt += 1
+            if missing_alt:
+                self.log.warning("Alternative text is missing on %s image(s).", missing_alt)
+            for elem in soup.select(".jp-Notebook div.jp-Cell-inputWrapper"):
+                elem.attrs["tabindex"] = "0"
+            for elem in soup.select(".jp-Notebook div.jp-OutputArea-output"):
+                elem.attrs["tabindex"] = "0"
+            return soup, resources
 
     return Exporter
 
@@ -249,8 +297,8 @@ class ReportRenderer:
         for exporter, page_nb, ctx in ((self.reader, prepared.reader, reader_ctx),
                                        (self.researcher, prepared.code, code_ctx)):
             page_nb.metadata["title"] = context["title"]
-            html, _ = exporter.from_notebook_node(page_nb, resources={"twb": ctx})
-            pages_html.append(pages.finish_page(html, contents=text["contents"]))
+            tree, _ = exporter.page_tree(page_nb, resources={"twb": ctx})
+            pages_html.append(pages.finish_page(tree, contents=text["contents"]))
         assets = dict(prepared.assets)
         if prepared.downloads:
             index = pages.data_index(slug=slug, title=str(context["title"]), items=prepared.downloads, lang=lang)
