@@ -63,6 +63,29 @@ def test_the_engine_saves_twice_instead_of_per_cell_and_writes_the_same_notebook
     assert _stable(tmp_path / "ours.ipynb") == _stable(tmp_path / "plain.ipynb")
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("echo_displays", [False, True])
+def test_the_log_keeps_what_cells_print_and_leaves_what_they_display_to_the_notebook(tmp_path, caplog,
+                                                                                    echo_displays):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in (  # HAND-MADE
+        "print('printed by cell one')",
+        "import sys; print('written to stderr', file=sys.stderr)",
+        "6 * 7000  # displayed, not printed",
+    )]
+    nb.metadata["kernelspec"] = {"name": settings.KERNEL_NAME, "display_name": "x", "language": "python"}
+    nbformat.write(nb, tmp_path / "in.ipynb")
+    caplog.set_level("INFO", logger="papermill")
+    out = papermill.execute_notebook(str(tmp_path / "in.ipynb"), str(tmp_path / "out.ipynb"),
+                                     kernel_name=settings.KERNEL_NAME, progress_bar=False, log_output=True,
+                                     engine_name=engine.register(), echo_displays=echo_displays)
+    logged = [(r.levelname, r.getMessage().strip()) for r in caplog.records if r.name == "papermill"]
+    assert ("INFO", "printed by cell one") in logged and ("WARNING", "written to stderr") in logged
+    assert sum(m.startswith("Executing Cell") for _, m in logged) == 3
+    assert any("42000" in m for _, m in logged) is echo_displays
+    assert out.cells[2].outputs[0]["data"]["text/plain"] == "42000"  # the notebook has it either way
+
+
 def test_a_long_run_still_saves_between_cells_every_few_seconds(tmp_path, monkeypatch):
     nb = nbformat.read(_notebook(tmp_path), as_version=4)
     nb.metadata["papermill"] = {}  # as papermill.execute_notebook prepares it
