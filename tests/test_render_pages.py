@@ -134,9 +134,13 @@ def test_the_published_notebook_links_each_figure_instead_of_embedding_it(render
         assert output.metadata["turku_workbooks"]["figure"] == path
         assert output.data["text/plain"] == "<Figure>"
     assert _attr(_imgs(outputs[0].data["text/html"])[0], "alt") == "Bar chart: hand-made &lt;bars&gt; &amp; more"
-    # everything else is the executed notebook as it was: code, data payloads, the input untouched
+    # a data payload is not carried twice: the output names its CSV (published beside it)
+    assert downloads.MIMETYPE not in outputs[0].data and downloads.MIMETYPE in nb.cells[1].outputs[0].data
+    assert outputs[0].metadata["turku_workbooks"]["data"] == "demo.data/chart.csv"
+    assert (tmp_path / "demo.data" / "chart.csv").is_file()
+    # everything else is the executed notebook as it was: code, the input untouched
     assert [c.source for c in published.cells] == [c.source for c in nb.cells]
-    assert downloads.MIMETYPE in outputs[0].data and "image/svg+xml" in nb.cells[1].outputs[0].data
+    assert "image/svg+xml" in nb.cells[1].outputs[0].data
     nbformat.validate(published)
     text = (tmp_path / "demo.ipynb").read_text(encoding="utf-8")
     assert base64.b64encode(_png()).decode() not in text and "<rect" not in text

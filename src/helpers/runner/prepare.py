@@ -32,11 +32,13 @@ language from the message catalogue (the cell's whole text is the message,
 the notebook show them.
 
 The published notebook (:attr:`Prepared.notebook`) is the executed notebook unchanged but for
-its figures: each figure output's image data is replaced by a ``text/html`` ``<img>`` of the
-same file in ``<slug>.files/`` (with its alt text; JupyterLab and nbviewer resolve the link
-next to the notebook) and ``metadata["turku_workbooks"]["figure"]`` naming the file. So a
-report's images are stored once, not twice — the code page, the reader page and the
-notebook all link the same file.
+its figures and data payloads: each figure output's image data is replaced by a ``text/html``
+``<img>`` of the same file in ``<slug>.files/`` (with its alt text; JupyterLab and nbviewer
+resolve the link next to the notebook) and ``metadata["turku_workbooks"]["figure"]`` naming the
+file. So a report's images are stored once, not twice — the code page, the reader page and the
+notebook all link the same file. Likewise a data output keeps what it shows (its table) and
+names its CSV in ``metadata["turku_workbooks"]["data"]`` instead of carrying the data payload
+again: a quarter of a region profile's notebook, 9 MB of the 308 municipal profiles (issue 14).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ import re
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from .. import downloads, i18n, keyfigures
@@ -185,6 +188,7 @@ def prepare(nb, slug: str, *, licence: str | None = None, lang: str | None = Non
         payloads = None
     used: set[str] = set()
     linked: dict[tuple[int, int], dict[str, Any]] = {}
+    data_files: dict[tuple[int, int], str] = {}
     for c, cell in enumerate(work.get("cells", [])):
         if cell.get("cell_type") != "code":
             continue
@@ -198,6 +202,7 @@ def prepare(nb, slug: str, *, licence: str | None = None, lang: str | None = Non
                 del data[downloads.MIMETYPE]  # never shown; published as a file
                 if payload is not None:
                     _add_download(out, output, payload, slug, used, licence)
+                    data_files[c, o] = out.downloads[-1].csv
             mime = shown_type(data)
             if mime in FIGURE_TYPES and _add_figure(out, cell, output, mime, payload, slug):
                 linked[c, o] = output["metadata"]["twb"]
@@ -212,15 +217,21 @@ def prepare(nb, slug: str, *, licence: str | None = None, lang: str | None = Non
         if cell.get("cell_type") == "code":
             cell["outputs"] = [o for o in cell.get("outputs", [])
                                if not (o.get("metadata") or {}).get("twb_key_figures")]
-    out.notebook = _linked_notebook(nb, linked)
+    out.notebook = _linked_notebook(nb, linked, data_files)
     return out
 
 
-def _linked_notebook(nb, linked: Mapping[tuple[int, int], Mapping[str, Any]]):
-    """A copy of ``nb`` whose figure outputs link their file instead of embedding it."""
+def _linked_notebook(nb, linked: Mapping[tuple[int, int], Mapping[str, Any]],
+                     data_files: Mapping[tuple[int, int], str] = MappingProxyType({})):
+    """A copy of ``nb`` whose figure outputs link their file instead of embedding it, and
+    whose data outputs name their CSV instead of carrying the data a second time."""
     from html import escape
 
     published = copy.deepcopy(nb)
+    for (c, o), csv_path in data_files.items():
+        output = published["cells"][c]["outputs"][o]
+        output["data"].pop(downloads.MIMETYPE, None)
+        output.setdefault("metadata", {}).setdefault("turku_workbooks", {})["data"] = csv_path
     for (c, o), twb in linked.items():
         output = published["cells"][c]["outputs"][o]
         data = output["data"]
