@@ -73,9 +73,10 @@ def _wait_ready(zygote, timeout: float = 60) -> None:
         time.sleep(0.05)
 
 
-def _run_probe(ctx: runner.WorkerContext, tmp_path: Path, name: str, fork: bool, monkeypatch) -> tuple[list, bool]:
+def _run_probe(ctx: runner.WorkerContext, tmp_path: Path, name: str, fork: bool, monkeypatch,
+               cells=PROBE) -> tuple[list, bool]:
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(src) for src in PROBE]
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
     nb.metadata["kernelspec"] = {"name": settings.KERNEL_NAME, "display_name": "x", "language": "python"}
     source = tmp_path / f"{name}.ipynb"
     nbformat.write(nb, source)
@@ -116,6 +117,15 @@ def test_a_forked_kernel_behaves_like_a_new_kernel(ctx, tmp_path, monkeypatch):
     forked[-1] = forked[-1].replace("forked", "X")
     fresh[-1] = fresh[-1].replace("fresh", "X")
     assert forked == fresh
+
+
+def test_a_forked_kernels_collector_skips_the_zygotes_frozen_heap_and_runs_on_its_own(ctx, tmp_path, monkeypatch):
+    probe = ["import gc\nprint('frozen:', gc.get_freeze_count() > 1000, 'enabled:', gc.isenabled())\n"
+             "class Loop: pass\nx = Loop(); x.me = x; del x\nprint('collected:', gc.collect() > 0)"]  # HAND-MADE
+    forked, _ = _run_probe(ctx, tmp_path, "forked", True, monkeypatch, cells=probe)
+    fresh, _ = _run_probe(ctx, tmp_path, "fresh", False, monkeypatch, cells=probe)
+    assert forked == ["frozen: True enabled: True\ncollected: True\n"]
+    assert fresh == ["frozen: False enabled: True\ncollected: True\n"]
 
 
 def test_the_zygote_is_used_only_for_its_own_interpreter_and_environment(tmp_path):

@@ -18,6 +18,7 @@ from __future__ import annotations
 # (run by path, sys.path[0] is this directory until main() removes it: the standard-library
 # modules imported here must not share a name with a module of helpers/runner/)
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -89,6 +90,12 @@ def main() -> None:  # pragma: no cover - runs in its own process (tested throug
     if leaked:  # a kernel forked from here would not behave like a new one
         replies.write(json.dumps({"error": f"preloading imported {', '.join(leaked)}"}) + "\n")
         os._exit(1)
+    # Everything the zygote holds now lives as long as each kernel forked from it: out of the
+    # cyclic garbage collector's reach (gc.freeze), a kernel's full collections skip the
+    # preloaded heap — ~0.1 s each — and do not write to (copy) its pages; the collector runs
+    # as usual on what the kernel allocates itself. Outputs do not change (test_warm_kernels).
+    gc.collect()
+    gc.freeze()
     replies.write(json.dumps({READY: True, "pid": os.getpid()}) + "\n")
     for line in requests:
         try:
