@@ -1,6 +1,6 @@
 """Where the time of one report goes: a breakdown of region_profile runs, in-process.
 
-    .venv/bin/python benchmarks/profile_run.py            # 5 region profiles, cold and default
+    .venv/bin/python benchmarks/profile_run.py            # 6 municipal profiles, cold and default
 
 Two parts, both printed as a markdown table (the findings are summarised in
 benchmarks/README.md):
@@ -13,9 +13,8 @@ benchmarks/README.md):
    process, as a worker does), once with the kernel optimisations off
    (``fork=False, prewarm=False``: a new kernel process per report) and once with the
    defaults: per run the wall time, the wait for the kernel (run start → first cell),
-   the notebook's cells (the first map's cell separately: it held the scipy.stats import),
-   the two HTML pages, the thumbnail, papermill's notebook saves, and the rest (scrubbing,
-   reading back, logs).
+   the notebook's cells (maps, charts, the rest), the two HTML pages, the thumbnail, the
+   notebook saves, and the rest (scrubbing, reading back, logs).
 """
 
 from __future__ import annotations
@@ -31,7 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
-AREAS = ["MK01", "MK02", "MK04", "MK05", "MK06", "MK07"]
+#: municipalities, as in the batch (the municipalities set); the first run also starts the zygote
+AREAS = ["KU853", "KU202", "KU480", "KU445", "KU895", "KU019", "KU304"]
 SYSTEM_TMP = tempfile.gettempdir()
 
 IMPORTS = r"""
@@ -95,24 +95,27 @@ def profile_runs(fork: bool, prewarm: bool) -> list[dict]:
         for i, job in enumerate(jobs):
             job = dataclasses.replace(job, out_dir=str(out))
             timers.clear()
-            t0 = time.time()
+            t0, c0 = time.time(), time.process_time()
             result = runner.execute_job(job, ctx, more=i + 1 < len(jobs))
-            wall = time.time() - t0
+            wall, worker_cpu = time.time() - t0, time.process_time() - c0
             assert result.ok, result.error
             nb = nbformat.read(out / f"{job.slug}.ipynb", as_version=4)
             code = [c for c in nb.cells if c.cell_type == "code"]
             durations = [float((c.metadata.get("papermill") or {}).get("duration") or 0) for c in code]
-            first_map = next(i for i, c in enumerate(code) if "choropleth" in c.source)
+            maps = sum(d for c, d in zip(code, durations) if "_map(" in c.source or "choropleth" in c.source)
+            charts = sum(d for c, d in zip(code, durations) if "_chart(" in c.source)
             first_cell = _parse(code[0].metadata["papermill"]["start_time"])
             rows.append({
                 "wall": wall,
                 "kernel wait (run start → first cell)": first_cell - t0,
-                "cells: first map (held the scipy.stats import)": durations[first_map],
-                "cells: all others": sum(durations) - durations[first_map],
+                "cells: the two maps": maps,
+                "cells: the four charts": charts,
+                "cells: all others": sum(durations) - maps - charts,
                 **{k: timers.get(k, 0.0) for k in ("two HTML pages", "thumbnail", "papermill saves")},
             })
             rows[-1]["rest (read back, scrub, logs, kernel stop)"] = rows[-1]["wall"] - sum(
                 v for k, v in rows[-1].items() if k != "wall")
+            rows[-1]["worker's CPU seconds (this process; the kernel's are its own)"] = worker_cpu
     finally:
         for obj, name, original in saved:
             setattr(obj, name, original)
