@@ -87,7 +87,7 @@ def profile_runs(fork: bool, prewarm: bool) -> list[dict]:
     ctx = runner.WorkerContext(0, prewarm=prewarm, fork=fork)
     saved = [(execute, "write_thumbnail", wrap(execute, "write_thumbnail", "thumbnail")),
              (papermill.engines.NotebookExecutionManager, "save",
-              wrap(papermill.engines.NotebookExecutionManager, "save", "papermill saves"))]
+              wrap(papermill.engines.NotebookExecutionManager, "save", "notebook saves"))]
     wrap(ctx.renderer, "render", "two HTML pages")
     jobs = runner.plan([runner.RunRequest("region_profile", {"area": a}) for a in AREAS], "profile")
     rows = []
@@ -111,7 +111,7 @@ def profile_runs(fork: bool, prewarm: bool) -> list[dict]:
                 "cells: the two maps": maps,
                 "cells: the four charts": charts,
                 "cells: all others": sum(durations) - maps - charts,
-                **{k: timers.get(k, 0.0) for k in ("two HTML pages", "thumbnail", "papermill saves")},
+                **{k: timers.get(k, 0.0) for k in ("two HTML pages", "thumbnail", "notebook saves")},
             })
             rows[-1]["rest (read back, scrub, logs, kernel stop)"] = rows[-1]["wall"] - sum(
                 v for k, v in rows[-1].items() if k != "wall")
