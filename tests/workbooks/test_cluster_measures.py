@@ -181,7 +181,7 @@ def test_eurostat_series_and_derived_figures(snap):
     assert s.area_2017 is None
     other = cluster_eurostat.section_series(snap.load(cluster_eurostat.EUROSTAT), "J", regions.resolve("Tampere"))
     assert other.area_2017["geo"] == "FI197" and other.area_2017["employed"] == val("FI197", "J", 2017)
-    assert "Varsinais-Suomi only" in cluster_eurostat.coverage_note(other, "information and communication")
+    assert "Southwest Finland only" in cluster_eurostat.coverage_note(other, "information and communication")
 
 
 # ----------------------------------------------------------------------------- TEM jobseekers

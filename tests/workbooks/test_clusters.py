@@ -198,7 +198,7 @@ def test_dataset_for_and_year_window(biz):
     assert business.dataset_for(regions.resolve("MK06"))[0] == "establishments_industry_region"
     assert business.dataset_for(regions.resolve("KU304"))[0] == "establishments_industry_municipality"
     ds, note = business.dataset_for(regions.resolve("KU091"))
-    assert ds is None and "Helsinki" in note and "Varsinais-Suomi" in note
+    assert ds is None and "Helsinki" in note and "Southwest Finland" in note
     assert business.dataset_for(regions.resolve("KU853"), "occupations")[0] is None
     assert business.year_window(biz, None, None) == (2019, 2022)
     with pytest.raises(ValueError, match="start_year=2015 is not in the pinned data; years available: \\[2019, 2022\\]"):

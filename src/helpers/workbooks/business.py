@@ -379,7 +379,7 @@ def dataset_for(area, kind: str = "business") -> tuple[str | None, str | None]:
         return "ict_occupations_region", None
     if area.kind == "municipality" and area.region_code != MUNICIPAL_DATA_REGION:
         # i18n: {region_code} is a two-digit region code; catalog.yaml is a file name
-        return None, _("Municipal industry data is pulled only for Varsinais-Suomi's 27 municipalities (see "
+        return None, _("Municipal industry data is pulled only for Southwest Finland's 27 municipalities (see "
                        "catalog.yaml); {area} is in region {region_code}, so there is no municipal value for "
                        "it.").format(area=_areas.reader_name(area), region_code=area.region_code)
     if kind == "jobs":

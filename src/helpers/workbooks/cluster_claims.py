@@ -73,16 +73,16 @@ def life_science(claims, jobs: cluster_paavo.SectionJobs, eu: pd.DataFrame, size
     paavo_src, eu_src = _("Paavo 2020 edition, jobs 31.12.2017"), _("Eurostat regional accounts, 2017")
     tol5_src = _("Vipunen / Statistics Finland, TOL 2008 5-digit")
     rows: list[dict] = []
-    _row(rows, _("Life-science cluster's industrial jobs in Varsinais-Suomi"), "claim", _("claim C06, undated"),
+    _row(rows, _("Life-science cluster's industrial jobs in Southwest Finland"), "claim", _("claim C06, undated"),
          number=jobs_claim)
     _row(rows, _("The cluster's share of the region's industrial workforce"), "claim", _("claim C05, undated"),
          percent=share_claim)
     _row(rows, _("Industrial workforce the two claims imply"), "derived",
          _("{j} / {s} % (derived from two claims)").format(j=analysis.format_number(jobs_claim),
                                                            s=analysis.format_number(share_claim)), number=implied)
-    _row(rows, _("Manufacturing (C) jobs in Varsinais-Suomi, 2017"), "official", paavo_src, number=c_paavo)
-    _row(rows, _("Employed persons in manufacturing (C), Varsinais-Suomi, 2017"), "official", eu_src, number=c_eu)
-    _row(rows, _("Employed persons in industry (B–E), Varsinais-Suomi, 2017"), "official", eu_src, number=be_eu)
+    _row(rows, _("Manufacturing (C) jobs in Southwest Finland, 2017"), "official", paavo_src, number=c_paavo)
+    _row(rows, _("Employed persons in manufacturing (C), Southwest Finland, 2017"), "official", eu_src, number=c_eu)
+    _row(rows, _("Employed persons in industry (B–E), Southwest Finland, 2017"), "official", eu_src, number=be_eu)
     _row(rows, _("Implied workforce minus official manufacturing jobs (Paavo)"), "derived",
          _("{a} − {b}").format(a=analysis.format_number(implied), b=analysis.format_number(c_paavo)),
          number=implied - c_paavo)
@@ -104,7 +104,7 @@ def life_science(claims, jobs: cluster_paavo.SectionJobs, eu: pd.DataFrame, size
         j=analysis.format_number(jobs_claim), y=last), "derived", _("100 × claim / official"),
          percent=analysis.share(jobs_claim, core_manuf))
     twenty = c_paavo * share_claim / 100
-    _row(rows, _("{s} % of Varsinais-Suomi's official manufacturing jobs (Paavo)").format(
+    _row(rows, _("{s} % of Southwest Finland's official manufacturing jobs (Paavo)").format(
         s=analysis.format_number(share_claim)), "derived", _("{s} % × official").format(
         s=analysis.format_number(share_claim)), number=twenty)
     _row(rows, _("… as a share of the whole country's core manufacturing, {y}").format(y=last), "derived",
@@ -147,10 +147,10 @@ def ict(claims, jobs: cluster_paavo.SectionJobs, sizes: cluster_tol5.NationalSiz
          "derived", _("sum of four municipalities, Paavo 2020 edition"), number=j_cap)
     _row(rows, _("… as a share of Finland's J jobs, 2017"), "derived", _("100 × capital region / whole country"),
          percent=analysis.share(j_cap, j_all))
-    _row(rows, _("ICT turnover growth in Varsinais-Suomi, 2015 to 2019 Q1"), "claim", _("claim C20, more than"),
+    _row(rows, _("ICT turnover growth in Southwest Finland, 2015 to 2019 Q1"), "claim", _("claim C20, more than"),
          percent=claim_number(claims, "C20", 0))
     for y in (2015, series.last):
-        _row(rows, _("Employed persons in information and communication (J), Varsinais-Suomi, {y}").format(y=y),
+        _row(rows, _("Employed persons in information and communication (J), Southwest Finland, {y}").format(y=y),
              "official", _("Eurostat regional accounts"), number=series.value("vs", y))
     _row(rows, _("Change in J employment, 2015–{y}").format(y=series.last), "derived", _("100 × (last / first − 1)"),
          percent=analysis.growth(series.value("vs", 2015), series.value("vs")))

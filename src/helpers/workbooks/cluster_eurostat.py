@@ -30,8 +30,8 @@ TEXTS = {
     "information and communication": (
         N_("For {region} the extract has {year} only: {n} employed in information and communication, {share} % of "
            "all employed."),
-        N_("Employment in information and communication, Varsinais-Suomi and Finland, {first}–{last} (index)"),
-        N_("Employment in information and communication, Varsinais-Suomi and Finland, {first}–{last}")),
+        N_("Employment in information and communication, Southwest Finland and Finland, {first}–{last} (index)"),
+        N_("Employment in information and communication, Southwest Finland and Finland, {first}–{last}")),
 }
 
 
@@ -41,8 +41,8 @@ def _texts(name: str) -> tuple[str, str, str]:
         return tuple(_(t) for t in TEXTS[name])
     return tuple(t.replace("{name}", name) for t in (
         _("For {region} the extract has {year} only: {n} employed in {name}, {share} % of all employed."),
-        _("Employment in {name}, Varsinais-Suomi and Finland, {first}–{last} (index)"),
-        _("Employment in {name}, Varsinais-Suomi and Finland, {first}–{last}")))
+        _("Employment in {name}, Southwest Finland and Finland, {first}–{last} (index)"),
+        _("Employment in {name}, Southwest Finland and Finland, {first}–{last}")))
 
 
 def _vs() -> str:
@@ -119,7 +119,7 @@ def coverage_note(res: SectionSeries, name: str) -> str:
         where = (_("The series is for the region as a whole; there is no municipal value.")
                  if area.kind == "municipality" else "")
     else:
-        where = _("The full series is pinned for Varsinais-Suomi only; it is shown here for comparison.")
+        where = _("The full series is pinned for Southwest Finland only; it is shown here for comparison.")
         if res.area_2017:
             o = res.area_2017
             where += " " + _texts(name)[0].format(
@@ -140,15 +140,15 @@ def series_table(res: SectionSeries, name: str, code: str):
     t = res.table
     shown = pd.DataFrame({
         _("Year"): t.index.astype(int),
-        _("Varsinais-Suomi: {code} employed").format(code=code): t["vs"].astype("Int64").to_numpy(),
-        _("Varsinais-Suomi: all employed"): t["vs_total"].astype("Int64").to_numpy(),
-        _("Varsinais-Suomi: {code} share, %").format(code=code): t["vs_share"].to_numpy(),
+        _("Southwest Finland: {code} employed").format(code=code): t["vs"].astype("Int64").to_numpy(),
+        _("Southwest Finland: all employed"): t["vs_total"].astype("Int64").to_numpy(),
+        _("Southwest Finland: {code} share, %").format(code=code): t["vs_share"].to_numpy(),
         _("Finland: {code} employed").format(code=code): t["fi"].astype("Int64").to_numpy(),
         _("Finland: {code} share, %").format(code=code): t["fi_share"].to_numpy(),
-        _("Varsinais-Suomi's share of Finland's {code}, %").format(code=code): t["vs_of_fi"].to_numpy(),
+        _("Southwest Finland's share of Finland's {code}, %").format(code=code): t["vs_of_fi"].to_numpy(),
     })
     intro = _("Employed persons by place of work (regional accounts). Shares are derived: 100 × {code} / all "
-              "employed, and 100 × Varsinais-Suomi / Finland. Change {first}–{last} in Varsinais-Suomi: {vs} %; "
+              "employed, and 100 × Southwest Finland / Finland. Change {first}–{last} in Southwest Finland: {vs} %; "
               "in Finland: {fi} % (derived).").format(
         code=code, first=res.first, last=res.last,
         vs=analysis.format_number(analysis.growth(t["vs"].iloc[0], t["vs"].iloc[-1]), 1),

@@ -105,7 +105,7 @@ def compute(snap, area, section: str) -> PostalJobs | None:
 
 def note(res: PostalJobs | None, area) -> str | None:
     if res is None:
-        return _("Postal-area data is pinned for Varsinais-Suomi only; there is no postal-area map for "
+        return _("Postal-area data is pinned for Southwest Finland only; there is no postal-area map for "
                  "{area}.").format(area=areas.reader_name(area, in_sentence=True))
     return None
 

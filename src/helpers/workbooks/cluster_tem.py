@@ -22,7 +22,7 @@ from ..i18n import N_, _
 from . import areas as _areas
 
 TEM = "tem_ict_occupations_mk02_2006_2023"
-AREAS = {"MK02": N_("Varsinais-Suomi"), "SSS": N_("Whole country")}
+AREAS = {"MK02": N_("Southwest Finland"), "SSS": N_("Whole country")}
 MEASURES = ("unemployed", "vacancies")
 
 
@@ -106,9 +106,9 @@ def coverage_note(res: IctJobseekers, area) -> str:
     if area.kind == "region" and area.code == "02":
         where = ""
     elif res.covers_area:
-        where = _("These figures are for Varsinais-Suomi as a whole; the table has no municipal breakdown.") + " "
+        where = _("These figures are for Southwest Finland as a whole; the table has no municipal breakdown.") + " "
     else:
-        where = _("The pinned table covers only Varsinais-Suomi and the whole country; there is no value for "
+        where = _("The pinned table covers only Southwest Finland and the whole country; there is no value for "
                   "{area}. The figures are shown for comparison.").format(
             area=_areas.reader_name(area, in_sentence=True)) + " "
     return where + _(
@@ -126,7 +126,7 @@ def monthly_chart(res: IctJobseekers):
     data.index.name = "month"
     return plotting.line_chart(
         data, y_label=_("Number, end of month"), markers=False, decimals=0,
-        title=_("ICT occupations in Varsinais-Suomi: unemployed jobseekers and open vacancies, "
+        title=_("ICT occupations in Southwest Finland: unemployed jobseekers and open vacancies, "
                 "{first}–{last}").format(first=res.monthly["month"].min(), last=res.last_month),
         source=source(res))
 
@@ -152,7 +152,7 @@ def yearly_table(res: IctJobseekers, area):
         shown[_("{area}: ICT vacancies (at least)").format(area=name)] = y[("ict_vacancies", code)].to_numpy()
         shown[_("{area}: ICT share of unemployed, %").format(area=name)] = y[("ict_share_unemployed", code)].to_numpy()
     last = res.last_month
-    latest = _("Latest month ({month}): Varsinais-Suomi {u} unemployed ICT jobseekers and {v} open ICT vacancies "
+    latest = _("Latest month ({month}): Southwest Finland {u} unemployed ICT jobseekers and {v} open ICT vacancies "
                "(at least); whole country {uf} and {vf}.").format(
         month=last, u=_fmt(res.value("MK02", "ict_unemployed")), v=_fmt(res.value("MK02", "ict_vacancies")),
         uf=_fmt(res.value("SSS", "ict_unemployed")), vf=_fmt(res.value("SSS", "ict_vacancies")))

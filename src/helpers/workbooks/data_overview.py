@@ -20,7 +20,7 @@ HEADLINE = (
     keyfigures.Spec("resources", N_("Pinned resources")),
     keyfigures.Spec("regions", N_("Regions (2026)")),
     keyfigures.Spec("municipalities_2026", N_("Municipalities (2026)")),
-    keyfigures.Spec("varsinais_suomi_municipalities", N_("Municipalities of Varsinais-Suomi")),
+    keyfigures.Spec("varsinais_suomi_municipalities", N_("Municipalities of Southwest Finland")),
     keyfigures.Spec("snapshot_version", N_("Snapshot version")),
 )
 

@@ -398,7 +398,7 @@ def unemployment_map_finland(res: ExclusionPrevention):
 def monthly_note(res: ExclusionPrevention):
     text = ""
     if res.tem_missing:
-        text = _("The monthly table covers Varsinais-Suomi's municipalities, Varsinais-Suomi and the whole "
+        text = _("The monthly table covers Southwest Finland's municipalities, Southwest Finland and the whole "
                  "country only, so there is no monthly series for {names}.").format(
             names=", ".join(areas.reader_name(a) for a in res.tem_missing)) + " "
     last = series.latest(res.tem, res.tem_shown[0])

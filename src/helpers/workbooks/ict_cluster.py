@@ -50,7 +50,7 @@ HEADLINE = (
                     N_("persons")),
 )
 HEADLINE_VS = HEADLINE + (
-    keyfigures.Spec("ict_unemployed_vs_latest", N_("Unemployed ICT jobseekers in Varsinais-Suomi, latest month "
+    keyfigures.Spec("ict_unemployed_vs_latest", N_("Unemployed ICT jobseekers in Southwest Finland, latest month "
                     "(at least)"), N_("persons")),
 )
 
