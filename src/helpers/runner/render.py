@@ -202,7 +202,7 @@ def _exporter_class():
     tree that :func:`helpers.runner.pages.finish_page` goes on with: nbconvert parses its
     page to add the alt texts and serialises it again, and finishing a page parsed it once
     more; one parse and one serialisation per page instead of two (issue 14).
-    ``tests/test_render.py`` holds it to nbconvert's ``from_notebook_node`` byte for byte."""
+    ``tests/test_render_pages.py`` holds it to nbconvert's ``from_notebook_node`` byte for byte."""
     from bs4 import BeautifulSoup
     from jinja2 import pass_context
     from nbconvert import HTMLExporter
