@@ -52,7 +52,6 @@ import re
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 from .. import downloads, i18n, keyfigures
@@ -201,8 +200,7 @@ def prepare(nb, slug: str, *, licence: str | None = None, lang: str | None = Non
                 payload = next(payloads, None) if payloads is not None else None
                 del data[downloads.MIMETYPE]  # never shown; published as a file
                 if payload is not None:
-                    _add_download(out, output, payload, slug, used, licence)
-                    data_files[c, o] = out.downloads[-1].csv
+                    data_files[c, o] = _add_download(out, output, payload, slug, used, licence).csv
             mime = shown_type(data)
             if mime in FIGURE_TYPES and _add_figure(out, cell, output, mime, payload, slug):
                 linked[c, o] = output["metadata"]["twb"]
@@ -222,7 +220,7 @@ def prepare(nb, slug: str, *, licence: str | None = None, lang: str | None = Non
 
 
 def _linked_notebook(nb, linked: Mapping[tuple[int, int], Mapping[str, Any]],
-                     data_files: Mapping[tuple[int, int], str] = MappingProxyType({})):
+                     data_files: Mapping[tuple[int, int], str]):
     """A copy of ``nb`` whose figure outputs link their file instead of embedding it, and
     whose data outputs name their CSV instead of carrying the data a second time."""
     from html import escape
@@ -265,7 +263,7 @@ def _add_figure(out: Prepared, cell, output, mime: str, payload, slug: str) -> b
 
 
 def _add_download(out: Prepared, output, payload: Mapping[str, Any], slug: str, used: set[str],
-                  licence: str | None) -> None:
+                  licence: str | None) -> Download:
     name = _unique(str(payload.get("name") or "data"), used)
     title = " ".join(str(payload.get("title") or name).split())
     source = payload.get("source")
@@ -276,6 +274,8 @@ def _add_download(out: Prepared, output, payload: Mapping[str, Any], slug: str, 
     out.assets[f"{base}.csv-metadata.json"] = (json.dumps(meta, indent=1, ensure_ascii=False) + "\n").encode()
     columns = [str(c.get("name")) for c in payload.get("columns") or []]
     rows = max(0, sum(1 for row in csv.reader(io.StringIO(csv_text)) if row) - 1)
-    out.downloads.append(Download(name=name, title=title, source=source, csv=f"{base}.csv",
-                                  metadata=f"{base}.csv-metadata.json", columns=columns, rows=rows))
+    download = Download(name=name, title=title, source=source, csv=f"{base}.csv",
+                        metadata=f"{base}.csv-metadata.json", columns=columns, rows=rows)
+    out.downloads.append(download)
     output.setdefault("metadata", {})["twb_download"] = {"href": href(f"{base}.csv"), "title": title}
+    return download

@@ -211,26 +211,24 @@ def _exporter_class():
     from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-    @functools.lru_cache(maxsize=4096)
-    def plain_markdown(source: str, anchor_link_text: str, exclude_anchor_links: bool, lexer_options: tuple) -> str:
-        renderer = IPythonRenderer(escape=False, attachments={}, embed_images=False,
+    def without_images(source: str, attachments, anchor_link_text: str, exclude_anchor_links: bool,
+                       lexer_options: tuple) -> str:
+        renderer = IPythonRenderer(escape=False, attachments=attachments or {}, embed_images=False,
                                    anchor_link_text=anchor_link_text, exclude_anchor_links=exclude_anchor_links,
                                    **dict(lexer_options))
         return MarkdownWithMath(renderer=renderer).render(source)
+
+    memoised = functools.lru_cache(maxsize=4096)(without_images)  # for texts without attachments
 
     class Exporter(HTMLExporter):
         @pass_context
         def markdown2html(self, context, source):
             if self.embed_images and ("<img" in source or "![" in source):
                 return super().markdown2html(context, source)
-            attachments = context.get("cell", {}).get("attachments", {})
-            if attachments:
-                renderer = IPythonRenderer(escape=False, attachments=attachments, embed_images=False,
-                                           anchor_link_text=self.anchor_link_text,
-                                           exclude_anchor_links=self.exclude_anchor_links, **self.lexer_options)
-                return MarkdownWithMath(renderer=renderer).render(source)
-            return plain_markdown(source, self.anchor_link_text, self.exclude_anchor_links,
-                                  tuple(sorted(self.lexer_options.items())))
+            attachments = context.get("cell", {}).get("attachments") or None
+            render = without_images if attachments else memoised
+            return render(source, attachments, self.anchor_link_text, self.exclude_anchor_links,
+                          tuple(sorted(self.lexer_options.items())))
 
         def page_tree(self, nb, resources=None, **kw):
             langinfo = nb.metadata.get("language_info", {})
