@@ -270,6 +270,26 @@ def test_choropleth_auto_labels_skip_areas_too_small_for_their_name(squares):
     assert "Åbo 000" not in auto and len(auto) == 11
 
 
+def test_auto_labels_measure_the_axes_where_a_draw_puts_them(squares):
+    """Auto labels need the map's final size; the layout engine alone places the axes exactly
+    as a whole draw does (the labels used to cost one draw without rendering per map)."""
+    from helpers.plotting import maps
+
+    where = []
+    for lay_out in (maps._lay_out, Figure.draw_without_rendering):
+        fig = P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v", k=3, labels=False)
+        lay_out(fig)
+        where.append(fig.axes[0].get_position().bounds)
+    assert where[0] == where[1]
+    assert where[0] != (0.125, 0.11, 0.775, 0.77)  # moved from matplotlib's default place
+    plain = Figure(figsize=(4, 3))  # no layout engine: drawn without rendering, as before
+    ax = plain.add_subplot()
+    ax.set_aspect("equal")
+    ax.plot([0, 10], [0, 1])
+    maps._lay_out(plain)
+    assert plain.get_layout_engine() is None and ax.get_position().height < 0.77 * 0.5
+
+
 def test_choropleth_argument_errors(squares):
     with pytest.raises(ValueError, match="column='valu' is not a column"):
         P.choropleth(squares, "valu", title="t", source=SOURCE, legend_title="v")

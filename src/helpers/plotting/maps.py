@@ -106,11 +106,25 @@ def _match_rows(gdf, keys, label_col, arg: str) -> np.ndarray:
     return mask
 
 
+def _lay_out(fig) -> None:
+    """Place the axes as the next draw will: run the figure's layout engine, which is all of
+    a draw that moves them (``get_position`` then applies the equal aspect). Without an
+    engine, a draw without rendering (an axes locator may place the axes at draw time)."""
+    engine = fig.get_layout_engine()
+    if engine is None or not fig.axes:
+        fig.draw_without_rendering()
+        return
+    try:
+        engine.execute(fig)
+    except ValueError:  # as Figure.draw: a layout that cannot be made leaves the axes where they are
+        pass
+
+
 def _auto_label_mask(gdf, texts: list[str], ax, fig, always=None) -> np.ndarray:
     """Label an area only when its name fits inside its outline on the page and does not
     collide with a label already placed (largest areas first); the areas in ``always`` (a
     boolean mask) are labelled first whatever their size."""
-    fig.draw_without_rendering()  # the axes' final position (constrained layout) decides what fits
+    _lay_out(fig)  # the axes' final position (constrained layout) decides what fits
     minx, miny, maxx, maxy = gdf.total_bounds
     pos = ax.get_position()
     ax_w = pos.width * fig.get_figwidth()
