@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,14 @@ def test_a_typo_in_the_parameters_cell_is_caught_and_a_fixed_rerun_clears_it():
         params.validate_notebook("region_profile", ns)
     ns["In"] = history + ['area = "Turku"\ncompare_to = "SSS"\nsnapshot = None']
     assert params.validate_notebook("region_profile", ns)["area"].code == "02"  # ns area is still MK02
+
+
+def test_an_edited_schema_is_read_again(schema):
+    """The parsed schema is memoised (a kernel zygote parses it once for its kernels), by the
+    file's modification time and size: an edit is never missed."""
+    assert params.get_workbook("demo", schema).title == "Demo"
+    assert params.workbooks(schema) is not params.workbooks(schema)  # callers get their own dict
+    before = schema.stat().st_mtime_ns
+    schema.write_text(SCHEMA.replace("title: Demo", "title: Demo, edited"), encoding="utf-8")
+    os.utime(schema, ns=(before + 10**9, before + 10**9))
+    assert params.get_workbook("demo", schema).title == "Demo, edited"

@@ -162,7 +162,9 @@ def _param_from_yaml(name: str, spec: Mapping[str, Any], workbook: str) -> Param
 
 
 @lru_cache(maxsize=4)
-def _load_schema(path: str) -> dict[str, Workbook]:
+def _load_schema(path: str, stamp: tuple[int, int] | None) -> dict[str, Workbook]:
+    """(memoised by path and ``stamp``, the file's modification time and size: an edited
+    schema is read again, also in a kernel forked from a zygote that read it before)"""
     raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     books = {}
     for name, spec in raw.get("workbooks", {}).items():
@@ -188,7 +190,13 @@ def active_schema_file() -> Path:
 
 def workbooks(schema_file: Path | None = None) -> dict[str, Workbook]:
     """Every workbook declared in the schema file (default: :func:`active_schema_file`), by name."""
-    return dict(_load_schema(str(schema_file or active_schema_file())))
+    path = str(schema_file or active_schema_file())
+    try:
+        st = os.stat(path)
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = None  # reading it raises the error
+    return dict(_load_schema(path, stamp))
 
 
 def get_workbook(name: str, schema_file: Path | None = None) -> Workbook:

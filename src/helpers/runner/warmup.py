@@ -11,6 +11,7 @@ snapshot's parse cache (copy-on-write: nothing is parsed or imported again).
 
     zygote_warm() ──► pandas imported as a kernel would import it (see below)
                   ──► WARM_LIBRARIES and every module of helpers.workbooks imported
+                  ──► the area registry and the workbook schema parsed
                   ──► Snapshot().preload(): every pinned resource verified and parsed
                   ──► one figure drawn to PNG and SVG off-screen (fonts, Agg, SVG writer),
                       then every matplotlib setting restored
@@ -94,6 +95,16 @@ def warm_matplotlib() -> None:
             canvas.print_figure(io.BytesIO(), format="png" if isinstance(canvas, FigureCanvasAgg) else "svg")
 
 
+def parse_code_lists() -> None:
+    """The area registry (the package's code lists) and the package's workbook schema, which
+    every report's first cell reads: parsed here once (the schema is memoised by its file's
+    modification time and size, so a kernel still reads an edited one itself)."""
+    from helpers import params, regions
+
+    regions.registry()
+    params.workbooks(params.SCHEMA_FILE)
+
+
 def preload_snapshot() -> list[str]:
     from helpers.snapshot import Snapshot
 
@@ -104,6 +115,7 @@ def zygote_warm() -> dict[str, int]:
     """Everything above; what was warmed, counted (for the zygote's log)."""
     import_pandas_as_in_a_kernel()
     modules = import_workbooks()
+    parse_code_lists()
     warm_matplotlib()
     try:
         resources = preload_snapshot()
