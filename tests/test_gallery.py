@@ -229,6 +229,53 @@ def test_thumbnail_is_the_first_figure_scaled_down(tmp_path):
     assert render.write_thumbnail(new_notebook(), tmp_path / "none.png") is None
 
 
+def _thumbnail_through_rgba(raw: bytes, width: int) -> bytes:
+    """The thumbnail as write_thumbnail made it for every image before (alpha resampled and
+    pasted on white): what the shortcut for opaque figures must equal."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(raw)) as img:
+        img = img.convert("RGBA")
+        img = img.resize((width, max(1, round(img.height * width / img.width))), Image.LANCZOS)
+        flat = Image.new("RGB", img.size, "white")
+        flat.paste(img, mask=img.getchannel("A"))
+        out = io.BytesIO()
+        flat.quantize(colors=128).save(out, format="PNG", optimize=True)
+        return out.getvalue()
+
+
+def test_an_opaque_figures_thumbnail_is_the_same_file_without_an_alpha_channel(tmp_path):
+    """A figure drawn by the plotting helpers (a palette PNG on white, HAND-MADE here with
+    matplotlib) and an RGBA one with transparent corners both scale like the RGBA route."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from helpers.plotting import style
+
+    fig = Figure(figsize=(6.4, 4))
+    ax = fig.add_subplot()
+    ax.plot([0, 1, 2, 3], [1, 3, 2, 4], label="ä ö å")
+    ax.bar([0.5, 1.5], [2, 1], color="#7FCDBB")
+    ax.legend()
+    raw = style.png_bundle(fig)[0]  # (a figure is PNG unless the helpers mark it SVG)
+    with Image.open(io.BytesIO(raw)) as im:
+        assert im.mode == "P" and "transparency" not in im.info
+    rgba = Image.new("RGBA", (400, 300), (20, 120, 200, 255))
+    rgba.paste((0, 0, 0, 0), (0, 0, 60, 60))  # a transparent corner: flattened on white
+    buf = io.BytesIO()
+    rgba.save(buf, format="PNG")
+    for name, png in (("opaque", raw), ("transparent", buf.getvalue())):
+        nb = new_notebook(cells=[new_code_cell("fig", outputs=[new_output(
+            "display_data", data={"image/png": base64.b64encode(png).decode(), "text/plain": "fig"})])])
+        render.write_thumbnail(nb, tmp_path / f"{name}.png", width=240)
+        assert (tmp_path / f"{name}.png").read_bytes() == _thumbnail_through_rgba(png, 240), name
+    with Image.open(tmp_path / "transparent.png") as im:
+        assert im.convert("RGB").getpixel((5, 5)) == (255, 255, 255)
+
+
 def test_key_figures_are_read_through_keyfigures_with_their_text():
     (entry,) = execute._key_figures(_hand_made_notebook())
     assert entry == {"name": "population", "value": 5, "label": "population", "unit": "", "decimals": None,

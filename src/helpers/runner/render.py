@@ -336,10 +336,16 @@ def write_thumbnail(nb, dest: Path, width: int = THUMB_WIDTH) -> tuple[int, int]
     from PIL import Image
 
     with Image.open(io.BytesIO(raw)) as img:
-        img = img.convert("RGBA")
-        if img.width > width:
-            img = img.resize((width, max(1, round(img.height * width / img.width))), Image.LANCZOS)
-        flat = Image.new("RGB", img.size, "white")  # figures are drawn on white
-        flat.paste(img, mask=img.getchannel("A"))
+        size = (width, max(1, round(img.height * width / img.width))) if img.width > width else None
+        if img.mode in ("RGB", "P", "L") and "transparency" not in img.info:
+            # opaque (the runner's figures are palette PNGs drawn on white): the same pixels as
+            # the route below, without an alpha channel to resample and paste through
+            flat = img.convert("RGB")
+            flat = flat.resize(size, Image.LANCZOS) if size else flat
+        else:
+            img = img.convert("RGBA")
+            img = img.resize(size, Image.LANCZOS) if size else img
+            flat = Image.new("RGB", img.size, "white")  # figures are drawn on white
+            flat.paste(img, mask=img.getchannel("A"))
         flat.quantize(colors=128).save(dest, format="PNG", optimize=True)
         return flat.width, flat.height
