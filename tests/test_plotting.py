@@ -410,6 +410,42 @@ def test_a_maps_png_is_the_drawn_pixels_quantised_as_a_png_round_trip_would_give
     assert P.style.png_bundle(new_map())[0] == via_png(new_map())
 
 
+def test_a_figure_measures_each_text_once_per_save_and_writes_the_same_bytes(squares, monkeypatch):
+    """png_bundle and svg_bundle keep text sizes across the two draws of a tight save: the
+    file is the one a plain ``savefig`` writes, each text is measured by FreeType once, and
+    the renderers measure as before afterwards."""
+    import io
+
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    def new_chart():
+        return P.bar_chart(pd.Series({"Åbo": 1.0, "Äänekoski": 2.5, "Pargas": 2.0}), title="Väestö",
+                           source=SOURCE, value_label="Henkilöä")
+
+    plain = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": "turku-workbooks", "svg.fonttype": "none"}):
+        new_chart().savefig(plain, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    assert P.style.svg_bundle(new_chart())[0] == plain.getvalue().decode("utf-8")
+
+    for renderer, draw in ((RendererSVG, lambda: P.style.svg_bundle(new_chart())),
+                           (RendererAgg, lambda: P.style.png_bundle(
+                               P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v", k=3)))):
+        measured = []
+        original = renderer.get_text_width_height_descent
+
+        def counting(self, s, prop, ismath, original=original, measured=measured):
+            measured.append((s, prop.copy(), ismath, getattr(self, "dpi", None)))
+            return original(self, s, prop, ismath)
+
+        monkeypatch.setattr(renderer, "get_text_width_height_descent", counting)
+        draw()
+        assert measured and len(measured) == len(set(measured)), renderer.__name__  # none twice
+        assert renderer.get_text_width_height_descent is counting  # put back as it was
+        monkeypatch.undo()
+    assert RendererAgg.get_text_width_height_descent is RendererAgg.__dict__["get_text_width_height_descent"]
+
+
 def test_the_pixel_sink_refuses_anything_but_one_rgba_buffer():
     import numpy as np
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import textwrap
 from pathlib import Path
@@ -12,7 +13,7 @@ import numpy as np
 import pandas as pd
 from cycler import cycler
 from matplotlib import ticker as mticker
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 
 from helpers.analysis import format_number
@@ -134,7 +135,8 @@ def png_bundle(fig: Figure) -> tuple[bytes, dict] | None:
     from PIL import Image
 
     pixels = _Pixels()  # the drawn RGBA pixels as they are, without a PNG encoded and decoded again
-    fig.savefig(pixels, format="rgba", dpi=100 * RENDER_SCALE, bbox_inches="tight")
+    with _text_sizes_measured_once(RendererAgg):
+        fig.savefig(pixels, format="rgba", dpi=100 * RENDER_SCALE, bbox_inches="tight")
     flat = Image.fromarray(pixels.array, "RGBA").convert("RGB")  # figures are drawn on white
     out = io.BytesIO()
     flat.quantize(colors=PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
@@ -171,13 +173,48 @@ def svg_bundle(fig: Figure) -> tuple[str, dict] | None:
     import io
     import re
 
+    from matplotlib.backends.backend_svg import RendererSVG
+
     buf = io.BytesIO()
-    with mpl.rc_context({"svg.hashsalt": "turku-workbooks", "svg.fonttype": "none"}):
+    with mpl.rc_context({"svg.hashsalt": "turku-workbooks", "svg.fonttype": "none"}), \
+            _text_sizes_measured_once(RendererSVG):
         fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     text = buf.getvalue().decode("utf-8")
     m = re.search(r'<svg[^>]*\swidth="([\d.]+)pt"[^>]*\sheight="([\d.]+)pt"', text)
     w, h = (float(m.group(1)) * 100 / 72, float(m.group(2)) * 100 / 72) if m else (0, 0)
     return text, _meta(fig, w, h)
+
+
+@contextlib.contextmanager
+def _text_sizes_measured_once(renderer_class):
+    """Within one ``savefig``, every text is measured once, not once per renderer.
+
+    ``bbox_inches="tight"`` draws a figure twice, each time with a new renderer (the first
+    pass only measures, for the tight box), and matplotlib keeps its text sizes per renderer,
+    so the second pass — and the layout engine in each — measures every title, tick label
+    and legend entry again with FreeType. A size depends on the text, its font properties,
+    math mode and the renderer's dpi, and on the font settings, which cannot change inside one
+    ``savefig``; so for its length the ``renderer_class``'s sizes are kept by exactly those
+    (a font-properties copy: the caller may change its own later). The same numbers, so the
+    same file, byte for byte (tests/test_plotting.py); a fifth of an SVG chart's drawing."""
+    measure = renderer_class.__dict__.get("get_text_width_height_descent")
+    inherited = renderer_class.get_text_width_height_descent
+    sizes: dict = {}
+
+    def measured_once(self, s, prop, ismath):
+        key = (s, prop.copy(), ismath, getattr(self, "dpi", None))
+        if key not in sizes:
+            sizes[key] = inherited(self, s, prop, ismath)
+        return sizes[key]
+
+    renderer_class.get_text_width_height_descent = measured_once
+    try:
+        yield
+    finally:
+        if measure is None:
+            del renderer_class.get_text_width_height_descent
+        else:
+            renderer_class.get_text_width_height_descent = measure
 
 
 def _register_ipython_png() -> None:
