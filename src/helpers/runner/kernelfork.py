@@ -31,6 +31,7 @@ overrides only ``_async_launch_kernel`` (the documented hook for launching diffe
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -219,6 +220,16 @@ def kernel_manager_class():
                 for kc in clients:
                     with contextlib.suppress(Exception):
                         kc.stop_channels()
+
+            async def _async_wait(self, pollinterval: float = 0.1) -> None:
+                """Wait for the kernel's process to end (after the runner's kill): jupyter_client
+                polls every ``pollinterval``, so a killed kernel, gone within milliseconds,
+                cost 0.1 s of waiting per report; here the polls start at 1 ms and back off
+                to ``pollinterval``."""
+                delay = min(0.001, pollinterval)
+                while await self._async_is_alive():
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, pollinterval)
 
             async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
                 zygote, env = self.zygote, kw.get("env") or dict(os.environ)

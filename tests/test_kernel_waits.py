@@ -1,5 +1,7 @@
-"""helpers.runner.kernelclient: a kernel is ready when it has answered, without jupyter_client's
-0.2 s of IOPub silence — and what that silence was for still holds.
+"""The runner's kernels start and stop without jupyter_client's fixed waits: a kernel is ready
+when it has answered, without 0.2 s of IOPub silence (helpers.runner.kernelclient) — and what
+that silence was for still holds; a killed kernel is reaped as soon as it is gone, not at the
+next 0.1 s poll (helpers.runner.kernelfork's manager).
 
 The first tests use a real kernel started by the runner; the last ones a HAND-MADE stand-in
 for a kernel's channels (messages written in this file) to reach the cases a healthy local
@@ -19,7 +21,7 @@ from helpers.runner import kernelclient
 
 
 @pytest.fixture
-def ctx(monkeypatch):
+def ctx(monkeypatch, tmp_path):  # (tmp_path first: the worker points TMPDIR at its own directory)
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", tempfile.gettempdir())
@@ -90,6 +92,33 @@ def test_a_runner_kernel_is_ready_without_waiting_out_a_timeout_and_iopub_is_dra
     expired, sent = waited
     assert expired == sent - 1
     assert printed == ["42\n"]
+
+
+def test_a_killed_kernel_is_reaped_at_once_not_at_the_next_tenth_of_a_second(ctx, tmp_path, monkeypatch):
+    import asyncio as real_asyncio
+
+    from helpers.runner import kernelfork
+
+    kernel = ctx.start_kernel(_job(tmp_path))
+    kc = kernel.km.client()
+    kc.start_channels()
+    asyncio.run(kc.wait_for_ready(timeout=60))
+    kc.stop_channels()
+    pid = kernel.km.provisioner.pid
+    slept = []
+    sleep = real_asyncio.sleep
+
+    async def recorded(delay, *args, **kwargs):
+        slept.append(delay)
+        return await sleep(delay, *args, **kwargs)
+
+    monkeypatch.setattr(kernelfork.asyncio, "sleep", recorded)
+    ctx.stop_kernel(kernel)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # gone, and reaped (a zombie would still take the signal)
+    # the first poll comes after 1 ms (jupyter_client's own wait sleeps 0.1 s first, always);
+    # (its start and shutdown also sleep 0.01 s each "so tests can capture the state")
+    assert slept[:1] in ([], [0.001]), slept
 
 
 class _StandIn:
