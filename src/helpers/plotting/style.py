@@ -196,7 +196,7 @@ def _text_sizes_measured_once(renderer_class):
     math mode and the renderer's dpi, and on the font settings, which cannot change inside one
     ``savefig``; so for its length the ``renderer_class``'s sizes are kept by exactly those
     (a font-properties copy: the caller may change its own later). The same numbers, so the
-    same file, byte for byte (tests/test_plotting.py); a fifth of an SVG chart's drawing."""
+    same file, byte for byte (tests/test_plotting.py); about 15 % of an SVG chart's drawing."""
     measure = renderer_class.__dict__.get("get_text_width_height_descent")
     inherited = renderer_class.get_text_width_height_descent
     sizes: dict = {}

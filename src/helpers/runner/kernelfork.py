@@ -26,7 +26,9 @@ The zygote is used only when the kernel command is ``<the zygote's interpreter a
 ``JPY_*`` and the project's ``TURKU_WORKBOOKS_*``, which the preloaded libraries do not
 read); anything else (another kernel, Windows/macOS, a zygote that died) is launched the
 usual way. :func:`kernel_manager_class` is a jupyter_client ``AsyncKernelManager`` that
-overrides only ``_async_launch_kernel`` (the documented hook for launching differently).
+overrides ``_async_launch_kernel`` (the documented hook for launching differently) and, to
+not sleep on a killed kernel, ``_async_wait``; its clients are
+:mod:`helpers.runner.kernelclient`'s.
 """
 
 from __future__ import annotations
