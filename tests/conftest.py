@@ -88,6 +88,20 @@ WORKBOOK_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "workbooks"
 
 
 @pytest.fixture
+def worker_env(monkeypatch, tmp_path):
+    """Undo what a ``runner.WorkerContext`` made in this process changes: it points TMPDIR (and
+    ``tempfile``), IPYTHONDIR, MPLCONFIGDIR, JUPYTER_RUNTIME_DIR and the kernels' settings at
+    its own directory. (``tmp_path`` is made first, outside that directory.)"""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", tempfile.gettempdir())
+    for var in ("IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_RUNTIME_DIR", "TMPDIR", "MPLBACKEND",
+                "PYDEVD_DISABLE_FILE_VALIDATION", "PYTHONWARNINGS", settings.SCHEMA_ENV):
+        monkeypatch.setenv(var, os.environ.get(var, ""))  # restored after the test
+    return tmp_path
+
+
+@pytest.fixture
 def fixture_env(monkeypatch, tmp_path):
     """Point the runner at the hand-made fixture workbooks and schedule; reports go to
     ``tmp_path/reports`` (returned)."""

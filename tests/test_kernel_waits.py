@@ -15,32 +15,21 @@ import os
 from queue import Empty
 
 import pytest
+from workbook_runs import probe_job
 
-from helpers import runner, settings
+from helpers import runner
 from helpers.runner import kernelclient
 
 
 @pytest.fixture
-def ctx(monkeypatch, tmp_path):  # (tmp_path first: the worker points TMPDIR at its own directory)
-    import tempfile
-
-    monkeypatch.setattr(tempfile, "tempdir", tempfile.gettempdir())
-    for var in ("IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_RUNTIME_DIR", "TMPDIR", "MPLBACKEND",
-                "PYDEVD_DISABLE_FILE_VALIDATION", "PYTHONWARNINGS", settings.SCHEMA_ENV):
-        monkeypatch.setenv(var, os.environ.get(var, ""))  # restored after the test
+def ctx(worker_env):
     context = runner.WorkerContext(0, prewarm=False, fork=False)
     yield context
     context.close()
 
 
-def _job(tmp_path) -> runner.Job:
-    return runner.Job(set_name="probe", slug="probe", workbook="probe", title="probe", notebook="", source="",
-                      cwd=str(tmp_path), parameters={}, display_parameters=(),
-                      schema_file=str(tmp_path / "workbooks.yaml"), snapshot_version="")
-
-
 def test_a_runner_kernel_is_ready_without_waiting_out_a_timeout_and_iopub_is_drained(ctx, tmp_path):
-    kernel = ctx.start_kernel(_job(tmp_path))
+    kernel = ctx.start_kernel(probe_job(tmp_path))
     kc = kernel.km.client()
     assert isinstance(kc, kernelclient.client_class())
     requests, timeouts = [], []
@@ -99,7 +88,7 @@ def test_a_killed_kernel_is_reaped_at_once_not_at_the_next_tenth_of_a_second(ctx
 
     from helpers.runner import kernelfork
 
-    kernel = ctx.start_kernel(_job(tmp_path))
+    kernel = ctx.start_kernel(probe_job(tmp_path))
     kc = kernel.km.client()
     kc.start_channels()
     asyncio.run(kc.wait_for_ready(timeout=60))

@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
+from workbook_runs import probe_job
 
 from helpers import runner, settings
 from helpers.runner import kernelfork
@@ -44,24 +45,12 @@ PROBE = [  # HAND-MADE probe cells (no data)
 
 
 @pytest.fixture
-def ctx(monkeypatch, tmp_path):
-    import tempfile
-
-    monkeypatch.setattr(tempfile, "tempdir", tempfile.gettempdir())
-    for var in ("IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_RUNTIME_DIR", "TMPDIR", "MPLBACKEND",
-                "PYDEVD_DISABLE_FILE_VALIDATION", "PYTHONWARNINGS", settings.SCHEMA_ENV):
-        monkeypatch.setenv(var, os.environ.get(var, ""))  # restored after the test
+def ctx(worker_env, monkeypatch):
     monkeypatch.setenv("TWB_TEST_WORKER", str(os.getpid()))
-    monkeypatch.setenv("TWB_TEST_CWD", str(tmp_path))
+    monkeypatch.setenv("TWB_TEST_CWD", str(worker_env))
     context = runner.WorkerContext(0, prewarm=False)
     yield context
     context.close()
-
-
-def _job(cwd: Path) -> runner.Job:
-    return runner.Job(set_name="probe", slug="probe", workbook="probe", title="probe", notebook="", source="",
-                      cwd=str(cwd), parameters={}, display_parameters=(), schema_file=str(cwd / "workbooks.yaml"),
-                      snapshot_version="")
 
 
 def _wait_ready(zygote, timeout: float = 60) -> None:
@@ -84,7 +73,7 @@ def _run_probe(ctx: runner.WorkerContext, tmp_path: Path, name: str, fork: bool,
     ctx.fork = fork
     if fork:  # a kernel wanted while the zygote is still starting is launched the usual way
         _wait_ready(ctx.zygote(settings.KERNEL_NAME))
-    kernel = ctx.start_kernel(_job(tmp_path))
+    kernel = ctx.start_kernel(probe_job(tmp_path))
     try:
         done = papermill.execute_notebook(str(source), str(tmp_path / f"{name}.out.ipynb"), km=kernel.km,
                                           kernel_name=settings.KERNEL_NAME, cwd=str(tmp_path), progress_bar=False)
@@ -151,7 +140,7 @@ def test_a_dead_zygote_means_kernels_start_the_usual_way(ctx, tmp_path):
     _wait_ready(zygote)
     zygote.proc.kill()
     zygote.proc.wait(timeout=10)
-    kernel = ctx.start_kernel(_job(tmp_path))  # a new zygote, or the usual launch: either way a kernel
+    kernel = ctx.start_kernel(probe_job(tmp_path))  # a new zygote, or the usual launch: either way a kernel
     try:
         from jupyter_core.utils import run_sync
 

@@ -220,13 +220,7 @@ def test_scrubber_replaces_local_paths_and_secrets_but_not_images():
 
 
 @pytest.fixture
-def worker_ctx(monkeypatch):
-    import tempfile
-
-    monkeypatch.setattr(tempfile, "tempdir", tempfile.gettempdir())  # restored after the test
-    for var in ("IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_RUNTIME_DIR", "TMPDIR", "MPLBACKEND",
-                "PYDEVD_DISABLE_FILE_VALIDATION", "PYTHONWARNINGS", settings.SCHEMA_ENV):
-        monkeypatch.setenv(var, os.environ.get(var, ""))  # restored after the test
+def worker_ctx(worker_env):
     ctx = runner.WorkerContext(0)
     yield ctx
     ctx.close()

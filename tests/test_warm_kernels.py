@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import nbformat
@@ -28,14 +27,6 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not kernelfork.supported(), reason="kernel forking needs Linux")]
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def clean_env(monkeypatch):
-    monkeypatch.setattr(tempfile, "tempdir", tempfile.gettempdir())
-    for var in ("IPYTHONDIR", "MPLCONFIGDIR", "JUPYTER_RUNTIME_DIR", "TMPDIR", "MPLBACKEND",
-                "PYDEVD_DISABLE_FILE_VALIDATION", "PYTHONWARNINGS", settings.SCHEMA_ENV):
-        monkeypatch.setenv(var, os.environ.get(var, ""))  # restored after the test
 
 
 def _outputs(path: Path) -> list:
@@ -76,7 +67,7 @@ def _run_all(ctx, jobs, out: Path) -> dict[str, list]:
     return results
 
 
-def test_every_workbook_is_byte_identical_in_a_warm_forked_kernel_and_a_plain_one(clean_env, tmp_path, monkeypatch):
+def test_every_workbook_is_byte_identical_in_a_warm_forked_kernel_and_a_plain_one(worker_env, tmp_path, monkeypatch):
     names = sorted(params.workbooks())
     forks = []
     original_fork = kernelfork.Zygote.fork
@@ -141,7 +132,7 @@ def _notebook(tmp_path: Path, name: str, cells: list[str]) -> Path:
     return path
 
 
-def test_a_hostile_report_leaves_nothing_for_the_next_one(clean_env, tmp_path):
+def test_a_hostile_report_leaves_nothing_for_the_next_one(worker_env, tmp_path):
     import papermill
 
     ctx = runner.WorkerContext(0, tmp_path / "w", fork=True, prewarm=True)

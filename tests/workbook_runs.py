@@ -1,5 +1,6 @@
 """Run a workbook the way the scheduled runner and a researcher do: papermill, the project
-kernel, cwd notebooks/. Shared by the tests/test_workbook_*.py files."""
+kernel, cwd notebooks/. Shared by the tests/test_workbook_*.py files; :func:`probe_job` by the
+kernel tests."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import papermill as pm
 
+from helpers import runner
 from helpers.settings import KERNEL_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,3 +25,10 @@ def execute_workbook(workbook: str, out: Path, **parameters) -> Path:
     pm.execute_notebook(str(NOTEBOOKS / f"{workbook}.ipynb"), str(out), parameters=parameters,
                         kernel_name=KERNEL, cwd=str(NOTEBOOKS), progress_bar=False)
     return out
+
+
+def probe_job(cwd: Path) -> runner.Job:
+    """A runner job for starting a kernel in ``cwd`` (its notebook is the test's own)."""
+    return runner.Job(set_name="probe", slug="probe", workbook="probe", title="probe", notebook="", source="",
+                      cwd=str(cwd), parameters={}, display_parameters=(), schema_file=str(Path(cwd) / "workbooks.yaml"),
+                      snapshot_version="")
