@@ -156,8 +156,6 @@ class _Pixels:
         raise OSError("not seekable")
 
     def write(self, data) -> int:
-        import numpy as np
-
         view = memoryview(data)
         if view.ndim != 3 or self.array is not None:
             raise RuntimeError("expected one (height, width, 4) RGBA buffer from Agg")
