@@ -612,9 +612,9 @@ def test_write_resource_round_trips_geometry_in_epsg4326(tmp_snapshot):
 
 
 def test_concurrent_manifest_change_aborts_the_write(tmp_snapshot, monkeypatch):
-    from helpers.snapshot import _snapshot
+    from helpers.snapshot import _write  # (the writer imports it from there when it writes)
 
-    real_write_temp = _snapshot._write_temp
+    real_write_temp = _write._write_temp
 
     def sneaky(directory, final_name, data):
         tmp = real_write_temp(directory, final_name, data)
@@ -622,7 +622,7 @@ def test_concurrent_manifest_change_aborts_the_write(tmp_snapshot, monkeypatch):
             tmp_snapshot.manifest_path.write_bytes(tmp_snapshot.manifest_path.read_bytes() + b"\n")
         return tmp
 
-    monkeypatch.setattr(_snapshot, "_write_temp", sneaky)
+    monkeypatch.setattr(_write, "_write_temp", sneaky)
     target = tmp_snapshot.file_path("cluster_claims")
     before = target.read_bytes()
     df = tmp_snapshot.load("cluster_claims")
@@ -661,11 +661,11 @@ def test_status_column_with_an_undeclared_marker_is_refused(tmp_snapshot):
 
 # ------------------------------------------------------------------------------- parse cache
 def test_a_verified_resource_is_parsed_once_and_every_load_gets_its_own_copy(tmp_snapshot, monkeypatch):
-    from helpers.snapshot import _snapshot as S
+    from helpers.snapshot import _read  # (a load imports the parser from there)
 
     parsed = []
-    original = S._read_file
-    monkeypatch.setattr(S, "_read_file", lambda *a: parsed.append(1) or original(*a))
+    original = _read._read_file
+    monkeypatch.setattr(_read, "_read_file", lambda *a: parsed.append(1) or original(*a))
     first = tmp_snapshot.load("population_municipality_2023")
     first.iloc[0, :] = None  # the caller's copy
     first.attrs["changed"] = True

@@ -52,8 +52,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ._base import (
     GEOMETRY_FIELD,
@@ -75,7 +74,19 @@ from ._base import (
     sha256_file,
 )
 from ._snapshot import Snapshot
-from ._write import infer_schema
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ._write import infer_schema
+
+
+def __getattr__(name: str):
+    if name == "infer_schema":  # (pandas: imported when a table is read or written, see _snapshot)
+        from ._write import infer_schema
+
+        return infer_schema
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "GEOMETRY_FIELD",
