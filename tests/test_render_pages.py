@@ -374,3 +374,31 @@ def test_one_parse_per_page_gives_nbconverts_own_page_byte_for_byte(renderer, mo
     stock = renderer.render(copy.deepcopy(nb), context)
     assert "<table" in ours.reader and 'tabindex="0"' in ours.code
     assert ours.reader == stock.reader and ours.code == stock.code
+
+
+@pytest.mark.parametrize("workbook", ["region_profile", "exclusion_prevention"])
+def test_a_warmed_up_renderer_gives_the_same_pages_and_files(workbook):
+    """The worker renders a throw-away notebook while its first kernel boots
+    (``ReportRenderer.warm_up``); the first real report's pages and files are the same bytes
+    as a fresh renderer's."""
+    import copy
+
+    from helpers import paths
+
+    nb = nbformat.read(paths.notebooks_dir() / f"{workbook}.ipynb", as_version=4)
+    nb.cells.extend(_figures_notebook().cells)  # figures and data downloads too
+    context = dict(CONTEXT, slug=workbook, title=workbook, lang="fi")
+    fresh = render.ReportRenderer().render(copy.deepcopy(nb), context)
+    warmed = render.ReportRenderer()
+    warmed.warm_up()
+    after = warmed.render(copy.deepcopy(nb), context)
+    assert fresh.reader == after.reader and fresh.code == after.code
+    assert fresh.assets == after.assets and fresh.downloads == after.downloads and len(fresh.assets) >= 3
+
+
+def test_the_warm_up_notebook_renders_every_kind_of_output():
+    rendered = render.ReportRenderer().render(render.warm_up_notebook(), render.WARM_UP_CONTEXT)
+    assert "<table" in rendered.reader and 'alt="Chart: warm-up"' in rendered.reader
+    assert 'alt="Map: warm-up"' in rendered.reader and "<b>html</b>" in rendered.reader
+    assert "print" in rendered.code and "highlight" in rendered.code  # the code, highlighted
+    assert [d.name for d in rendered.downloads] == ["warm_up"]

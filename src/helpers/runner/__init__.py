@@ -31,31 +31,39 @@ import sys as _sys
 if "jsonschema" not in _sys.modules:
     _sys.modules.setdefault("rfc3987_syntax", None)
 
-from .base import (  # noqa: E402
-    DEFAULT_SET_TIMEOUT,
-    EXIT_BAD_INPUT,
-    EXIT_FAILED,
-    EXIT_OK,
-    RunnerInputError,
-    RunnerSetupError,
-    check_set_name,
-    check_timeout,
-    worker_limit,
-)
-from .execute import Executor, RunResult, crashed_result, execute_job
-from .jobs import Job, check_kernel, display_source, notebook_dir, plan, slugify, snapshot_version
-from .kernels import WorkerContext
-from .local import LocalExecutor
-from .progress import Progress, summary_table
-from .run import SetOutcome, Terminated, run_set
-from .schedule import ADHOC_SET, RunRequest, SetSpec, expand_values, get_set, load_schedule, parse_assignments
-from .scrub import Scrubber
+#: what the package exports, and the module each comes from. Imported on first use (PEP 562):
+#: a spawned worker unpickles its target from helpers.runner.local and launches its first
+#: kernel before it imports the rest (papermill, nbconvert, pandas: ~0.3 s), and the parent
+#: never imports what only a worker uses (benchmarks/README.md, issue 14).
+_EXPORTS = {
+    "base": ("DEFAULT_SET_TIMEOUT", "EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "RunnerInputError",
+             "RunnerSetupError", "check_set_name", "check_timeout", "worker_limit"),
+    "execute": ("Executor", "RunResult", "crashed_result", "execute_job"),
+    "jobs": ("Job", "check_kernel", "display_source", "notebook_dir", "plan", "slugify", "snapshot_version"),
+    "kernels": ("WorkerContext",),
+    "local": ("LocalExecutor",),
+    "progress": ("Progress", "summary_table"),
+    "run": ("SetOutcome", "Terminated", "run_set"),
+    "schedule": ("ADHOC_SET", "RunRequest", "SetSpec", "expand_values", "get_set", "load_schedule",
+                 "parse_assignments"),
+    "scrub": ("Scrubber",),
+}
+_FROM = {name: module for module, names in _EXPORTS.items() for name in names}
 
-__all__ = [
-    "ADHOC_SET", "DEFAULT_SET_TIMEOUT", "EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "Executor", "Job",
-    "LocalExecutor", "Progress", "check_timeout", "worker_limit",
-    "RunRequest", "RunResult", "RunnerInputError", "RunnerSetupError", "Scrubber", "SetOutcome", "SetSpec",
-    "Terminated", "WorkerContext", "check_kernel", "check_set_name", "crashed_result", "display_source",
-    "execute_job", "expand_values", "get_set", "load_schedule", "notebook_dir", "parse_assignments", "plan",
-    "run_set", "slugify", "snapshot_version", "summary_table",
-]
+
+def __getattr__(name: str):
+    module = _FROM.get(name)
+    if module is None:  # (a submodule, or nothing: the import system takes it from here)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_FROM))
+
+
+__all__ = sorted(_FROM)

@@ -27,13 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from .. import keyfigures, settings
-from . import engine
+from .. import settings
 from .base import now_iso
 from .jobs import Job
 from .kernels import KERNEL_ARGS, WorkerContext
 from .pages import language
-from .render import write_thumbnail
 from .scrub import ANSI, Scrubber, scrub_file
 
 log = logging.getLogger(__name__)
@@ -178,13 +176,13 @@ def execute_job(job: Job, ctx: WorkerContext, *, execute=None, more: bool = True
 
 def _execute(job: Job, ctx: WorkerContext, ipynb: Path, fh: TextIO, *, execute, more: bool
              ) -> tuple[dict[str, Any] | None, int]:
-    """Step 1: papermill, with kernels from ``ctx``; (error or None, attempts)."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
+    """Step 1: papermill, with kernels from ``ctx``; (error or None, attempts).
 
+    The kernel is launched first: while it boots in its own process, the worker does its
+    own first-run set-up (:meth:`WorkerContext.warm_up`: papermill, the report renderer, a
+    throw-away page), which a one-report run otherwise waited for before and after its
+    kernel (benchmarks/README.md, issue 14)."""
     managed = execute is None  # the runner starts (and pre-starts) the kernels itself
-    execute = execute or pm.execute_notebook
-    engine.register()
     os.environ[settings.SCHEMA_ENV] = job.schema_file  # before any kernel of this run starts
     error = None
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
@@ -197,7 +195,13 @@ def _execute(job: Job, ctx: WorkerContext, ipynb: Path, fh: TextIO, *, execute, 
                 kernel_args["km"] = kernel.km
                 if more and attempt == 1:
                     ctx.prestart(job)  # boots (and imports) while this run executes
-            execute(
+                ctx.warm_up()
+            import papermill as pm
+
+            from . import engine  # (papermill: imported by the worker, not by the runner's parent)
+
+            engine.register()
+            (execute or pm.execute_notebook)(
                 job.notebook, str(ipynb), parameters=dict(job.parameters), kernel_name=job.kernel_name,
                 cwd=job.cwd, progress_bar=False, log_output=True,
                 # nbclient's timeout is whole seconds (a float is a TraitError): round up
@@ -210,9 +214,11 @@ def _execute(job: Job, ctx: WorkerContext, ipynb: Path, fh: TextIO, *, execute, 
                 **kernel_args,
             )
             return None, attempt
-        except PapermillExecutionError as exc:
-            return run_error(exc.ename, exc.evalue, exec_count=exc.exec_count), attempt
         except Exception as exc:  # noqa: BLE001 - any failure is reported, never raised
+            from papermill.exceptions import PapermillExecutionError
+
+            if isinstance(exc, PapermillExecutionError):
+                return run_error(exc.ename, exc.evalue, exec_count=exc.exec_count), attempt
             error = run_error(type(exc).__name__, str(exc))
             if not _is_kernel_start_failure(exc) or attempt == KERNEL_START_ATTEMPTS:
                 return error, attempt
@@ -302,6 +308,8 @@ def _mark_unrecorded_failure(nb, error: dict[str, Any]) -> None:
 def _key_figures(nb, lang: str = "en") -> list[dict[str, Any]]:
     """Step 3a: the recorded entries, headline first, each with its ``text`` formatted in the
     run's language (1 234,5 on a Finnish or Swedish card, 1,234.5 on an English one)."""
+    from .. import keyfigures  # (pandas: imported by the worker, not by the runner's parent)
+
     try:
         entries = keyfigures.headline_first(keyfigures.read(nb))
     except Exception as exc:  # noqa: BLE001 - a report without readable figures is still a report
@@ -312,6 +320,8 @@ def _key_figures(nb, lang: str = "en") -> list[dict[str, Any]]:
 
 def _thumbnail(nb, dest: Path, files: dict[str, str | None]) -> tuple[int, int] | None:
     """Step 3b: the first figure, small (None when there is none)."""
+    from .render import write_thumbnail
+
     try:
         size = write_thumbnail(nb, dest)
     except Exception as exc:  # noqa: BLE001

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import i18n, params, paths, regions, settings, snapshot
+from .. import i18n, params, paths, regions, settings
 from .base import RunnerInputError, RunnerSetupError, check_set_name, check_timeout
 from .schedule import RunRequest
 
@@ -76,6 +76,8 @@ def plan(requests: Sequence[RunRequest], set_name: str, *, timeout: float | None
     ``timeout``: the cell time limit in seconds (None: no limit; see :func:`check_timeout`).
     ``languages``: a request for a workbook with a ``lang`` parameter that does not give one
     becomes one run per language (default: :data:`~helpers.settings.GALLERY_LANGUAGES`)."""
+    from .. import snapshot  # (pandas: here, not in a worker that only unpickles its Jobs)
+
     check_set_name(set_name)
     timeout = check_timeout(timeout)
     languages = _check_languages(languages)
@@ -344,6 +346,8 @@ def display_source(path: Path) -> str:
 def snapshot_version(directory: Path | str | None = None) -> str:
     """The ``version`` of a snapshot's datapackage.json (default: the pinned snapshot);
     "unknown" when the directory holds no readable manifest."""
+    from .. import snapshot
+
     try:
         version = snapshot.Snapshot(directory).manifest.get("version")
     except snapshot.SnapshotError:
