@@ -446,6 +446,45 @@ def test_a_figure_measures_each_text_once_per_save_and_writes_the_same_bytes(squ
     assert RendererAgg.get_text_width_height_descent is RendererAgg.__dict__["get_text_width_height_descent"]
 
 
+def _layouts(texts, renderer) -> list:
+    out = []
+    for t in texts:
+        bbox, lines, descent = t._get_layout(renderer)
+        out.append((tuple(bbox.bounds), lines, descent))
+    return out
+
+
+def test_during_a_save_every_text_gets_matplotlibs_own_layout_from_one_font_lookup(monkeypatch):
+    """Inside png_bundle's and svg_bundle's save, the renderer gives matplotlib each font's line
+    metrics (ascent, descent, line gap) from one lookup per font and size: every text's layout
+    — one line or several, any size, any dpi — is exactly the one matplotlib computes itself."""
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.text import Text
+
+    fig = P.bar_chart(pd.Series({"Åbo": 1.0, "Äänekoski": 2.5}), title="Väestö\n2019–2023",
+                      source=SOURCE, value_label="Henkilöä")
+    fig.text(0.1, 0.1, "Kaksi\nriviä\nkolme", fontsize=17, fontweight="bold", linespacing=1.4)
+    lookups = []
+    real_get_font = font_manager.get_font
+    monkeypatch.setattr(font_manager, "get_font", lambda *a, **k: lookups.append(a) or real_get_font(*a, **k))
+    for dpi in (72, 150):
+        fig.dpi = dpi
+        renderer = RendererAgg(400, 300, dpi)
+        texts = [t for t in fig.findobj(Text) if t.get_text()]
+        assert len(texts) > 8 and any("\n" in t.get_text() for t in texts)
+
+        own = _layouts(texts, renderer)  # matplotlib's own: no metrics from the renderer
+        lookups.clear()
+        with P.style._text_sizes_measured_once(RendererAgg, fig):
+            given = _layouts(texts, renderer)
+            given_again = _layouts(texts, renderer)
+        assert given == own and given_again == own, dpi
+        fonts = {(t.get_fontproperties(), dpi) for t in texts}
+        assert 0 < len(lookups) <= len(fonts)  # once per font and size, not once per layout
+        assert not hasattr(renderer, "_get_font_height_metrics")  # only for the length of a save
+
+
 def test_the_pixel_sink_refuses_anything_but_one_rgba_buffer():
     import numpy as np
 

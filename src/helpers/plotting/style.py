@@ -135,7 +135,7 @@ def png_bundle(fig: Figure) -> tuple[bytes, dict] | None:
     from PIL import Image
 
     pixels = _Pixels()  # the drawn RGBA pixels as they are, without a PNG encoded and decoded again
-    with _text_sizes_measured_once(RendererAgg):
+    with _text_sizes_measured_once(RendererAgg, fig):
         fig.savefig(pixels, format="rgba", dpi=100 * RENDER_SCALE, bbox_inches="tight")
     flat = Image.fromarray(pixels.array, "RGBA").convert("RGB")  # figures are drawn on white
     out = io.BytesIO()
@@ -175,7 +175,7 @@ def svg_bundle(fig: Figure) -> tuple[str, dict] | None:
 
     buf = io.BytesIO()
     with mpl.rc_context({"svg.hashsalt": "turku-workbooks", "svg.fonttype": "none"}), \
-            _text_sizes_measured_once(RendererSVG):
+            _text_sizes_measured_once(RendererSVG, fig):
         fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     text = buf.getvalue().decode("utf-8")
     m = re.search(r'<svg[^>]*\swidth="([\d.]+)pt"[^>]*\sheight="([\d.]+)pt"', text)
@@ -184,8 +184,8 @@ def svg_bundle(fig: Figure) -> tuple[str, dict] | None:
 
 
 @contextlib.contextmanager
-def _text_sizes_measured_once(renderer_class):
-    """Within one ``savefig``, every text is measured once, not once per renderer.
+def _text_sizes_measured_once(renderer_class, fig: Figure):
+    """Within one ``savefig`` of ``fig``, every text is measured once, not once per renderer.
 
     ``bbox_inches="tight"`` draws a figure twice, each time with a new renderer (the first
     pass only measures, for the tight box), and matplotlib keeps its text sizes per renderer,
@@ -193,11 +193,23 @@ def _text_sizes_measured_once(renderer_class):
     and legend entry again with FreeType. A size depends on the text, its font properties,
     math mode and the renderer's dpi, and on the font settings, which cannot change inside one
     ``savefig``; so for its length the ``renderer_class``'s sizes are kept by exactly those
-    (a font-properties copy: the caller may change its own later). The same numbers, so the
-    same file, byte for byte (tests/test_plotting.py); about 15 % of an SVG chart's drawing."""
+    (a font-properties copy: the caller may change its own later). About 15 % of an SVG
+    chart's drawing.
+
+    Each layout of a text also looks up its font's line metrics (the font file found again,
+    its OS/2 or hhea table and its units per em read from FreeType) — the same for every text
+    in the same font at the same size. matplotlib asks a renderer for them first
+    (``_get_font_height_metrics``, which only its PDF and PostScript renderers have); for the
+    length of the save the ``renderer_class`` answers with the numbers matplotlib's own
+    fallback computes (``Text._get_layout``: the same expressions, the root figure's dpi),
+    kept by font properties and dpi. The same numbers, so the same file, byte for byte
+    (tests/test_plotting.py)."""
+    from matplotlib.font_manager import fontManager, get_font
+
     measure = renderer_class.__dict__.get("get_text_width_height_descent")
     inherited = renderer_class.get_text_width_height_descent
     sizes: dict = {}
+    metrics: dict = {}
 
     def measured_once(self, s, prop, ismath):
         key = (s, prop.copy(), ismath, getattr(self, "dpi", None))
@@ -205,7 +217,31 @@ def _text_sizes_measured_once(renderer_class):
             sizes[key] = inherited(self, s, prop, ismath)
         return sizes[key]
 
+    def font_height_metrics(self, prop):
+        # as Text._get_layout's fallback (matplotlib 3.11), which it then does not run
+        dpi = fig.dpi
+        key = (prop.copy(), dpi)
+        if key not in metrics:
+            font = get_font(fontManager._find_fonts_by_props(prop))
+            found = (None, None, None)
+            for table_name, linegap_key, ascent_key, descent_key in (
+                    ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                    ("hhea", "lineGap", "ascent", "descent")):
+                table = font.get_sfnt_table(table_name)
+                if table is None:
+                    continue
+                fontsize = prop.get_size_in_points()
+                units_per_em = font.get_sfnt_table("head")["unitsPerEm"]
+                scale = 1 / units_per_em * fontsize * dpi / 72
+                found = (table[ascent_key] * scale, -table[descent_key] * scale, table[linegap_key] * scale)
+                break
+            metrics[key] = found
+        return metrics[key]
+
+    own_metrics = "_get_font_height_metrics" in dir(renderer_class)
     renderer_class.get_text_width_height_descent = measured_once
+    if not own_metrics:
+        renderer_class._get_font_height_metrics = font_height_metrics
     try:
         yield
     finally:
@@ -213,6 +249,8 @@ def _text_sizes_measured_once(renderer_class):
             del renderer_class.get_text_width_height_descent
         else:
             renderer_class.get_text_width_height_descent = measure
+        if not own_metrics:
+            del renderer_class._get_font_height_metrics
 
 
 def _register_ipython_png() -> None:
