@@ -22,6 +22,9 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import gettext
+import math
+import numbers
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -92,3 +95,41 @@ def _(message: str) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for translation without translating it now (module-level constants)."""
     return message
+
+
+# ----------------------------------------------------------------------------- numbers
+
+#: Thousands separator used everywhere a number is shown (U+202F NARROW NO-BREAK SPACE,
+#: the SI / Finnish-style thin space that never breaks a number across lines).
+THIN_SPACE = "\u202f"
+#: how numbers are written in each report language: (thousands separator, decimal mark)
+NUMBER_FORMATS = {"fi": (THIN_SPACE, ","), "sv": (THIN_SPACE, ","), "en": (",", ".")}
+
+
+def format_number(x, decimals: int = 0, thousands: str | None = None, *, lang: str | None = None) -> str:
+    """A number as a reader of ``lang`` (default: the run's language) writes it: 12345.6 ->
+    ``"12 346"`` / ``"12 345,6"`` in Finnish and Swedish (narrow no-break space, decimal
+    comma), ``"12,346"`` / ``"12,345.6"`` in English; the Unicode minus sign ``−``; no "−0";
+    NaN and pandas' NA -> ``""``. ``thousands`` overrides the separator.
+
+    numpy's numbers are numbers here too (numpy registers them as ``numbers.Integral`` and
+    ``numbers.Real``); nothing is imported for them, so the runner's parent formats its
+    gallery without numpy or pandas (``helpers.analysis`` re-exports this)."""
+    if not isinstance(decimals, numbers.Integral) or isinstance(decimals, bool) or decimals < 0:
+        raise ValueError(f"decimals must be a non-negative integer; got {decimals!r}")
+    pandas = sys.modules.get("pandas")  # (pd.NA exists only once pandas is imported)
+    if x is None or (pandas is not None and x is pandas.NA):
+        return ""
+    if not isinstance(x, numbers.Real) or isinstance(x, bool):  # (numpy's bool_ is no Real)
+        text = repr(x)
+        raise TypeError(f"x must be a number; got {type(x).__name__}: "
+                        f"{text if len(text) <= 60 else text[:57] + '...'}")
+    if not isinstance(x, numbers.Integral) and math.isnan(x):
+        return ""
+    sep, point = NUMBER_FORMATS.get(lang or language(), NUMBER_FORMATS["en"])
+    if thousands is not None:
+        sep = thousands
+    text = f"{float(x):,.{int(decimals)}f}"
+    if text.startswith("-") and float(text.replace(",", "")) == 0:
+        text = text[1:]  # no "-0"
+    return text.replace(",", "\0").replace(".", point).replace("\0", sep).replace("-", "\u2212")

@@ -1,25 +1,15 @@
-"""Number formatting and map classes."""
+"""Map classes (and, re-exported, the number formatting of :mod:`helpers.i18n`)."""
 
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..i18n import N_, _, language
-from ._checks import (
-    _check_numeric,
-    _describe,
-    _is_number,
-)
-
-#: Thousands separator used everywhere a number is shown (U+202F NARROW NO-BREAK SPACE,
-#: the SI / Finnish-style thin space that never breaks a number across lines).
-THIN_SPACE = "\u202f"
-
+from ..i18n import N_, NUMBER_FORMATS, THIN_SPACE, _, format_number  # noqa: F401 (re-exported)
+from ._checks import _check_numeric
 
 CLASSIFY_SCHEMES = {
     "quantiles": "Quantiles",
@@ -76,32 +66,6 @@ def _auto_decimals(values: np.ndarray) -> int:
     if span >= 10:
         return 1
     return 2
-
-
-#: how numbers are written in each report language: (thousands separator, decimal mark)
-NUMBER_FORMATS = {"fi": (THIN_SPACE, ","), "sv": (THIN_SPACE, ","), "en": (",", ".")}
-
-
-def format_number(x, decimals: int = 0, thousands: str | None = None, *, lang: str | None = None) -> str:
-    """A number as a reader of ``lang`` (default: the run's language) writes it: 12345.6 ->
-    ``"12 346"`` / ``"12 345,6"`` in Finnish and Swedish (narrow no-break space, decimal
-    comma), ``"12,346"`` / ``"12,345.6"`` in English; the Unicode minus sign ``−``; no "−0";
-    NaN -> ``""``. ``thousands`` overrides the separator."""
-    if not isinstance(decimals, (int, np.integer)) or isinstance(decimals, bool) or decimals < 0:
-        raise ValueError(f"decimals must be a non-negative integer; got {decimals!r}")
-    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
-        return ""
-    if not _is_number(x):
-        raise TypeError(f"x must be a number; got {type(x).__name__}: {_describe(x)}")
-    if isinstance(x, (float, np.floating)) and math.isnan(x):
-        return ""
-    sep, point = NUMBER_FORMATS.get(lang or language(), NUMBER_FORMATS["en"])
-    if thousands is not None:
-        sep = thousands
-    text = f"{float(x):,.{int(decimals)}f}"
-    if text.startswith("-") and float(text.replace(",", "")) == 0:
-        text = text[1:]  # no "-0"
-    return text.replace(",", "\0").replace(".", point).replace("\0", sep).replace("-", "\u2212")
 
 
 def classify(

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import i18n, paths, settings
+from ..i18n import format_number
 from ..params import LANGUAGE_NAMES, LANGUAGE_NAMES_IN_WORDS
 from .base import SET_NAME_RE, RunnerSetupError, check_set_name, now_iso
 from .pages import TEMPLATES_DIR, copy_report, gallery_page, href, report_dirs, write_stylesheet
@@ -230,8 +231,6 @@ def format_seconds(value: Any, lang: str = "en") -> str:
     except (TypeError, ValueError):
         return ""
     if s < 60:
-        from ..analysis import format_number  # (pandas: not imported before a set's runs start)
-
         return f"{format_number(s, 1, lang=lang)} s"
     m, s = divmod(round(s), 60)
     return f"{m} min {s:02d} s" if m < 60 else f"{m // 60} h {m % 60:02d} min"

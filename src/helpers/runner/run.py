@@ -74,28 +74,6 @@ def _signals_interrupt():
             signal.signal(s, h)
 
 
-#: what publishing imports that the parent has not imported before the runs start: the
-#: gallery's number formatting (helpers.analysis: pandas, 0.2 s)
-PUBLISH_IMPORTS = ("helpers.analysis",)
-
-
-def _import_meanwhile(modules: Sequence[str]):
-    """Import ``modules`` in a thread while the workers run (the parent only waits then), so
-    that a one-report run does not wait for them after its report. A module that fails to
-    import here fails again, with its error, where it is used."""
-    import importlib
-    import threading
-
-    def load() -> None:
-        for name in modules:
-            with contextlib.suppress(Exception):
-                importlib.import_module(name)
-
-    thread = threading.Thread(target=load, name="turku-workbooks-imports", daemon=True)
-    thread.start()
-    return thread
-
-
 def heartbeat_interval() -> float:
     """Seconds between "still running" lines: $TURKU_WORKBOOKS_HEARTBEAT, else
     :data:`~helpers.settings.HEARTBEAT_SECONDS`; 0 turns them off."""
@@ -155,7 +133,6 @@ def run_set(
     progress = Progress(set_name, len(jobs), executor.workers, stream=stream, tty=tty, log_file=run_log)
     results: dict[str, RunResult] = {}
     try:
-        publishing = _import_meanwhile(PUBLISH_IMPORTS)
         with _signals_interrupt(), Heartbeat(progress, jobs, beat) as heartbeat:
             for result in executor.run(jobs):
                 results[result.job.slug] = result
@@ -170,7 +147,6 @@ def run_set(
               file=stream or sys.stderr, flush=True)
         raise
     progress.close()
-    publishing.join()
     ordered = [results.get(j.slug) or crashed_result(j, "no result came back from the executor") for j in jobs]
     elapsed = time.time() - t0
     outcome = SetOutcome(set_name, ordered, elapsed, None, None)
