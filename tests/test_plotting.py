@@ -446,6 +446,45 @@ def test_a_figure_measures_each_text_once_per_save_and_writes_the_same_bytes(squ
     assert RendererAgg.get_text_width_height_descent is RendererAgg.__dict__["get_text_width_height_descent"]
 
 
+def test_a_haloed_texts_path_is_built_once_per_save_and_draws_the_same_pixels(monkeypatch):
+    """A text with path effects (a map label's white halo) is drawn as a path that
+    ``TextToPath`` builds from the glyphs in both draws of a tight save. Inside png_bundle's
+    save each distinct path is built once; the pixels are those of a plain save, and
+    ``TextToPath`` is as it was afterwards."""
+    import matplotlib.patheffects as pe
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.textpath import TextToPath
+
+    def new_figure():
+        fig = Figure(figsize=(3, 2))
+        ax = fig.add_subplot()
+        halo = [pe.withStroke(linewidth=2.2, foreground="white")]
+        for x, text in ((0.2, "Nådendal"), (0.5, "Åbo"), (0.8, "Nådendal"), (0.5, "")):
+            ax.text(x, 0.5, text, ha="center", path_effects=halo)
+        ax.text(0.5, 0.2, r"$x^2$ Kimitoön", ha="center", path_effects=halo)
+        P.style.set_format(fig, "png")
+        return fig
+
+    plain = P.style._Pixels()
+    new_figure().savefig(plain, format="rgba", dpi=150, bbox_inches="tight")
+
+    built = []
+    original = TextToPath.get_text_path
+
+    def counting(self, prop, s, ismath=False, **kw):
+        built.append((s, prop.copy(), ismath))
+        return original(self, prop, s, ismath, **kw)
+
+    monkeypatch.setattr(TextToPath, "get_text_path", counting)
+    memoised = P.style._Pixels()
+    with P.style._text_sizes_measured_once(RendererAgg, fig := new_figure()):
+        fig.savefig(memoised, format="rgba", dpi=150, bbox_inches="tight")
+    assert TextToPath.get_text_path is counting  # put back as it was
+    assert (memoised.array == plain.array).all() and memoised.array.shape == plain.array.shape
+    assert {"Nådendal", "Åbo", r"$x^2$ Kimitoön"} <= {s for s, _, _ in built}
+    assert len(built) == len(set(built))  # each path once, although both draws drew every text
+
+
 def _layouts(texts, renderer) -> list:
     out = []
     for t in texts:

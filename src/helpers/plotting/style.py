@@ -203,8 +203,16 @@ def _text_sizes_measured_once(renderer_class, fig: Figure):
     length of the save the ``renderer_class`` answers with the numbers matplotlib's own
     fallback computes (``Text._get_layout``: the same expressions, the root figure's dpi),
     kept by font properties and dpi. The same numbers, so the same file, byte for byte
-    (tests/test_plotting.py)."""
+    (tests/test_plotting.py).
+
+    A text with path effects (the white halo of a map label) is drawn as a path, which
+    ``TextToPath.get_text_path`` builds from the font's glyphs in both draws of the save (the
+    first only to throw it away). The path depends on the text, its font properties, math
+    mode, font features and language alone (``TextToPath`` works at a fixed size and dpi; the
+    renderer scales it), so for the length of the save each is built once and handed out as
+    new lists (``Path`` copies them into its own arrays)."""
     from matplotlib.font_manager import fontManager, get_font
+    from matplotlib.textpath import TextToPath
 
     measure = renderer_class.__dict__.get("get_text_width_height_descent")
     inherited = renderer_class.get_text_width_height_descent
@@ -238,13 +246,25 @@ def _text_sizes_measured_once(renderer_class, fig: Figure):
             metrics[key] = found
         return metrics[key]
 
+    text_path = TextToPath.__dict__["get_text_path"]
+    paths: dict = {}
+
+    def text_path_once(self, prop, s, ismath=False, *, features=None, language=None):
+        key = (prop.copy(), s, ismath, None if features is None else tuple(features), language)
+        if key not in paths:
+            paths[key] = text_path(self, prop, s, ismath, features=features, language=language)
+        verts, codes = paths[key]  # (an empty text's vertices are an empty (0, 2) array)
+        return (verts.copy() if isinstance(verts, np.ndarray) else list(verts)), list(codes)
+
     own_metrics = "_get_font_height_metrics" in dir(renderer_class)
     renderer_class.get_text_width_height_descent = measured_once
     if not own_metrics:
         renderer_class._get_font_height_metrics = font_height_metrics
+    TextToPath.get_text_path = text_path_once
     try:
         yield
     finally:
+        TextToPath.get_text_path = text_path
         if measure is None:
             del renderer_class.get_text_width_height_descent
         else:
