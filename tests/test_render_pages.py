@@ -396,6 +396,21 @@ def test_a_warmed_up_renderer_gives_the_same_pages_and_files(workbook):
     assert fresh.assets == after.assets and fresh.downloads == after.downloads and len(fresh.assets) >= 3
 
 
+def test_a_page_validates_its_notebook_once_and_an_invalid_notebook_is_still_refused(monkeypatch):
+    """nbconvert validates the notebook after its last preprocessor only (``optimistic_validation``),
+    not after each of them: one validation per page, and an invalid notebook still stops the render."""
+    nb, broken = _figures_notebook(), _figures_notebook()
+    broken.cells[1]["execution_count"] = "one"
+    calls = []
+    real_validate = nbformat.validate
+    monkeypatch.setattr(nbformat, "validate", lambda nb, *a, **k: calls.append(1) or real_validate(nb, *a, **k))
+    renderer = render.ReportRenderer()
+    renderer.render(nb, CONTEXT)
+    assert len(calls) == 2  # the reader's page and the researcher's
+    with pytest.raises(nbformat.ValidationError, match="execution_count|'one'"):
+        renderer.render(broken, CONTEXT)
+
+
 def test_the_warm_up_notebook_renders_every_kind_of_output():
     rendered = render.ReportRenderer().render(render.warm_up_notebook(), render.WARM_UP_CONTEXT)
     assert "<table" in rendered.reader and 'alt="Chart: warm-up"' in rendered.reader
