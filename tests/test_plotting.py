@@ -485,6 +485,76 @@ def test_a_haloed_texts_path_is_built_once_per_save_and_draws_the_same_pixels(mo
     assert len(built) == len(set(built))  # each path once, although both draws drew every text
 
 
+def _house_figures(squares) -> dict:
+    """One house-style figure of each kind the workbooks draw, on HAND-MADE data."""
+    import math
+
+    points = gpd.GeoDataFrame(
+        {"label": ["Iso", "Pieni", "Salattu"], "jobs": [100.0, 0.0, math.nan]},
+        geometry=gpd.points_from_xy([250_000, 270_000, 290_000], [6_720_000, 6_740_000, 6_750_000]), crs=3067)
+    shares = pd.DataFrame({"Työlliset": [60.0, 55.0], "Työttömät": [10.0, 12.5], "Muut": [30.0, 32.5]},
+                          index=["Åbo", "Pargas"])
+    return {
+        "bar chart": lambda: P.bar_chart(pd.Series({"Åbo": 1.0, "Äänekoski": 2.5, "Pargas": -2.0}), title="Väestö",
+                                         source=SOURCE, value_label="Muutos", units="%", highlight="Åbo"),
+        "line chart": lambda: P.line_chart(pd.DataFrame({"Turku": [100.0, 104.2, 110.0], "Koko maa": [100.0, 103.0, 108.0]},
+                                                        index=[2000, 2010, 2023]), title="Väestö", source=SOURCE,
+                                           y_label="Indeksi"),
+        "stacked bar chart": lambda: P.stacked_bar_chart(shares, title="Pääasiallinen toiminta", source=SOURCE,
+                                                         value_label="Osuus"),
+        "choropleth": lambda: P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v", k=3,
+                                           highlight="004"),
+        "point map": lambda: P.point_map(points, "jobs", base=squares, label_column="label", legend_title="Jobs",
+                                         unit="jobs", title="Jobs by postal area", source=SOURCE),
+    }
+
+
+def _bundle(fig):
+    png = P.style.png_bundle(fig)
+    return png[0] if png else P.style.svg_bundle(fig)[0]
+
+
+@pytest.mark.parametrize("kind", ["bar chart", "line chart", "stacked bar chart", "choropleth", "point map"])
+def test_a_house_figures_measuring_draw_only_lays_it_out_and_the_file_is_the_same(kind, squares, monkeypatch):
+    """A tight save's first draw, which only measures, runs the layout and not every artist's
+    own drawing code; the file is the one matplotlib's two full draws give."""
+    import contextlib
+
+    from matplotlib.axes import Axes
+
+    make = _house_figures(squares)[kind]
+    drawn = []
+    full_axes_draw = Axes.draw
+    monkeypatch.setattr(Axes, "draw", lambda self, renderer: drawn.append(self) or full_axes_draw(self, renderer))
+    fig = make()
+    fast = _bundle(fig)
+    assert len(drawn) == len(fig.axes) and "draw" not in vars(fig)  # one draw of each axes; the hook is gone
+
+    drawn.clear()
+    monkeypatch.setattr(P.style, "_measuring_draw_lays_out_only", lambda fig: contextlib.nullcontext())
+    fig = make()
+    assert _bundle(fig) == fast
+    assert len(drawn) == 2 * len(fig.axes)  # matplotlib's own: the measuring draw and the real one
+
+
+def test_a_figure_not_made_in_the_house_style_is_saved_with_matplotlibs_two_full_draws(monkeypatch):
+    """A researcher's own figure (here a 3D axes, which projects its artists while drawing) goes
+    through png_bundle too, and keeps matplotlib's measuring draw."""
+    from matplotlib.axes import Axes
+
+    drawn = []
+    full_axes_draw = Axes.draw  # a 3D axes' draw ends in this one
+    monkeypatch.setattr(Axes, "draw", lambda self, renderer: drawn.append(self) or full_axes_draw(self, renderer))
+    own = Figure(figsize=(3, 2), layout="constrained")
+    own.add_subplot().plot([1, 2], [3, 4])
+    house, ax = P.style.figure((3, 2))
+    house.add_subplot(1, 2, 2, projection="3d").plot([0, 1], [0, 1], [0, 1])
+    for fig in (own, house):
+        drawn.clear()
+        assert P.style.png_bundle(fig)[0][:8] == b"\x89PNG\r\n\x1a\n"
+        assert len(drawn) == 2 * len(fig.axes)
+
+
 def _layouts(texts, renderer) -> list:
     out = []
     for t in texts:
