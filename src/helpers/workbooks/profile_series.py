@@ -146,6 +146,7 @@ def labour_rates(snap, area, compare) -> Rates:
     peers = [area] + ([regions.region_of(area)] if area.kind == "municipality" else []) + [compare]
     for edition, name in ((KEY_2018, "2018"), (KEY_2022, "2022")):
         frame = snap.load(edition)
+        frame = frame[frame["indicator"].isin(RATES)]  # the two rates' rows, in their order
         for ind in RATES:
             years = frame.loc[frame["indicator"] == ind, "year"]
             if years.empty:
