@@ -170,6 +170,24 @@ def test_unit_map_frame_dissolves_honkajoki(snap, units):
     assert kank["population_2019"] == 12_906
 
 
+def test_both_maps_of_a_profile_share_one_dissolve_of_its_boundaries(snap, monkeypatch):
+    """The population map and the change map draw the same boundaries: they are dissolved once
+    per profile, each map gets its own copy, and the frame is the one dissolved afresh."""
+    from helpers.workbooks import geometry
+
+    res = profiles.profile("KU214", snap)  # Kankaanpää: Honkajoki's 2020 polygon joined to it
+    fresh = profiles.unit_map_frame(snap, res.region.code, res.units)
+    calls = []
+    real = geometry.municipalities
+    monkeypatch.setattr(geometry, "municipalities", lambda *a: calls.append(a) or real(*a))
+    first = res.boundaries(res.region.code)
+    first.loc[0, "name_fi"] = "changed by the caller"
+    shared = profiles.unit_map_frame(snap, res.region.code, res.units, res.boundaries(res.region.code))
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(shared, fresh)
+    assert shared.geometry.geom_equals(fresh.geometry).all()
+
+
 class _FakeSnap:
     """Hand-made in-memory snapshot for error paths (values made up)."""
 

@@ -98,6 +98,15 @@ class RegionProfile:
     activity: pd.DataFrame | None = None  # main activity 2017
     rates: profile_series.Rates | None = None
     compare_area: regions.Area | None = None
+    # the region's 2026 municipal boundaries, dissolved once for both maps (copies handed out)
+    _boundaries: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def boundaries(self, region_code: str):
+        """:func:`geometry.municipalities` of ``region_code`` from this profile's snapshot,
+        computed once per profile; a copy each time."""
+        if region_code not in self._boundaries:
+            self._boundaries[region_code] = geometry.municipalities(self.snapshot, region_code)
+        return self._boundaries[region_code].copy()
 
     @property
     def is_municipality(self) -> bool:
@@ -230,10 +239,12 @@ def _series_figures(res: RegionProfile) -> dict:
     }
 
 
-def unit_map_frame(snap, region_code: str, units: pd.DataFrame):
-    """GeoDataFrame (EPSG:3067) of a region's 2026 municipalities (:func:`geometry.municipalities`)
-    with their population figures: code, name_fi, population_2019, population_2023, change_pct."""
-    geo = geometry.municipalities(snap, region_code)[["code", "name_fi", "label", "geometry"]]
+def unit_map_frame(snap, region_code: str, units: pd.DataFrame, boundaries=None):
+    """GeoDataFrame (EPSG:3067) of a region's 2026 municipalities (:func:`geometry.municipalities`,
+    or ``boundaries``, the same already computed) with their population figures: code, name_fi,
+    population_2019, population_2023, change_pct."""
+    geo = geometry.municipalities(snap, region_code) if boundaries is None else boundaries
+    geo = geo[["code", "name_fi", "label", "geometry"]]
     return geo.merge(units[["code", "population_2019", "population_2023", "change_pct"]], on="code", how="left")
 
 
@@ -405,7 +416,7 @@ def _map_source(res: RegionProfile) -> str:
 
 def population_map(res: RegionProfile):
     """The region's municipalities by population on 31.12.2023."""
-    gdf = unit_map_frame(res.snapshot, res.region.code, res.units)
+    gdf = unit_map_frame(res.snapshot, res.region.code, res.units, res.boundaries(res.region.code))
     return plotting.choropleth(
         gdf, "population_2023", highlight=res.area.code if res.is_municipality else None,
         legend_title=_("Population 31.12.2023 (persons)"),
@@ -415,7 +426,7 @@ def population_map(res: RegionProfile):
 
 def change_map(res: RegionProfile):
     """The region's municipalities by population change 2019–2023."""
-    gdf = unit_map_frame(res.snapshot, res.region.code, res.units)
+    gdf = unit_map_frame(res.snapshot, res.region.code, res.units, res.boundaries(res.region.code))
     return plotting.choropleth(
         gdf, "change_pct", highlight=res.area.code if res.is_municipality else None, decimals=1, centre=0,
         legend_title=_("Population change 31.12.2019–31.12.2023 (%)"),
