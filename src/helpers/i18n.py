@@ -106,6 +106,12 @@ THIN_SPACE = "\u202f"
 NUMBER_FORMATS = {"fi": (THIN_SPACE, ","), "sv": (THIN_SPACE, ","), "en": (",", ".")}
 
 
+def short_repr(x) -> str:
+    """``repr(x)``, cut to 60 characters: how an error message shows a bad value."""
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def format_number(x, decimals: int = 0, thousands: str | None = None, *, lang: str | None = None) -> str:
     """A number as a reader of ``lang`` (default: the run's language) writes it: 12345.6 ->
     ``"12 346"`` / ``"12 345,6"`` in Finnish and Swedish (narrow no-break space, decimal
@@ -121,9 +127,7 @@ def format_number(x, decimals: int = 0, thousands: str | None = None, *, lang: s
     if x is None or (pandas is not None and x is pandas.NA):
         return ""
     if not isinstance(x, numbers.Real) or isinstance(x, bool):  # (numpy's bool_ is no Real)
-        text = repr(x)
-        raise TypeError(f"x must be a number; got {type(x).__name__}: "
-                        f"{text if len(text) <= 60 else text[:57] + '...'}")
+        raise TypeError(f"x must be a number; got {type(x).__name__}: {short_repr(x)}")
     if not isinstance(x, numbers.Integral) and math.isnan(x):
         return ""
     sep, point = NUMBER_FORMATS.get(lang or language(), NUMBER_FORMATS["en"])

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from ..i18n import short_repr
+
 # --------------------------------------------------------------------------------------
 # input checks
 
@@ -19,9 +21,7 @@ def _is_number(x) -> bool:
     return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
 
 
-def _describe(x) -> str:
-    text = repr(x)
-    return text if len(text) <= 60 else text[:57] + "..."
+_describe = short_repr  # (one definition, in helpers.i18n beside format_number)
 
 
 def _check_numeric(x, name: str):
