@@ -40,6 +40,12 @@ PROBE = [  # HAND-MADE probe cells (no data)
     "print('backend:', plt.get_backend())\n"
     "plt.plot([1, 2, 3])\n"
     "plt.show()",
+    # the environment's names (values of the per-run ones differ) and what preloaded imports
+    # took from the process: debugpy's stderr log writes to the kernel's own stderr stream
+    "print('environment:', sorted(os.environ))\n"
+    "print('PYDEVD_USE_FRAME_EVAL:', os.environ.get('PYDEVD_USE_FRAME_EVAL'))\n"
+    "import debugpy.common.log\n"
+    "print('debugpy logs to this stderr:', debugpy.common.log.stderr.file is sys.stderr)",
     f"print('per-run variable:', os.environ.get({settings.CONTACT_ENV!r}))",
 ]
 
@@ -99,7 +105,8 @@ def test_a_forked_kernel_behaves_like_a_new_kernel(ctx, tmp_path, monkeypatch):
                  "user names: ['os', 'signal', 'sys']",  # nothing preloaded leaks into the namespace
                  "project modules: []",  # the zygote imports no project module (not even helpers.runner)
                  "pandas max_columns: 20",  # pandas' in-a-kernel default: pandas is not preloaded
-                 "backend: module://matplotlib_inline.backend_inline", "a PNG figure"):
+                 "backend: module://matplotlib_inline.backend_inline", "a PNG figure",
+                 "PYDEVD_USE_FRAME_EVAL: NO", "debugpy logs to this stderr: True"):
         assert line in text or line in forked, line
     assert "per-run variable: forked" in text
     # everything else equal to a kernel started the usual way

@@ -35,9 +35,12 @@ from typing import Any
 #: Not helpers.* either: project modules are imported per kernel, with the run's
 #: environment. matplotlib.pyplot does not load the inline backend at import, so IPython's
 #: matplotlib integration is set up in each kernel as usual.
+#: ``ipykernel.debugger`` (debugpy and its pydevd, ~0.06 CPU s) is what every kernel imports
+#: while it initialises; its import-time state is put back as a new kernel would have it (see
+#: ``_as_a_new_kernel_after_io`` and ``PRELOAD_ENV``).
 PRELOAD = (
-    "ipykernel.kernelapp", "ipykernel.ipkernel", "IPython", "numpy", "matplotlib", "matplotlib.pyplot",
-    "scipy.stats", "shapely", "pyproj", "PIL.Image",
+    "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "IPython", "numpy", "matplotlib",
+    "matplotlib.pyplot", "scipy.stats", "shapely", "pyproj", "PIL.Image",
 )
 #: must not be imported by the zygote (see PRELOAD); if one is, no kernel is forked —
 #: unless the warm-up imported it on purpose, as a kernel would (helpers/runner/warmup.py)
@@ -46,6 +49,8 @@ WARM_ENV = "TURKU_WORKBOOKS_ZYGOTE_WARM"
 WARMUP_PROGRAM = "warmup.py"
 LAUNCHER = ("-m", "ipykernel_launcher")
 READY = "ready"
+#: environment variables the preloading set (filled by main)
+PRELOAD_ENV: dict[str, str] = {}
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -70,6 +75,7 @@ def main() -> None:  # pragma: no cover - runs in its own process (tested throug
     os.dup2(devnull, 0)
     os.dup2(2, 1)  # stray prints go to the zygote's log, never into the reply pipe
     failed = []
+    env_before = dict(os.environ)
     for name in PRELOAD:
         try:
             __import__(name)
@@ -90,6 +96,9 @@ def main() -> None:  # pragma: no cover - runs in its own process (tested throug
     if leaked:  # a kernel forked from here would not behave like a new one
         replies.write(json.dumps({"error": f"preloading imported {', '.join(leaked)}"}) + "\n")
         os._exit(1)
+    # variables an import set for itself when they were not set (debugpy: PYDEVD_USE_FRAME_EVAL);
+    # a kernel's environment is replaced by its run's, and a new kernel's imports would set them
+    PRELOAD_ENV.update((k, v) for k, v in os.environ.items() if k not in env_before)
     # Everything the zygote holds now lives as long as each kernel forked from it: out of the
     # cyclic garbage collector's reach (gc.freeze), a kernel's full collections skip the
     # preloaded heap — ~0.1 s each — and do not write to (copy) its pages; the collector runs
@@ -163,6 +172,8 @@ def _become_kernel(request: dict[str, Any], report_fd: int, close_fds: Sequence[
         os.environ.clear()
         os.environ.update(request["env"])
         os.environ["JPY_PARENT_PID"] = str(os.getppid())
+        for key, value in PRELOAD_ENV.items():
+            os.environ.setdefault(key, value)
         import random
 
         random.seed()  # (Python also re-seeds after fork; numpy does not)
@@ -176,6 +187,7 @@ def _become_kernel(request: dict[str, Any], report_fd: int, close_fds: Sequence[
         sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin, *request["args"]]
         from ipykernel import kernelapp
 
+        _as_a_new_kernel_after_io(kernelapp.IPKernelApp)
         # IPKernelApp reads JPY_PARENT_PID when its class is defined (in the zygote): the
         # parent (this worker) is given explicitly, so the kernel dies with it as usual
         kernelapp.IPKernelApp.launch_instance(request["args"], parent_handle=os.getppid())
@@ -191,6 +203,27 @@ def _become_kernel(request: dict[str, Any], report_fd: int, close_fds: Sequence[
             sys.stdout.flush()
             sys.stderr.flush()
         os._exit(code)
+
+
+def _as_a_new_kernel_after_io(app_class) -> None:  # pragma: no cover - runs in a forked kernel
+    """What a preloaded module took from the process when it was imported, taken again where a
+    new kernel imports it: after ``IPKernelApp.init_io`` has replaced the standard streams.
+
+    debugpy's log to stderr (``debugpy.common.log.stderr``; warnings and errors, written only
+    while a debugger is attached) keeps the ``sys.stderr`` of its import: the zygote's log
+    here, the kernel's own stderr stream in a new kernel, which imports debugpy in
+    ``init_kernel``, right after ``init_io``."""
+    log = sys.modules.get("debugpy.common.log")
+    if log is None or not hasattr(log, "stderr"):
+        return
+    init_io = app_class.init_io
+
+    def init_io_then_rebind(self, *args, **kwargs):
+        result = init_io(self, *args, **kwargs)
+        log.stderr.file = sys.stderr
+        return result
+
+    app_class.init_io = init_io_then_rebind
 
 
 if __name__ == "__main__":  # pragma: no cover
