@@ -417,3 +417,50 @@ def test_the_warm_up_notebook_renders_every_kind_of_output():
     assert 'alt="Map: warm-up"' in rendered.reader and "<b>html</b>" in rendered.reader
     assert "print" in rendered.code and "highlight" in rendered.code  # the code, highlighted
     assert [d.name for d in rendered.downloads] == ["warm_up"]
+
+
+def test_code_cells_are_highlighted_and_cleaned_once_per_renderer_with_nbconverts_own_bytes(monkeypatch):
+    """The researcher's page highlights each code cell with pygments and cleans it with nbconvert's
+    ``clean_html``; a renderer does each once per cell (every report of a workbook shows the same
+    cells), and the pages are the bytes of nbconvert's own filters."""
+    import copy
+
+    import pygments
+    from nbconvert.filters.strings import clean_html as nbconvert_clean_html
+
+    from helpers import paths
+
+    nb = nbformat.read(paths.notebooks_dir() / "region_profile.ipynb", as_version=4)
+    context = dict(CONTEXT, slug="region_profile", title="region_profile")
+    renderer = render.ReportRenderer()
+    first = renderer.render(copy.deepcopy(nb), context)
+    calls = []
+    real_highlight = pygments.highlight
+    monkeypatch.setattr(pygments, "highlight", lambda *a, **k: calls.append(1) or real_highlight(*a, **k))
+    other = copy.deepcopy(nb)
+    other.cells[-1].source += "\n# a cell changed"
+    again = renderer.render(other, context)
+    assert calls == [1]  # only the changed cell
+    assert again.code != first.code and again.reader == first.reader
+
+    monkeypatch.setattr(render._HighlightedOnce, "__call__", lambda self, *a, **k: self.highlight(*a, **k))
+    stock = render.ReportRenderer()
+    stock.researcher.register_filter("clean_html", nbconvert_clean_html)
+    plain = stock.render(copy.deepcopy(nb), context)
+    assert len(calls) > 10  # highlighted afresh
+    assert plain.code == first.code and plain.reader == first.reader
+
+
+def test_a_style_is_sanitised_once_with_the_answer_of_a_fresh_sanitiser():
+    from bleach.css_sanitizer import CSSSanitizer
+
+    render.clean_html("<p>x</p>")  # builds the cleaner
+    memo = render._cleaner.css_sanitizer
+    fresh = CSSSanitizer(allowed_css_properties=memo.allowed_css_properties)
+    styles = ["text-align: right;", "text-align:left", "TEXT-ALIGN: center; position: fixed", "color: red /* c */",
+              "background: url(javascript:alert(1))", "", ";;", "width: 10px; behavior: x", "text-align: right;"]
+    for style in styles:
+        assert memo.sanitize_css(style) == fresh.sanitize_css(style), style
+    assert memo.sanitize_css.cache_info().hits >= 1  # the repeated style
+    cell = '<table><tr><td style="text-align: right; position: fixed">1</td></tr></table>'
+    assert 'style="text-align: right;"' in render.clean_html(cell)
