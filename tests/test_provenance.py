@@ -62,6 +62,24 @@ def test_unknown_resource_names_the_input_and_suggests(snap):
 # ----------------------------------------------------------------------------- caption
 
 
+def test_the_rows_of_named_resources_are_in_the_order_given_with_every_column(snap):
+    names = ["hand_made_map_note", "hand_made_jobs"]
+    _, rows = P._rows(names, snap)
+    expected = snap.resources().set_index("name").loc[names].reset_index()  # the plain pandas way
+    pd.testing.assert_frame_equal(rows, expected)
+    assert list(rows["name"]) == names
+
+
+def test_a_snapshot_like_object_listing_a_name_twice_gives_both_rows(snap):
+    class Twice:  # HAND-MADE stand-in for a Snapshot-like object
+        def resources(self):
+            frame = snap.resources()
+            return pd.concat([frame, frame.iloc[[0]]], ignore_index=True)
+
+    _, rows = P._rows([snap.names()[0]], Twice())
+    assert len(rows) == 2 and rows.columns[0] == "name"
+
+
 def test_source_caption_single_and_shared_licence(snap):
     assert P.source_caption(["hand_made_jobs"], snap) == (
         "Source: Test Publisher A (hand-made fixture), table fixture_table_a, CC BY 4.0"

@@ -153,6 +153,17 @@ def test_resources_table_carries_provenance_for_footers(snapshot):
     assert snapshot.attribution("goods_exports_region").startswith("Source: Finnish Customs (Tulli)")
 
 
+def test_the_resources_table_is_a_new_copy_each_time_and_follows_the_manifest(tmp_snapshot):
+    first = tmp_snapshot.resources()
+    first.loc[0, "title"] = "changed"
+    del first["hash"]
+    again = tmp_snapshot.resources()
+    assert again.loc[0, "title"] != "changed" and "hash" in again.columns
+    assert again.equals(Snapshot(tmp_snapshot.path).resources())  # what a new reader builds
+    tmp_snapshot.write_resource("handmade_test", _handmade_frame(), _meta())
+    assert tmp_snapshot.resources()["name"].tolist()[-1] == "handmade_test"
+
+
 def test_resource_returns_a_copy(snapshot):
     entry = snapshot.resource("cluster_claims")
     entry["title"] = "changed"

@@ -86,7 +86,12 @@ def _rows(resource_names, snapshot) -> tuple[object, pd.DataFrame]:
     for n in names:
         if n not in known:
             raise UnknownResourceError(n, known)
-    rows = frame.set_index("name").loc[names].reset_index()
+    if len(set(known)) != len(known):  # (a snapshot-like object may list a name twice)
+        return snap, frame.set_index("name").loc[names].reset_index()
+    position = {n: i for i, n in enumerate(known)}
+    rows = frame.iloc[[position[n] for n in names]].reset_index(drop=True)
+    if list(rows.columns[:1]) != ["name"]:  # "name" first, as set_index + reset_index put it
+        rows = rows[["name", *[c for c in rows.columns if c != "name"]]]
     return snap, rows
 
 
@@ -152,7 +157,7 @@ def source_links(resource_names, snapshot=None) -> list[dict]:
     out: list[dict] = []
     seen: set[str] = set()
     for name in _names(resource_names):
-        entry = snap.resource(name)
+        entry = _read_entry(snap, name)
         items = [("source", src.get("title") or entry.get("title"), src.get("path"))
                  for src in entry.get("sources") or []]
         items += [("licence", lic.get("title") or lic.get("name"), lic.get("path"))
@@ -196,7 +201,10 @@ def source_caption(resource_names, snapshot=None) -> Caption:
     """
     snap, rows = _rows(resource_names, snapshot)
     parts: list[str] = []
-    for _i, r in rows.iterrows():
+    columns = {c: rows[c].tolist() for c in ("attribution", "publisher", "table_id", "licence", "name")
+               if c in rows.columns}
+    for i in range(len(rows)):
+        r = {c: values[i] for c, values in columns.items()}
         text = _text(r.get("attribution"))
         if not text:
             bits = [_text(r.get("publisher")), _text(r.get("table_id")), _text(r.get("licence"))]
@@ -226,13 +234,18 @@ def source_caption(resource_names, snapshot=None) -> Caption:
     return Caption(_("Source: {sources}").format(sources=joined), source_links(list(rows["name"]), snap), joined)
 
 
+def _read_entry(snap, name: str) -> Mapping:
+    """A resource's manifest entry to read, not to change: a :class:`Snapshot`'s own (its
+    ``resource`` copies the whole entry each time), another object's ``resource(name)``."""
+    return snap._entry(name) if isinstance(snap, Snapshot) else snap.resource(name)
+
+
 def _licence_names(snap, name: str) -> list[str]:
     """Licence ids of a resource from its manifest entry ([] when not available)."""
-    getter = getattr(snap, "resource", None)
-    if not callable(getter):
+    if not callable(getattr(snap, "resource", None)):
         return []
     try:
-        entry = getter(name)
+        entry = _read_entry(snap, name)
     except Exception:
         return []
     lic = entry.get("licenses") if isinstance(entry, Mapping) else None

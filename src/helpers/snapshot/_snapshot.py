@@ -50,6 +50,7 @@ class Snapshot:
         self.path = Path(path).expanduser().resolve() if path is not None else paths.snapshot_dir()
         self._manifest: dict | None = None
         self._manifest_key: tuple[int, int] | None = None
+        self._resources: tuple[dict, Any] | None = None  # (the manifest it was built from, frame)
 
     def __repr__(self) -> str:
         return f"Snapshot({str(self.path)!r})"
@@ -112,9 +113,17 @@ class Snapshot:
         return self._entry(name)["attribution"]
 
     def resources(self) -> pd.DataFrame:
-        """One row per resource with its provenance - what the workbooks' source footers use."""
+        """One row per resource with its provenance - what the workbooks' source footers use.
+        (A copy of the frame built once per manifest read: every source line asks for it.)"""
+        manifest = self._read_manifest()
+        if self._resources is None or self._resources[0] is not manifest:
+            self._resources = (manifest, self._resources_frame(manifest))
+        return self._resources[1].copy()
+
+    @staticmethod
+    def _resources_frame(manifest: Mapping) -> pd.DataFrame:
         rows = []
-        for res in self._read_manifest()["resources"]:
+        for res in manifest["resources"]:
             sources = res.get("sources") or []
             licenses = res.get("licenses") or []
             rows.append({
