@@ -27,6 +27,24 @@ def test_units_follow_documented_mergers_and_keep_historical_units():
         areas.unit_code("999")
 
 
+def test_placing_rows_looks_each_code_up_once_with_the_row_by_row_result(monkeypatch):
+    codes = ["099", "853", "099", "214", "853", "019"] * 50  # HAND-MADE rows of real codes
+    frame = pd.DataFrame({"area_code": pd.Series(codes, dtype="str"), "v": range(len(codes))})
+    expected_unit = frame["area_code"].map(areas.unit_code)
+    expected_region = expected_unit.map(areas.unit_region)
+    calls = []
+    real = areas.unit_code
+    monkeypatch.setattr(areas, "unit_code", lambda c: calls.append(c) or real(c))
+    placed = areas.place(frame)
+    pd.testing.assert_series_equal(placed["unit"], expected_unit, check_names=False)
+    pd.testing.assert_series_equal(placed["unit_region"], expected_region, check_names=False)
+    # once per distinct code, then once more inside unit_region for each distinct unit
+    assert calls == ["099", "853", "214", "019", "214", "853", "019"]
+    with pytest.raises(ValueError, match="'998'"):  # the first unknown code in row order
+        areas.place(pd.DataFrame({"area_code": ["853", "998", "999", "998"]}))
+    assert areas.place(frame.iloc[:0])["unit"].empty
+
+
 def test_totals_sum_the_area_and_a_missing_cell_makes_the_sum_unknown():
     frame = areas.place(pd.DataFrame({"area_code": ["099", "214", "853", "019"], "v": [1.0, 10.0, 100.0, None]}))
     assert areas.totals(frame, regions.resolve("Kankaanpää"), ["v"])["v"].iloc[0] == 11.0

@@ -51,9 +51,18 @@ def unit_region(code: str) -> str:
 def place(frame: pd.DataFrame, code: str = "area_code") -> pd.DataFrame:
     """``frame`` (municipal rows) with ``unit`` and ``unit_region`` columns added."""
     out = frame.copy()
-    out["unit"] = out[code].map(unit_code)
-    out["unit_region"] = out["unit"].map(unit_region)
+    out["unit"] = _per_value(out[code], unit_code)
+    out["unit_region"] = _per_value(out["unit"], unit_region)
     return out
+
+
+def _per_value(series: pd.Series, fn) -> pd.Series:
+    """``series.map(fn)`` with ``fn`` called once per distinct value, not once per row (a
+    table has thousands of rows over a few hundred codes). The values are looked up in the
+    order they first appear, so the first bad code raises just as it would row by row."""
+    if series.empty:
+        return series.map(fn)
+    return series.map({value: fn(value) for value in series.unique()})
 
 
 def members_mask(placed: pd.DataFrame, area) -> pd.Series:

@@ -87,7 +87,8 @@ def jobs_by_section(snap, area) -> pd.DataFrame:
     quotient (share in the area / share in the country)."""
     tp = _paavo(snap, "TP")
     sec = tp[tp["variable"].str.fullmatch(r"jobs_[A-Z]")]
-    names = dict(zip(sec["category"], sec["label"].map(lambda s: _TP_SUFFIX.sub("", s)[2:])))
+    last = sec.drop_duplicates("category", keep="last")  # a section's name: its last row's, as dict(zip(...))
+    names = dict(zip(last["category"], last["label"].map(lambda s: _TP_SUFFIX.sub("", s)[2:])))
     here = areas.totals(sec, area, ["value"], by=["category"])["value"]
     country = areas.totals(sec, regions.country(), ["value"], by=["category"])["value"]
     out = pd.DataFrame({"section": here.index, "industry": [industry.section_name(c, names[c]) for c in here.index],
@@ -138,7 +139,8 @@ def labour_rates(snap, area, compare) -> Rates:
     series = None
     if area.kind == "municipality":
         ks = snap.load(KEY_SERIES)
-        sub = ks[(ks["area_code"] == area.code) & ks["indicator"].isin(RATES)]
+        sub = ks[ks["area_code"] == area.code]
+        sub = sub[sub["indicator"].isin(RATES)]  # (the same rows as both masks at once, 10x fewer tested)
         if not sub.empty:
             series = sub.pivot(index="year", columns="indicator", values="value").reindex(columns=list(RATES))
             series.index = series.index.astype(int)
