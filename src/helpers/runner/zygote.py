@@ -35,7 +35,7 @@ from typing import Any
 #: Not helpers.* either: project modules are imported per kernel, with the run's
 #: environment. matplotlib.pyplot does not load the inline backend at import, so IPython's
 #: matplotlib integration is set up in each kernel as usual.
-#: ``ipykernel.debugger`` (debugpy and its pydevd, ~0.06 CPU s) is what every kernel imports
+#: ``ipykernel.debugger`` (debugpy and its pydevd, ~0.1 CPU s) is what every kernel imports
 #: while it initialises; its import-time state is put back as a new kernel would have it (see
 #: ``_as_a_new_kernel_after_io`` and ``PRELOAD_ENV``).
 PRELOAD = (
