@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
-from workbook_runs import probe_job
+from workbook_runs import probe_job, wait_ready
 
 from helpers import runner, settings
 from helpers.runner import kernelfork
@@ -59,15 +59,6 @@ def ctx(worker_env, monkeypatch):
     context.close()
 
 
-def _wait_ready(zygote, timeout: float = 60) -> None:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not zygote.ready():
-        assert time.monotonic() < deadline, "the kernel zygote did not get ready"
-        time.sleep(0.05)
-
-
 def _run_probe(ctx: runner.WorkerContext, tmp_path: Path, name: str, fork: bool, monkeypatch,
                cells=PROBE) -> tuple[list, bool]:
     nb = nbformat.v4.new_notebook()
@@ -78,7 +69,7 @@ def _run_probe(ctx: runner.WorkerContext, tmp_path: Path, name: str, fork: bool,
     monkeypatch.setenv(settings.CONTACT_ENV, name)  # the project's settings may differ per run, forked or not
     ctx.fork = fork
     if fork:  # a kernel wanted while the zygote is still starting is launched the usual way
-        _wait_ready(ctx.zygote(settings.KERNEL_NAME))
+        wait_ready(ctx.zygote(settings.KERNEL_NAME))
     kernel = ctx.start_kernel(probe_job(tmp_path))
     try:
         done = papermill.execute_notebook(str(source), str(tmp_path / f"{name}.out.ipynb"), km=kernel.km,
@@ -144,7 +135,7 @@ def test_the_zygote_is_used_only_for_its_own_interpreter_and_environment(tmp_pat
 def test_a_dead_zygote_means_kernels_start_the_usual_way(ctx, tmp_path):
     zygote = ctx.zygote(settings.KERNEL_NAME)
     assert zygote is not None and zygote.alive()
-    _wait_ready(zygote)
+    wait_ready(zygote)
     zygote.proc.kill()
     zygote.proc.wait(timeout=10)
     kernel = ctx.start_kernel(probe_job(tmp_path))  # a new zygote, or the usual launch: either way a kernel

@@ -1,6 +1,6 @@
 """Run a workbook the way the scheduled runner and a researcher do: papermill, the project
-kernel, cwd notebooks/. Shared by the tests/test_workbook_*.py files; :func:`probe_job` by the
-kernel tests."""
+kernel, cwd notebooks/. Shared by the tests/test_workbook_*.py files; :func:`probe_job` and
+:func:`wait_ready` by the kernel tests."""
 
 from __future__ import annotations
 
@@ -32,3 +32,13 @@ def probe_job(cwd: Path) -> runner.Job:
     return runner.Job(set_name="probe", slug="probe", workbook="probe", title="probe", notebook="", source="",
                       cwd=str(cwd), parameters={}, display_parameters=(), schema_file=str(Path(cwd) / "workbooks.yaml"),
                       snapshot_version="")
+
+
+def wait_ready(zygote, timeout: float = 60) -> None:
+    """Until a kernel zygote has done its imports and warm-up (however loaded the machine)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not zygote.ready():
+        assert time.monotonic() < deadline, "the kernel zygote did not get ready"
+        time.sleep(0.05)
