@@ -242,12 +242,7 @@ def _read_entry(snap, name: str) -> Mapping:
 
 def _licence_names(snap, name: str) -> list[str]:
     """Licence ids of a resource from its manifest entry ([] when not available)."""
-    if not callable(getattr(snap, "resource", None)):
-        return []
-    try:
-        entry = _read_entry(snap, name)
-    except Exception:
-        return []
+    entry = _entry(snap, name)
     lic = entry.get("licenses") if isinstance(entry, Mapping) else None
     if not isinstance(lic, list):
         return []
@@ -403,10 +398,11 @@ def parameter_label(name: str) -> str:
     return _label(name)
 
 
-def _entry(snap, name: str) -> dict:
+def _entry(snap, name: str) -> Mapping:
+    """:func:`_read_entry`, or {} for a Snapshot-like object without full entries."""
     try:
-        return snap.resource(name)
-    except Exception:  # noqa: BLE001 - a Snapshot-like object without full entries
+        return _read_entry(snap, name)
+    except Exception:  # noqa: BLE001
         return {}
 
 

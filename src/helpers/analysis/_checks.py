@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ..i18n import short_repr
+from ..i18n import short_repr as _describe  # (one definition, beside format_number)
 
 # --------------------------------------------------------------------------------------
 # input checks
@@ -19,9 +19,6 @@ from ..i18n import short_repr
 
 def _is_number(x) -> bool:
     return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
-
-
-_describe = short_repr  # (one definition, in helpers.i18n beside format_number)
 
 
 def _check_numeric(x, name: str):
