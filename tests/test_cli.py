@@ -144,6 +144,8 @@ def test_single_runs_exit_0_or_1_and_a_failure_points_at_the_cell(fixture_env, c
     # both runs are in the ad-hoc set of the gallery
     manifest = json.loads((fixture_env / "adhoc" / "manifest.json").read_text())
     assert [(r["slug"], r["status"]) for r in manifest["runs"]] == [("hello--KU853--repeat-3", "ok"), ("broken", "failed")]
+    assert (manifest["title"], manifest["description"]) == (runner.ADHOC_TITLE, runner.ADHOC_DESCRIPTION)
+    assert "<h2>Yksittäiset raportit</h2>" in (fixture_env / "index.html").read_text(encoding="utf-8")
 
 
 def _tree(root: Path) -> dict[str, str]:

@@ -19,7 +19,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helpers import keyfigures, paths, settings
-from helpers.runner import execute, jobs, publish, render
+from helpers.runner import execute, jobs, publish, render, schedule
 
 XSS = "<script>alert('x')</script>"
 
@@ -158,6 +158,20 @@ def test_gallery_links_are_relative_and_quoted():
 def test_sets_are_ordered_default_first_adhoc_last():
     html = publish.render_gallery([_manifest(n, [_record("x")]) for n in ("adhoc", "regions", "default")], lang="en")
     assert html.index('id="set-default"') < html.index('id="set-regions"') < html.index('id="set-adhoc"')
+
+
+@pytest.mark.parametrize("lang, heading, description", [
+    ("fi", "Yksittäiset raportit", "Yksitellen, pyynnöstä tehdyt raportit."),
+    ("sv", "Enskilda rapporter", "Rapporter som gjorts en i taget, på begäran."),
+    ("en", "Single reports", "Reports made one at a time, on request."),
+])
+def test_the_single_reports_heading_and_description_are_in_the_gallerys_language(lang, heading, description):
+    adhoc = dict(_manifest(schedule.ADHOC_SET, [_record("x")], description=schedule.ADHOC_DESCRIPTION),
+                 title=schedule.ADHOC_TITLE)
+    html = publish.render_gallery([adhoc], lang=lang)
+    section = html[html.index('id="set-adhoc"'):]
+    assert f"<h2>{heading}</h2>" in section
+    assert f"{description} &middot;" in section
 
 
 def test_clean_html_escapes_scripts_and_drops_handlers_but_keeps_tables():

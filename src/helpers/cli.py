@@ -124,8 +124,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         elif args.notebook:
             values = runner.parse_assignments(args.param)
             set_name, requests, merge = runner.ADHOC_SET, [runner.RunRequest(args.notebook, values)], True
-            title, languages = "Single runs", None
-            description = "single runs (workbooks run NOTEBOOK)"
+            title, description, languages = runner.ADHOC_TITLE, runner.ADHOC_DESCRIPTION, None
         else:
             raise runner.RunnerInputError("name a NOTEBOOK to run or a --set from the schedule")
         if args.jobs < 1:

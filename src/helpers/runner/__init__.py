@@ -44,8 +44,8 @@ _EXPORTS = {
     "local": ("LocalExecutor",),
     "progress": ("Progress", "summary_table"),
     "run": ("SetOutcome", "Terminated", "run_set"),
-    "schedule": ("ADHOC_SET", "RunRequest", "SetSpec", "expand_values", "get_set", "load_schedule",
-                 "parse_assignments"),
+    "schedule": ("ADHOC_DESCRIPTION", "ADHOC_SET", "ADHOC_TITLE", "RunRequest", "SetSpec", "expand_values",
+                 "get_set", "load_schedule", "parse_assignments"),
     "scrub": ("Scrubber",),
 }
 _FROM = {name: module for module, names in _EXPORTS.items() for name in names}

@@ -21,10 +21,14 @@ from typing import Any
 import yaml
 
 from .. import i18n, paths, regions, settings
+from ..i18n import N_
 from .base import DEFAULT_SET_TIMEOUT, RunnerInputError, check_set_name, check_timeout
 
 #: the set single runs (``workbooks run NOTEBOOK``) are published in; merged, never replaced
 ADHOC_SET = "adhoc"
+#: its heading and description in the gallery, translated there like a schedule set's
+ADHOC_TITLE = N_("Single reports")
+ADHOC_DESCRIPTION = N_("Reports made one at a time, on request.")
 #: set names the runner uses itself: a schedule set with one of them would replace its files
 RESERVED_SET_NAMES = frozenset({ADHOC_SET, "assets", "index", "static"})
 #: limits that keep a mistaken schedule from running for minutes or exhausting memory
