@@ -371,6 +371,7 @@ def test_one_parse_per_page_gives_nbconverts_own_page_byte_for_byte(renderer, mo
     context = dict(CONTEXT, slug=workbook, title=workbook)
     ours = renderer.render(copy.deepcopy(nb), context)
     monkeypatch.setattr(type(renderer.reader), "page_tree", HTMLExporter.from_notebook_node)
+    monkeypatch.setattr(renderer, "stand_ins", False)
     stock = renderer.render(copy.deepcopy(nb), context)
     assert "<table" in ours.reader and 'tabindex="0"' in ours.code
     assert ours.reader == stock.reader and ours.code == stock.code
@@ -464,3 +465,92 @@ def test_a_style_is_sanitised_once_with_the_answer_of_a_fresh_sanitiser():
     assert memo.sanitize_css.cache_info().hits >= 1  # the repeated style
     cell = '<table><tr><td style="text-align: right; position: fixed">1</td></tr></table>'
     assert 'style="text-align: right;"' in render.clean_html(cell)
+
+
+#: cleaned pieces that stand in the page while it is parsed, and ones that must not (hand-made)
+_PIECES = [
+    "Some *text* and <div>an unclosed div",
+    "text before <b>bold</b> and after",
+    "| a | b |\n|:--|--:|\n| 1 | 2 |\n| x | 3.5 |",
+    "```\ncode   block\n\n  kept\n```",
+    "## A heading in an output",
+    "<span lang=\"en\">An untranslated title</span> in a sentence",
+    "plain text only &amp; an entity",
+]
+_HTML_PIECES = [
+    '<div class="twb-table"><table><tr><td style="text-align: right;">1</td></tr></table></div>',
+    "<table><tr><td><table><tr><th style=\"text-align: center;\">n</th></tr></table></td></tr></table>",
+    "</div></div><p>stray end tags</p>",
+    '<span id="anchor">an id</span>',
+    '<img src="figure.png">',
+    "<style>td { color: red }</style><p>styled</p>",
+    "A&nbsp;B &amp; C <em>x</em>",
+    "\n\n  <p>\n\n\n</p>\n\n\n<p>  spaced   </p>\n\n",
+    "<pre>  keep\n\n  spaces </pre>",
+    '<p class="jp-Foo">a JupyterLab class</p>',
+    "<table><tr><td>the same table twice</td></tr></table>",
+    "<table><tr><td>the same table twice</td></tr></table>",
+    "<p>one</p>\n\t \n<p>two</p>",
+]
+
+
+def _pieces_notebook():
+    cells = [new_markdown_cell("# Pieces"), new_markdown_cell("## First"), new_markdown_cell("text only")]
+    cells += [new_markdown_cell(text) for text in _PIECES]
+    outputs = [new_output("display_data", data={"text/markdown": text, "text/plain": "m"}) for text in _PIECES]
+    outputs += [new_output("display_data", data={"text/html": text, "text/plain": "h"}) for text in _HTML_PIECES]
+    cells.append(new_code_cell("show(everything)", execution_count=1, outputs=outputs))
+    cells.append(nbformat.v4.new_raw_cell("<p>a raw cell</p>", metadata={"raw_mimetype": "text/html"}))
+    return _notebook(*cells)
+
+
+def test_cleaned_pieces_parsed_alone_give_the_plain_pages_byte_for_byte():
+    """Every cleaned piece that finishing changes only inside itself is parsed once, alone
+    (render._StandIns): tables, text, code cells. The pages are the plain ones byte for byte,
+    for hand-made pieces that try the edges (unclosed and stray tags, white space runs
+    around and inside them, ``pre``, a table already in its box, nested tables, the same
+    piece twice, text before the first tag) and for every committed workbook in two languages
+    with the memo warm (the same cells again)."""
+    import copy
+
+    from helpers import paths
+
+    on, off = render.ReportRenderer(), render.ReportRenderer()
+    off.stand_ins = False
+    notebooks = {"pieces": _pieces_notebook()}
+    notebooks |= {p.stem: nbformat.read(p, as_version=4) for p in sorted(paths.notebooks_dir().glob("*.ipynb"))}
+    assert len(notebooks) >= 7
+    for lang in ("fi", "en"):
+        for name, nb in notebooks.items():
+            context = dict(CONTEXT, slug=name, title=name, lang=lang)
+            ours, plain = on.render(copy.deepcopy(nb), context), off.render(copy.deepcopy(nb), context)
+            assert ours.reader == plain.reader and ours.code == plain.code, (name, lang)
+            stood_in = on._pieces.collected  # the code page's
+            assert len(stood_in) >= 5, name
+            assert not any(re.search(r"<h2|\sid=|<img|jp-", piece) for piece in stood_in)
+    assert render._finished_piece.cache_info().hits > 0
+    page = on.render(copy.deepcopy(notebooks["pieces"]), CONTEXT).code
+    assert page.count("the same table twice") == 2 and "twb-piece" not in page
+    assert '<pre tabindex="0">  keep\n\n  spaces </pre>' in page
+    # a table already in its box keeps the one box; its cell's alignment becomes a class
+    assert '\n<div class="twb-table"><table><tbody><tr><td class="r">1</td></tr></tbody></table></div>\n' in page
+
+
+def test_a_stand_in_that_does_not_come_back_once_renders_the_page_the_plain_way(monkeypatch):
+    import copy
+
+    pieces = render._StandIns()
+    with pieces.collecting():
+        stand_in = pieces.wrap(lambda text: text)("<p>a</p>\n")
+    assert stand_in.endswith("\n") and "<p>" not in stand_in
+    assert pieces.restore(f"<div>{stand_in}</div>") == "<div><p>a</p>\n</div>"
+    assert pieces.restore("<div></div>") is None  # lost
+    assert pieces.restore(stand_in * 2) is None  # twice
+
+    nb = _pieces_notebook()
+    plain_renderer = render.ReportRenderer()
+    plain_renderer.stand_ins = False
+    plain = plain_renderer.render(copy.deepcopy(nb), CONTEXT)
+    monkeypatch.setattr(render._StandIns, "restore", lambda self, page: None)
+    again = render.ReportRenderer().render(copy.deepcopy(nb), CONTEXT)
+    assert again.reader == plain.reader and again.code == plain.code

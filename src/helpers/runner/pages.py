@@ -106,6 +106,17 @@ def finish_page(html, *, contents: str = "Contents") -> str:
     from bs4 import BeautifulSoup
 
     soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, features="html.parser")
+    finish_fragment(soup)
+    main = soup.find("main")
+    if main is not None:
+        _add_toc(soup, main, contents)
+    return str(soup)
+
+
+def finish_fragment(soup) -> None:
+    """The part of :func:`finish_page` that changes nothing outside a table or a ``pre``
+    (``soup``: a page's tree or a piece of one, parsed alone; changed in place): each table
+    in a scrolling box, its cells' alignment as classes, each ``pre`` reachable by keyboard."""
     for table in soup.find_all("table"):
         parent = table.parent
         if parent is None or "twb-table" not in (parent.get("class") or []):
@@ -114,10 +125,6 @@ def finish_page(html, *, contents: str = "Contents") -> str:
             _alignment_class(cell)
     for pre in soup.find_all("pre"):  # scrolls sideways in its box: reachable by keyboard
         pre["tabindex"] = "0"
-    main = soup.find("main")
-    if main is not None:
-        _add_toc(soup, main, contents)
-    return str(soup)
 
 
 def _alignment_class(cell) -> None:

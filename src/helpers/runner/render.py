@@ -27,11 +27,13 @@ such as ``<script>`` shows as text.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import io
 import logging
 import os
 import re
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -307,8 +309,90 @@ def _cleaned_code(element) -> str:
     return _nbconvert_clean_html(element.decode() if isinstance(element, bytes) else str(element))
 
 
+class _StandIns:
+    """Cleaned pieces of a page (its Markdown, HTML and highlighted code) parsed once, not on
+    every page they are on.
+
+    A page is parsed as a tree after nbconvert has written it, so that it can be finished
+    (:func:`helpers.runner.pages.finish_page`), and serialised again. Most of that tree is the
+    cleaned pieces: a report's tables, which are on both of its pages, and the Markdown
+    texts and code cells every report of a workbook shares. While a page is rendered, each
+    piece that finishing changes only inside itself stands in the page as an empty element
+    of its own (:data:`_LEFT_IN_PAGE` names the others: headings and ids, which the table of
+    contents reads, images, which get their alt texts, and the page's own elements). The page
+    is parsed and finished with those, and each is then replaced by its piece parsed and
+    finished alone (:func:`_finished_piece`, memoised).
+
+    Why alone gives the same text: the cleaners' output is serialised by html5lib, so a piece
+    is balanced and parses to the same elements alone as within the page. A piece stands in
+    only when it begins and ends with a tag; the white space around it stays in the page, so
+    the text beside it is what the parser had there before (it turns a run of white space
+    between two tags into one newline or space, outside ``pre``). Should a stand-in not come
+    back exactly once, the page is rendered again the plain way.
+    ``tests/test_render_pages.py`` holds the pages to the plain ones."""
+
+    _LEFT_IN_PAGE = re.compile(r"<(?:h[1-6]|img|main|nav|body|html|head)\b|\sid=|jp-", re.IGNORECASE)
+    _SPACE = " \t\n\r\f"  # the white space the parser folds (Python's strip() takes more)
+
+    def __init__(self) -> None:
+        self.nonce = f"twb-piece-{secrets.token_hex(6)}-"
+        self._stand_in = re.compile(f"<{re.escape(self.nonce)}(\\d+)></{re.escape(self.nonce)}\\1>")
+        self.pieces: list[str] | None = None  # the page's pieces while one is rendered
+        self.collected: list[str] = []  # the last page's
+
+    def wrap(self, clean):
+        """``clean`` (a template filter) answering with a stand-in while a page is collected."""
+
+        def standing_in(*args, **kwargs):
+            html = clean(*args, **kwargs)
+            if self.pieces is None:
+                return html
+            core = html.strip(self._SPACE)
+            if not (core.startswith("<") and core.endswith(">")) or self._LEFT_IN_PAGE.search(core):
+                return html
+            start = html.index(core)
+            n = len(self.pieces)
+            self.pieces.append(core)
+            return f"{html[:start]}<{self.nonce}{n}></{self.nonce}{n}>{html[start + len(core):]}"
+
+        return standing_in
+
+    @contextlib.contextmanager
+    def collecting(self):
+        self.pieces = []
+        try:
+            yield self
+        finally:
+            self.pieces, self.collected = None, self.pieces
+
+    def restore(self, page: str) -> str | None:
+        """``page`` with every stand-in replaced by its finished piece; None unless each of
+        the collected ones is in it exactly once."""
+        pieces, used = self.collected, []
+
+        def piece(m: re.Match) -> str:
+            i = int(m.group(1))
+            used.append(i)
+            return _finished_piece(pieces[i]) if i < len(pieces) else m.group(0)
+
+        text = self._stand_in.sub(piece, page)
+        return text if sorted(used) == list(range(len(pieces))) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _finished_piece(html: str) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, features="html.parser")
+    pages.finish_fragment(soup)
+    return str(soup)
+
+
 class ReportRenderer:
     """Renders executed notebooks to light HTML pages; create once, reuse for many."""
+
+    #: parse each cleaned piece once (:class:`_StandIns`); False renders pages the plain way
+    stand_ins = True
 
     def __init__(self) -> None:
         HTMLExporter = _exporter_class()
@@ -320,9 +404,10 @@ class ReportRenderer:
             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, **common
         )
         self.researcher = HTMLExporter(**common)
+        self._pieces = _StandIns()
         for exporter in (self.reader, self.researcher):
-            exporter.register_filter("twb_clean", clean_html)
-            exporter.register_filter("clean_html", _cleaned_code)
+            exporter.register_filter("twb_clean", self._pieces.wrap(clean_html))
+            exporter.register_filter("clean_html", self._pieces.wrap(_cleaned_code))
 
     def warm_up(self) -> None:
         """Render a small built-in notebook (:func:`warm_up_notebook`) and drop the result.
@@ -331,6 +416,17 @@ class ReportRenderer:
         a first region profile against 0.13 s for the next). Later pages are the same bytes
         with or without it (tests/test_render_pages.py)."""
         self.render(warm_up_notebook(), WARM_UP_CONTEXT)
+
+    def _page(self, exporter, nb, ctx: dict, contents: str) -> str:
+        if self.stand_ins:
+            with self._pieces.collecting() as collected:
+                tree, _ = exporter.page_tree(nb, resources={"twb": ctx})
+            page = collected.restore(pages.finish_page(tree, contents=contents))
+            if page is not None:
+                return page
+            log.debug("a page's pieces did not come back as they went; rendered again in one")
+        tree, _ = exporter.page_tree(nb, resources={"twb": ctx})
+        return pages.finish_page(tree, contents=contents)
 
     def render(self, nb, context: Mapping[str, Any]) -> Rendered:
         """Both pages and their files. ``context`` fills the template's ``twb`` block: slug,
@@ -357,8 +453,7 @@ class ReportRenderer:
         for exporter, page_nb, ctx in ((self.reader, prepared.reader, reader_ctx),
                                        (self.researcher, prepared.code, code_ctx)):
             page_nb.metadata["title"] = context["title"]
-            tree, _ = exporter.page_tree(page_nb, resources={"twb": ctx})
-            pages_html.append(pages.finish_page(tree, contents=text["contents"]))
+            pages_html.append(self._page(exporter, page_nb, ctx, text["contents"]))
         assets = dict(prepared.assets)
         if prepared.downloads:
             index = pages.data_index(slug=slug, title=str(context["title"]), items=prepared.downloads, lang=lang)
