@@ -114,9 +114,10 @@ def finish_page(html, *, contents: str = "Contents") -> str:
 
 
 def finish_fragment(soup) -> None:
-    """The part of :func:`finish_page` that changes nothing outside a table or a ``pre``
-    (``soup``: a page's tree or a piece of one, parsed alone; changed in place): each table
-    in a scrolling box, its cells' alignment as classes, each ``pre`` reachable by keyboard."""
+    """The part of :func:`finish_page` that changes only tables and ``pre`` elements (``soup``:
+    a page's tree or a piece of one, parsed alone; changed in place): each table in a scrolling
+    box unless it is in one already, its cells' alignment as classes, each ``pre`` reachable by
+    keyboard."""
     for table in soup.find_all("table"):
         parent = table.parent
         if parent is None or "twb-table" not in (parent.get("class") or []):

@@ -350,7 +350,7 @@ class _StandIns:
             core = html.strip(self._SPACE)
             if not (core.startswith("<") and core.endswith(">")) or self._LEFT_IN_PAGE.search(core):
                 return html
-            start = html.index(core)
+            start = len(html) - len(html.lstrip(self._SPACE))
             n = len(self.pieces)
             self.pieces.append(core)
             return f"{html[:start]}<{self.nonce}{n}></{self.nonce}{n}>{html[start + len(core):]}"
@@ -424,7 +424,7 @@ class ReportRenderer:
             page = collected.restore(pages.finish_page(tree, contents=contents))
             if page is not None:
                 return page
-            log.debug("a page's pieces did not come back as they went; rendered again in one")
+            log.debug("a stand-in did not come back exactly once; the page is rendered again without stand-ins")
         tree, _ = exporter.page_tree(nb, resources={"twb": ctx})
         return pages.finish_page(tree, contents=contents)
 
