@@ -339,3 +339,17 @@ def test_every_key_figure_has_a_readers_label(area):
     assert all("_" not in s.label for s in res.labels)
     if area == "Sottunga":                                   # 1 of 5 indicators published: no index, never 0
         assert res.figures["composite_index"] is None and res.figures["composite_indicators_used"] == 1
+
+
+@pytest.mark.parametrize("lang, unemployed, index", [("sv", "4,9 %", "−1,08"), ("fi", "4,9 %", "−1,08"),
+                                                      ("en", "4.9 %", "−1.08")])
+def test_the_summary_writes_its_numbers_as_the_reports_language_does(snap, lang, unemployed, index):
+    """Pargas (KU445), 2019: unemployed 4.9 % of the labour force, composite index −1.08
+    (the committed snapshot's values); a decimal comma in Finnish and Swedish."""
+    from helpers import i18n, params
+
+    with i18n.using(lang):
+        res = exclusion_prevention.compute(params.validate("exclusion_prevention", {"area": "KU445", "lang": lang}),
+                                           snap)
+        text = exclusion_prevention.summary(res).data
+    assert f":** {unemployed}\n" in text and f":** {index}\n" in text
