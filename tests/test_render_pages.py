@@ -153,6 +153,11 @@ def test_cells_tagged_for_researchers_stay_off_the_reader_page(renderer):
     assert "Question for readers" in rendered.reader and "Question for readers" in rendered.code
     assert "next cell" not in rendered.reader and "next cell" in rendered.code
     assert rendered.notebook.cells[1].source == how_to.source  # the notebook keeps it
+    assert '<div class="jp-RenderedMarkdown celltag_researchers">\n<p>Change' in rendered.code  # English page
+    swedish = renderer.render(_notebook(new_markdown_cell("# Question for readers"), how_to), dict(CONTEXT, lang="sv"))
+    # on a Swedish page the cell is still English, and says so (WCAG 3.1.2)
+    assert '<div class="jp-RenderedMarkdown celltag_researchers" lang="en">\n<p>Change' in swedish.code
+    assert 'class="jp-RenderedMarkdown" lang=' not in swedish.code  # the readers' cells are translated
 
 
 # ----------------------------------------------------------------------------- data downloads
