@@ -138,10 +138,12 @@ def _number(x: float, decimals: int, lang: str) -> str:
     return format_number(x, decimals, lang=lang if lang in ("fi", "sv", "en") else "en")
 
 
-def format_value(value: Any, *, unit: str = "", decimals: int | None = None, lang: str = "en") -> str:
-    """A key figure as a reader sees it: thousands separated, sensible decimals, the unit
-    after the number ("2.39 %", "490 786 persons"), a missing value in words ("no data"),
+def format_value(value: Any, *, unit: str = "", decimals: int | None = None, lang: str | None = None) -> str:
+    """A key figure as a reader of ``lang`` (default: the run's language, as
+    :func:`helpers.i18n.format_number`) sees it: thousands separated, sensible decimals, the
+    unit after the number ("2.39 %", "490 786 persons"), a missing value in words ("no data"),
     a list as "a, b", a mapping as "a: 1; b: 2" — never JSON, never "None"."""
+    lang = lang or language()
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING_TEXT.get(lang, MISSING_TEXT["en"])
     if isinstance(value, bool):

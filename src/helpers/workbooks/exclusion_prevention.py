@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import analysis, display, i18n, keyfigures, notebook, plotting, provenance, regions
+from .. import analysis, display, keyfigures, notebook, plotting, provenance, regions
 from ..i18n import N_, _
 from ..plotting import alt
 from . import areas, geometry, indicators
@@ -163,9 +163,7 @@ def heading(res: ExclusionPrevention):
 
 def summary(res: ExclusionPrevention):
     """The headline figures as a list (formatted by the key-figure formatter)."""
-    lang = i18n.language()  # numbers as the report's language writes them (4,9 % in fi and sv)
-    lines = [f"- **{s.label}:** "
-             f"{keyfigures.format_value(res.figures.get(s.name), unit=s.unit, decimals=s.decimals, lang=lang)}"
+    lines = [f"- **{s.label}:** {keyfigures.format_value(res.figures.get(s.name), unit=s.unit, decimals=s.decimals)}"
              for s in res.headline]
     if res.area.kind == "municipality" and res.figures.get("composite_index") is None:
         lines.append("\n" + _("{area} has no composite index: Sotkanet publishes {k} of its {n} indicators for "
