@@ -210,6 +210,27 @@ def _pages_of(reports: Path) -> list[Path]:
     return [*galleries, *sorted(set_dir.glob("*.html")), *sorted(set_dir.glob("*.data/index.html"))]
 
 
+#: report.css's narrow screens, where tables of prose show their rows as cards
+NARROW = 640
+#: the tallest row a table may have on a narrow screen (the claims tables' verdicts, squeezed
+#: into a column 100 px wide, made rows of 750 px at 400 px before their rows became cards)
+MAX_ROW_PX = 300
+
+
+def _narrow_table_problems(page) -> list[str]:
+    """A table row taller than :data:`MAX_ROW_PX`, and a card (a row of a table of prose)
+    whose cells are not blocks labelled with their column's header."""
+    tall = page.evaluate("""max => [...document.querySelectorAll('table:not(.twb-stack) > tbody > tr')]
+        .map(r => [Math.round(r.getBoundingClientRect().height), r.innerText.slice(0, 40)])
+        .filter(([h]) => h > max)""", MAX_ROW_PX)
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll('table.twb-stack > tbody > tr > td')]
+        .filter(td => getComputedStyle(td).display !== 'block'
+                || !getComputedStyle(td, '::before').content.includes(td.dataset.label))
+        .map(td => td.innerText.slice(0, 40))""")
+    return ([f"a table row {h} px tall (more than {MAX_ROW_PX}): {text!r}" for h, text in tall]
+            + [f"a card's cell without its header shown above it: {text!r}" for text in unlabelled])
+
+
 def _check_page(page, path: Path, width: int, summary: dict) -> list[str]:
     """Every property of one open page; the problems found (empty: none)."""
     problems = []
@@ -228,6 +249,9 @@ def _check_page(page, path: Path, width: int, summary: dict) -> list[str]:
     if scroll > inner + 1:
         summary["overflow"] += 1
         problems.append(f"the page scrolls sideways at {width} px: {scroll} > {inner}")
+    if width <= NARROW:
+        problems += _narrow_table_problems(page)
+        summary["card_tables"] += page.evaluate("document.querySelectorAll('table.twb-stack').length")
     ids = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
     for href in page.eval_on_selector_all("a[href]", "as => as.map(a => a.getAttribute('href'))"):
         target = urllib.parse.urlsplit(href)
@@ -249,9 +273,10 @@ def _check_page(page, path: Path, width: int, summary: dict) -> list[str]:
 
 
 def test_the_default_set_in_chromium_at_1300_and_400_px(browser, default_set):
-    """Alt text, no sideways scrolling, links, no console errors, no network: every page."""
+    """Alt text, no sideways scrolling, links, no console errors, no network, at 400 px no
+    table row squeezed taller than MAX_ROW_PX and tables of prose as labelled cards: every page."""
     ARTIFACTS.mkdir(exist_ok=True)
-    summary = {"pages": 0, "images": 0, "bad_alt": 0, "overflow": 0, "external": set(), "csv": set()}
+    summary = {"pages": 0, "images": 0, "bad_alt": 0, "overflow": 0, "card_tables": 0, "external": set(), "csv": set()}
     problems = []
     for path in _pages_of(default_set):
         for width in WIDTHS:
@@ -267,7 +292,7 @@ def test_the_default_set_in_chromium_at_1300_and_400_px(browser, default_set):
     record = dict(summary, external=sorted(summary["external"]), csv=len(summary["csv"]), problems=problems)
     (ARTIFACTS / "default-set.json").write_text(json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8")
     assert problems == []
-    assert summary["images"] > 0 and summary["csv"]
+    assert summary["images"] > 0 and summary["csv"] and summary["card_tables"] > 0
     for csv in sorted(summary["csv"]):  # every CSV a page links to downloads and parses
         frame = pd.read_csv(csv, dtype=str, encoding="utf-8")
         meta = json.loads(csv.with_name(csv.name + "-metadata.json").read_text("utf-8"))

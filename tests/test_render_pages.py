@@ -271,6 +271,65 @@ def test_every_table_scrolls_in_its_own_box_with_its_alignment(renderer):
         assert '<td class="r">201 863</td>' in page and "<td>Turku</td>" in page  # numbers right, text left
 
 
+_VERDICT = ("The whole country's employment in the OECD ICT industries was between about 85,800 and 88,900 "
+            "in 2012–2016; 102,000 in 2022 would mean a growth the pinned data does not reach.")
+
+
+def _stacked(page: str) -> list[str]:
+    return re.findall(r'<table[^>]*class="twb-stack"[^>]*>.*?</table>', page, flags=re.S)
+
+
+def test_a_table_of_prose_is_marked_to_show_its_rows_as_cards_with_their_headers(renderer):
+    """A claims table of the cluster workbooks: at 400 px its verdicts were squeezed into a
+    column 100 px wide (a row 750 px tall); marked, report.css shows each row as a card."""
+    prose = ("| Claim | What is claimed | Verdict | What the official figures say |\n|:---|:---|:---|:---|\n"
+             f"| ICT1 | ICT sector employed 102,000 people | Same order of magnitude | {_VERDICT} |\n"
+             "| ICT2 | ICT turnover grew over 50 % | Cannot be decided | No ICT turnover is pinned. |")
+    rendered = renderer.render(_notebook(new_markdown_cell(prose)), CONTEXT)
+    for page in (rendered.reader, rendered.code):
+        (table,) = _stacked(page)
+        assert table.startswith('<table class="twb-stack" role="table">')
+        assert table.count('role="rowgroup"') == 2 and table.count('role="row"') == 3
+        assert table.count('<th role="columnheader">') == 4
+        assert '<td data-label="Claim" role="cell">ICT1</td>' in table
+        assert f'<td data-label="What the official figures say" role="cell">{_VERDICT}</td>' in table
+        assert table.count('role="cell"') == table.count("<td") == 8
+
+
+@pytest.mark.parametrize("markdown", [
+    # numbers outnumber text: a table to compare down its columns, kept a table
+    f"| Industry | Jobs | Share, % | Whole country, % |\n|:---|---:|---:|---:|\n| {_VERDICT} | 5 | 2.9 | 3.1 |",
+    # no cell of prose
+    "| Code | Municipality | Region |\n|:---|:---|:---|\n| 853 | Turku | Varsinais-Suomi |",
+    # two columns (a parameter and its value) fit any screen
+    f"| Parameter | Value |\n|:---|:---|\n| note | {_VERDICT} |",
+])
+def test_tables_of_numbers_short_texts_or_two_columns_stay_tables(renderer, markdown):
+    rendered = renderer.render(_notebook(new_markdown_cell(markdown)), CONTEXT)
+    assert _stacked(rendered.reader) == [] and 'role="cell"' not in rendered.reader
+    assert "data-label" not in rendered.reader
+
+
+def test_a_pandas_table_with_its_index_and_a_spanning_cell_stays_a_table():
+    from bs4 import BeautifulSoup
+
+    frame = pd.DataFrame({"a": [_VERDICT], "b": ["x"], "c": ["y"]}, index=["first"])
+    spanning = ("<table><thead><tr><th>a</th><th>b</th><th>c</th></tr></thead><tbody>"
+                f'<tr><td colspan="2">{_VERDICT}</td><td>z</td></tr></tbody></table>')
+    for html_text in (frame.to_html(), spanning):
+        soup = BeautifulSoup(html_text, features="html.parser")
+        pages.finish_fragment(soup)
+        assert "twb-stack" not in str(soup) and "data-label" not in str(soup)
+
+
+def test_the_stylesheet_shows_marked_tables_as_cards_only_on_narrow_screens():
+    css = pages.STYLESHEET.read_text("utf-8")
+    narrow = css[css.index("@media (max-width: 640px)"):css.index("@media print")]
+    assert "table.twb-stack" in narrow and "twb-stack" not in css.replace(narrow, "")
+    # the label is the header's text, with an empty alternative: screen readers skip it
+    assert 'content: attr(data-label) / "";' in narrow
+
+
 def _sections(n):
     return [new_markdown_cell(f"## Section {i}\n\nText {i}.") for i in range(1, n + 1)]
 
@@ -496,6 +555,8 @@ _HTML_PIECES = [
     "<table><tr><td>the same table twice</td></tr></table>",
     "<table><tr><td>the same table twice</td></tr></table>",
     "<p>one</p>\n\t \n<p>two</p>",
+    "<table><thead><tr><th>Claim</th><th>Statement</th><th>Verdict</th></tr></thead><tbody><tr><td>C1</td>"
+    f"<td>{_VERDICT}</td><td>decided</td></tr></tbody></table>",
 ]
 
 

@@ -6,8 +6,10 @@
 * :data:`CSP`: no scripts, no plug-ins, no forms; styles and images only from the page's own
   files (inline ``style`` attributes stay allowed: Markdown tables carry their alignment in
   them); nothing is ever fetched from the network;
-* :func:`finish_page`: every table scrolls inside its own box on a narrow screen, and a
-  report with more than :data:`TOC_MIN_SECTIONS` ``##`` sections gets a table of contents;
+* :func:`finish_page`: every table scrolls inside its own box on a narrow screen, a table of
+  prose (claims and verdicts, sources, code lists) shows its rows as cards there instead,
+  and a report with more than :data:`TOC_MIN_SECTIONS` ``##`` sections gets a table of
+  contents;
 * :func:`data_index`: ``<slug>.data/index.html``, the list of a report's CSV files;
 * :func:`report_files`: every file one report consists of (for Dask and for merged sets).
 
@@ -33,6 +35,11 @@ STYLESHEET_NAME = "report.css"
 DATA_INDEX_TEMPLATE = "data_index.html.j2"
 DATA_INDEX = "index.html"
 TOC_MIN_SECTIONS = 4  # "more than 3"
+#: a table whose longest cell has at least this many characters, with at least
+#: :data:`STACK_MIN_COLUMNS` columns and no more number columns than text columns, is prose:
+#: on a narrow screen its rows become cards (:func:`_stack_prose_table`)
+STACK_MIN_CHARS = 80
+STACK_MIN_COLUMNS = 3
 CSP = ("default-src 'none'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; "
        "style-src 'self' 'unsafe-inline'; img-src 'self' data:")
 _ALIGN_RE = re.compile(r"^\s*text-align:\s*(left|right|center)\s*;?\s*$")
@@ -116,14 +123,15 @@ def finish_page(html, *, contents: str = "Contents") -> str:
 def finish_fragment(soup) -> None:
     """The part of :func:`finish_page` that changes only tables and ``pre`` elements (``soup``:
     a page's tree or a piece of one, parsed alone; changed in place): each table in a scrolling
-    box unless it is in one already, its cells' alignment as classes, each ``pre`` reachable by
-    keyboard."""
+    box unless it is in one already, its cells' alignment as classes, a table of prose ready to
+    be shown as cards, each ``pre`` reachable by keyboard."""
     for table in soup.find_all("table"):
         parent = table.parent
         if parent is None or "twb-table" not in (parent.get("class") or []):
             table.wrap(soup.new_tag("div", attrs={"class": "twb-table", "tabindex": "0"}))
         for cell in table.find_all(("td", "th")):
             _alignment_class(cell)
+        _stack_prose_table(table)
     for pre in soup.find_all("pre"):  # scrolls sideways in its box: reachable by keyboard
         pre["tabindex"] = "0"
 
@@ -137,6 +145,52 @@ def _alignment_class(cell) -> None:
         del cell["style"]
         if m.group(1) != "left":
             cell["class"] = list(cell.get("class") or []) + [m.group(1)[0]]
+
+
+def _stack_prose_table(table) -> None:
+    """Mark a table of prose so that on a narrow screen (report.css, ``table.twb-stack``) each
+    of its rows is a card, each cell under its column's header, instead of a table squeezed
+    to a word a line (a claim's verdict of 460 characters in a column 100 px wide: a row
+    750 px tall at 400 px).
+
+    A table of prose has a header row of at least :data:`STACK_MIN_COLUMNS` columns, no more
+    number columns (right-aligned headers) than text columns, a cell of at least
+    :data:`STACK_MIN_CHARS` characters, and no cell that spans or heads a row (a Markdown
+    table; pandas' tables with their index are left alone). Each cell gets its header as
+    ``data-label`` (shown by the stylesheet, hidden from screen readers, which announce the
+    header themselves), and the table, its rows and cells their ARIA roles, which keep them a
+    table for assistive technology when the stylesheet displays them as blocks."""
+    if table.find("table") is not None or table.find_parent("table") is not None:
+        return
+    head, body = table.find("thead"), table.find("tbody")
+    if head is None or body is None or len(head.find_all("tr")) != 1:
+        return
+    headers = head.find_all("th")
+    rows = body.find_all("tr", recursive=False)
+    if len(headers) < STACK_MIN_COLUMNS or not rows:
+        return
+    numbers = sum("r" in (th.get("class") or []) for th in headers)
+    if numbers > len(headers) - numbers:
+        return
+    cells = [row.find_all(("td", "th"), recursive=False) for row in rows]
+    if any(len(row) != len(headers) or any(c.name == "th" or c.get("colspan") or c.get("rowspan") for c in row)
+           for row in cells):
+        return
+    if max(len(" ".join(c.get_text().split())) for row in cells for c in row) < STACK_MIN_CHARS:
+        return
+    labels = [" ".join(th.get_text().split()) for th in headers]
+    table["class"] = list(table.get("class") or []) + ["twb-stack"]
+    table["role"] = "table"
+    for group in (head, body):
+        group["role"] = "rowgroup"
+    head.find("tr")["role"] = "row"
+    for th in headers:
+        th["role"] = "columnheader"
+    for row, row_cells in zip(rows, cells):
+        row["role"] = "row"
+        for cell, label in zip(row_cells, labels):
+            cell["role"] = "cell"
+            cell["data-label"] = label
 
 
 def heading_text(heading) -> str:
