@@ -365,6 +365,26 @@ def test_every_chart_has_a_real_alt_text(squares):
     assert "No description" not in text
 
 
+@pytest.mark.parametrize("label, expected", [
+    ("Population change", "population change"),
+    ("Pääluokan C työpaikkojen sijaintiosamäärä", "pääluokan C työpaikkojen sijaintiosamäärä"),
+    ("Lokaliseringskvot för arbetsplatserna inom J", "lokaliseringskvot för arbetsplatserna inom J"),
+    ("C jobs location quotient", "C jobs location quotient"),
+    ("ICT share, %", "ICT share, %"), ("CO2e per inhabitant", "CO2e per inhabitant"),
+    ("Varsinais-Suomi: share", "Varsinais-Suomi: share"), ("share, %", "share, %"), ("", ""),
+])
+def test_a_label_in_the_middle_of_an_alt_text_keeps_its_codes_and_abbreviations(label, expected):
+    assert P.alt.in_sentence(label) == expected
+
+
+def test_a_maps_alt_text_keeps_the_capital_of_a_section_code(squares):
+    """The Finnish life-science map said "mittarina pääluokan c työpaikkojen …" (lower-cased whole)."""
+    m = P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="C jobs location quotient", k=3)
+    assert "of C jobs location quotient" in P.alt.alt_text(m)
+    bars = P.bar_chart(pd.Series({"a": 1.0, "b": 2.0}), title="t", source=SOURCE, value_label="J share, %")
+    assert "2 bars of J share, %" in P.alt.alt_text(bars)
+
+
 def test_maps_have_a_scale_bar(squares):
     fig = P.choropleth(squares, "value", title="t", source=SOURCE, legend_title="v", k=3)
     assert any(line.get_gid() == "scale-bar" for line in fig.axes[0].lines)

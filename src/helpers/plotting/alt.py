@@ -60,6 +60,20 @@ def _clean(text: str) -> str:
     return " ".join(str(text).replace("\n", " ").split()).rstrip(".")
 
 
+def in_sentence(text: str) -> str:
+    """A label (an axis's or a legend's title) cleaned for the middle of a sentence: its first
+    letter in lower case ("Unemployed, %" -> "unemployed, %") and everything else as written,
+    so codes and abbreviations keep their capitals ("Pääluokan C työpaikkojen sijaintiosamäärä"
+    -> "pääluokan C …", not "pääluokan c …"). A label whose first word is itself an
+    abbreviation or a code ("ICT jobs", "CO2e", "J share") or a name with a capital inside
+    ("Varsinais-Suomi") stays as it is."""
+    text = _clean(text)
+    word = text.split(" ", 1)[0]
+    if not word[:1].isupper() or len(word) == 1 or any(ch.isupper() or ch.isdigit() for ch in word[1:]):
+        return text
+    return text[0].lower() + text[1:]
+
+
 def _extremes(values: pd.Series, decimals, unit) -> str:
     known = values.dropna()
     if known.empty:
@@ -99,7 +113,7 @@ def bar(frame: pd.DataFrame, *, title: str, source: str, value_label: str, units
         values = frame.iloc[:, 0]
         # i18n: alternative text of a bar chart: {measure} is the value axis's label in lower case
         clauses = [_("{n} bars of {measure}: {extremes}").format(
-            n=n, measure=_clean(value_label).lower(), extremes=_extremes(values, decimals, units))]
+            n=n, measure=in_sentence(value_label), extremes=_extremes(values, decimals, units))]
         clauses += _highlighted(values, highlight, decimals, units)
         clauses += _missing(int(values.isna().sum()), missing_text)
     else:
@@ -141,7 +155,7 @@ def choropleth(values: pd.Series, *, title: str, source: str, legend_title: str,
                highlight: Sequence[str], missing_label: str, decimals: int | None) -> str:
     missing = int(values.isna().sum())
     n = len(values)
-    measure = _clean(legend_title).lower()
+    measure = in_sentence(legend_title)
     if labels:
         # i18n: alternative text of a map: {first} and {last} are the lowest and highest class ("1.2 – 3.4"),
         # {measure} the legend's title in lower case

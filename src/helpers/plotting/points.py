@@ -201,7 +201,7 @@ def point_map(
         by_label.index = [f"{n} ({i + 1})" for i, n in enumerate(by_label.index)]
     # i18n: alternative text of a point map: {measure} is the legend's title in lower case
     clauses = [_("{n} points, circle area proportional to {measure}: {extremes}").format(
-        n=len(points), measure=alt._clean(legend_title).lower(), extremes=alt._extremes(by_label, decimals, unit))]
+        n=len(points), measure=alt.in_sentence(legend_title), extremes=alt._extremes(by_label, decimals, unit))]
     if zero.any():
         # i18n: alternative text of a point map: how many points have the value zero
         clauses.append(_("{n} with 0").format(n=int(zero.sum())))

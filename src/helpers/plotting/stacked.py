@@ -279,7 +279,7 @@ def category_bar_chart(
     # i18n: alternative text of a bar chart whose colours mark groups: {measure} is the value axis's label in
     # lower case, {group} what the groups are, {counts} each group with its number of bars
     description = _("{n} bars of {measure} coloured by {group}: {counts}").format(
-        n=n, measure=alt._clean(value_label).lower(), group=group_label, counts=counts)
+        n=n, measure=alt.in_sentence(value_label), group=group_label, counts=counts)
     clauses = [description, alt._extremes(series, dec, units)]
     # i18n: alternative text of a bar chart; {description} is made of clauses separated by semicolons,
     # {source} is its "Source: …" line
