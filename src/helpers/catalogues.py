@@ -88,9 +88,10 @@ def _schema_messages(root: Path) -> list[tuple[str, str]]:
 
 def _codelist_messages(root: Path) -> list[tuple[str, str]]:
     """The project's own texts in its code lists (src/helpers/codelists/): each cluster
-    list's title, where its definition comes from, its scopes' descriptions and every
-    industry's rationale; the verdict on each published claim and its basis. (Names of
-    industries and the claims themselves are data: TOL's names, the claims as published.)"""
+    list's title, where its definition comes from, its scopes' labels and descriptions and
+    every industry's rationale, short name for chart legends and group; the verdict on each
+    published claim and its basis. (Names of industries and the claims themselves are data:
+    TOL's names, the claims as published.)"""
     import csv
 
     import yaml
@@ -106,8 +107,10 @@ def _codelist_messages(root: Path) -> list[tuple[str, str]]:
             continue
         where = f"src/helpers/codelists/{path.name}"
         texts = [raw.get("title"), raw.get("definition_source")]
-        texts += [s.get("description") for s in (raw.get("scopes") or {}).values() if isinstance(s, dict)]
-        texts += [c.get("rationale") for c in raw.get("codes") or [] if isinstance(c, dict)]
+        scopes = [s for s in (raw.get("scopes") or {}).values() if isinstance(s, dict)]
+        codes = [c for c in raw.get("codes") or [] if isinstance(c, dict)]
+        texts += [s.get(k) for s in scopes for k in ("label", "description")]
+        texts += [c.get(k) for c in codes for k in ("rationale", "short_en", "group")]
         out += [(where, norm(t)) for t in texts if t]
     verdicts = folder / "cluster_claim_verdicts.csv"
     if verdicts.is_file():

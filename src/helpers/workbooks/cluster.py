@@ -156,6 +156,10 @@ def codelist_table(parts: ClusterParts, columns: list[str]):
     shown = frame.copy()
     if "rationale" in shown:  # the project's own words (catalogue); the names are TOL's
         shown["rationale"] = [_(r) for r in shown["rationale"]]
+    if "group" in shown:  # the project's own grouping ("ICT services")
+        shown["group"] = [_(g) if g else g for g in shown["group"]]
+    if "scope" in shown:  # the scope's label, not its parameter value ("core")
+        shown["scope"] = [_(codes.scope_label(s)) for s in shown["scope"]]
     shown = shown.rename(columns={c: _(CODELIST_HEADERS[c]) for c in columns})
     english = tuple(_(CODELIST_HEADERS[c]) for c in ("name_en",) if c in columns)
     return display.table(shown, name=f"codelist_{codes.id}", title=_(codes.title), intro=intro, data=frame,

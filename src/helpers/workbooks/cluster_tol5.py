@@ -169,8 +169,10 @@ def size_chart(res: NationalSizes, what: str, by: str = "code"):
     if by == "group":
         groups = {i.code: i.group for i in res.codes.industries}
         data = data.T.groupby(lambda c: groups[c]).sum(min_count=1).T
+        data = data.rename(columns=_)  # the list's own words ("ICT services"): in the report's language
     else:
-        names = {i.code: i.short_en or textwrap.shorten(i.name_en, 30, placeholder=" …") for i in res.codes.industries}
+        names = {i.code: _(i.short_en) if i.short_en else textwrap.shorten(i.name_en, 30, placeholder=" …")
+                 for i in res.codes.industries}
         data = data.rename(columns=lambda c: f"{c} {names[c]}")
     data.index = data.index.astype(int)
     data.index.name = "year"

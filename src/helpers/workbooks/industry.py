@@ -92,8 +92,8 @@ class Industry:
     scope: str
     rationale: str
     level: str = ""
-    group: str = ""
-    short_en: str = ""  # a short English name for chart legends (optional)
+    group: str = ""  # the project's own grouping (ICT manufacturing, services, trade); translated for readers
+    short_en: str = ""  # the project's own short English name for chart legends (optional; translated)
 
     @property
     def statfin_code(self) -> str:
@@ -126,6 +126,11 @@ class CodeList:
 
     def codes(self, scope: str = "core") -> list[str]:
         return [i.code for i in self.select(scope)]
+
+    def scope_label(self, scope: str) -> str:
+        """A scope's ``label`` as the list writes it (English; readers get it through the
+        catalogue: "core" is "ydin" on a Finnish page)."""
+        return str(self.scopes[scope]["label"])
 
     def industry(self, code: str) -> Industry:
         key = normalise_industry_code(code)
@@ -181,10 +186,17 @@ def _parse_codelist(raw, where: str) -> CodeList:
     for name, spec in scopes.items():
         if not isinstance(spec, Mapping) or not (spec.get("include_scopes") or spec.get("include_groups")):
             raise ValueError(f"{where}: scope {name!r} needs include_scopes or include_groups")
+        if not isinstance(spec.get("label"), str) or not spec["label"].strip():
+            raise ValueError(f"{where}: scope {name!r} needs a label, the word readers see for it "
+                             f"(for example label: {name.replace('_', ' ')})")
         bad = (set(spec.get("include_scopes") or ()) - known_scopes) | (
             set(spec.get("include_groups") or ()) - known_groups)
         if bad:
             raise ValueError(f"{where}: scope {name!r} names unknown scopes/groups {sorted(bad)}")
+    undeclared = sorted(known_scopes - set(scopes))
+    if undeclared:
+        raise ValueError(f"{where}: codes name scopes {undeclared} that 'scopes' does not declare "
+                         f"(declared: {', '.join(scopes)})")
     return CodeList(
         id=str(raw["id"]), title=str(raw["title"]), version=str(raw["version"]), date=str(raw["date"]),
         classification=str(raw["classification"]), classification_source=dict(raw["classification_source"]),
