@@ -299,6 +299,27 @@ def test_the_default_set_in_chromium_at_1300_and_400_px(browser, default_set):
         assert [c["name"] for c in meta["tableSchema"]["columns"]] == list(frame.columns), csv
 
 
+def test_a_wide_tables_names_stay_in_view_while_it_scrolls_sideways_at_400_px(browser, default_set):
+    """The ranking of Southwest Finland's 27 municipalities (region profile): scrolled to its
+    last column at 400 px, each row still shows its municipality at the box's left edge."""
+    page, errors, _foreign = _open(browser, default_set / "default" / "region_profile--MK02--lang-en.html", width=400)
+    found = page.evaluate("""() => {
+        const table = document.querySelector('table.twb-key-2');
+        const box = table.parentElement;
+        box.scrollLeft = box.scrollWidth;
+        const left = box.getBoundingClientRect().left;
+        const names = [...table.querySelectorAll('tbody tr')].map(r => r.children[1]);
+        return {scrolled: box.scrollLeft, wider: box.scrollWidth > box.clientWidth,
+                offsets: names.map(c => Math.round(c.getBoundingClientRect().left - left)),
+                first: names[0].innerText, rank: Math.round(table.querySelector('tbody td').getBoundingClientRect().left - left)};
+    }""")
+    page.close()
+    assert errors == []
+    assert found["wider"] and found["scrolled"] > 100, found  # the table does scroll sideways
+    assert set(found["offsets"]) == {0} and found["first"], found  # every name at the left edge
+    assert found["rank"] < 0, found  # the rank column scrolled out of view beneath it
+
+
 def test_every_csv_of_the_default_set_parses_and_its_csvw_names_its_columns(default_set):
     csvs = sorted((default_set / "default").glob("*.data/*.csv"))
     assert csvs, "the default set published no CSV files"

@@ -322,12 +322,38 @@ def test_a_pandas_table_with_its_index_and_a_spanning_cell_stays_a_table():
         assert "twb-stack" not in str(soup) and "data-label" not in str(soup)
 
 
+@pytest.mark.parametrize("markdown, key", [
+    ("| Rank | Municipality | All jobs | C jobs | C share, % |\n|---:|:---|---:|---:|---:|\n| 1 | Åbo | 100 | 9 | 9.0 |",
+     "twb-key-2"),
+    ("| Code | Municipality | Jobs | Share | LQ |\n|:---|:---|---:|---:|---:|\n| 853 | Turku | 100 | 9.0 | 1.1 |",
+     "twb-key-2"),  # of a code and a name, the name
+    ("| Area | All jobs | C jobs | C share, % | C LQ |\n|:---|---:|---:|---:|---:|\n| Turku | 100 | 9 | 9.0 | 1.1 |",
+     "twb-key-1"),
+    ("| Year | Jobs | Share | LQ | Rank |\n|---:|---:|---:|---:|---:|\n| 2019 | 100 | 9.0 | 1.1 | 3 |", None),
+    ("| Area | Jobs | Share | LQ |\n|:---|---:|---:|---:|\n| Turku | 100 | 9.0 | 1.1 |", None),  # narrow enough
+])
+def test_a_wide_tables_names_column_is_marked_to_stay_in_view(renderer, markdown, key):
+    page = renderer.render(_notebook(new_markdown_cell(markdown)), CONTEXT).reader
+    assert re.findall(r'<table class="(twb-key-\d)">', page) == ([key] if key else [])
+    assert page.count("twb-key") == (1 if key else 0)
+
+
+def test_a_table_shown_as_cards_has_no_names_column_to_keep():
+    prose = ("| Claim | What is claimed | Verdict | Basis | Sources |\n|:---|:---|:---|:---|:---|\n"
+             f"| ICT1 | ICT sector employed 102,000 people | Same order | {_VERDICT} | Vipunen |")
+    page = render.ReportRenderer().render(_notebook(new_markdown_cell(prose)), CONTEXT).reader
+    assert _stacked(page) and "twb-key" not in page
+
+
 def test_the_stylesheet_shows_marked_tables_as_cards_only_on_narrow_screens():
     css = pages.STYLESHEET.read_text("utf-8")
     narrow = css[css.index("@media (max-width: 640px)"):css.index("@media print")]
     assert "table.twb-stack" in narrow and "twb-stack" not in css.replace(narrow, "")
     # the label is the header's text, with an empty alternative: screen readers skip it
     assert 'content: attr(data-label) / "";' in narrow
+    # a wide table's names column stays at the left edge at every width (sticky)
+    assert re.search(r"\.twb-key-1 > \* > tr > :nth-child\(1\), \.twb-key-2 > \* > tr > :nth-child\(2\) "
+                     r"\{ position: sticky; left: 0;", css)
 
 
 def _sections(n):

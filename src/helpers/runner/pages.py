@@ -6,8 +6,9 @@
 * :data:`CSP`: no scripts, no plug-ins, no forms; styles and images only from the page's own
   files (inline ``style`` attributes stay allowed: Markdown tables carry their alignment in
   them); nothing is ever fetched from the network;
-* :func:`finish_page`: every table scrolls inside its own box on a narrow screen, a table of
-  prose (claims and verdicts, sources, code lists) shows its rows as cards there instead,
+* :func:`finish_page`: every table scrolls inside its own box on a narrow screen (a wide one
+  keeps its names column in view), a table of prose (claims and verdicts, sources, code
+  lists) shows its rows as cards there instead,
   and a report with more than :data:`TOC_MIN_SECTIONS` ``##`` sections gets a table of
   contents;
 * :func:`data_index`: ``<slug>.data/index.html``, the list of a report's CSV files;
@@ -40,6 +41,9 @@ TOC_MIN_SECTIONS = 4  # "more than 3"
 #: on a narrow screen its rows become cards (:func:`_stack_prose_table`)
 STACK_MIN_CHARS = 80
 STACK_MIN_COLUMNS = 3
+#: a table of at least this many columns keeps its name column in view while it scrolls
+#: sideways (:func:`_keep_names_in_view`)
+KEY_MIN_COLUMNS = 5
 CSP = ("default-src 'none'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; "
        "style-src 'self' 'unsafe-inline'; img-src 'self' data:")
 _ALIGN_RE = re.compile(r"^\s*text-align:\s*(left|right|center)\s*;?\s*$")
@@ -131,7 +135,8 @@ def finish_fragment(soup) -> None:
             table.wrap(soup.new_tag("div", attrs={"class": "twb-table", "tabindex": "0"}))
         for cell in table.find_all(("td", "th")):
             _alignment_class(cell)
-        _stack_prose_table(table)
+        if not _stack_prose_table(table):
+            _keep_names_in_view(table)
     for pre in soup.find_all("pre"):  # scrolls sideways in its box: reachable by keyboard
         pre["tabindex"] = "0"
 
@@ -147,7 +152,48 @@ def _alignment_class(cell) -> None:
             cell["class"] = list(cell.get("class") or []) + [m.group(1)[0]]
 
 
-def _stack_prose_table(table) -> None:
+def _header_and_rows(table):
+    """A simple table's header cells and body rows (one header row, every row as long as it,
+    no cell that spans or heads a row), else None."""
+    head, body = table.find("thead"), table.find("tbody")
+    if head is None or body is None or len(head.find_all("tr")) != 1:
+        return None
+    headers = head.find_all("th")
+    rows = body.find_all("tr", recursive=False)
+    if not rows:
+        return None
+    cells = [row.find_all(("td", "th"), recursive=False) for row in rows]
+    if any(len(row) != len(headers) or any(c.name == "th" or c.get("colspan") or c.get("rowspan") for c in row)
+           for row in cells):
+        return None
+    return head, body, headers, rows, cells
+
+
+def _nested(table) -> bool:
+    return table.find("table") is not None or table.find_parent("table") is not None
+
+
+def _keep_names_in_view(table) -> None:
+    """A wide table (at least :data:`KEY_MIN_COLUMNS` columns) whose first or second column
+    is text (a ranking: rank, municipality, then the numbers) gets the class ``twb-key-1`` or
+    ``twb-key-2`` (of two text columns, the one with the longer texts: the name, not its
+    code): report.css keeps that column at the left edge while the table scrolls sideways,
+    so a reader on a phone still sees which area a number belongs to."""
+    if _nested(table):
+        return
+    parts = _header_and_rows(table)
+    if parts is None or len(parts[2]) < KEY_MIN_COLUMNS:
+        return
+    headers, cells = parts[2], parts[4]
+    text = [k for k, th in enumerate(headers[:2]) if not {"r", "c"} & set(th.get("class") or [])]
+    if not text:
+        return
+    # of a code and a name (Code, Municipality), the name: the longer texts
+    key = max(text, key=lambda k: sum(len(row[k].get_text().strip()) for row in cells))
+    table["class"] = list(table.get("class") or []) + [f"twb-key-{key + 1}"]
+
+
+def _stack_prose_table(table) -> bool:
     """Mark a table of prose so that on a narrow screen (report.css, ``table.twb-stack``) each
     of its rows is a card, each cell under its column's header, instead of a table squeezed
     to a word a line (a claim's verdict of 460 characters in a column 100 px wide: a row
@@ -159,25 +205,21 @@ def _stack_prose_table(table) -> None:
     table; pandas' tables with their index are left alone). Each cell gets its header as
     ``data-label`` (shown by the stylesheet, hidden from screen readers, which announce the
     header themselves), and the table, its rows and cells their ARIA roles, which keep them a
-    table for assistive technology when the stylesheet displays them as blocks."""
-    if table.find("table") is not None or table.find_parent("table") is not None:
-        return
-    head, body = table.find("thead"), table.find("tbody")
-    if head is None or body is None or len(head.find_all("tr")) != 1:
-        return
-    headers = head.find_all("th")
-    rows = body.find_all("tr", recursive=False)
-    if len(headers) < STACK_MIN_COLUMNS or not rows:
-        return
+    table for assistive technology when the stylesheet displays them as blocks. True when
+    the table was marked."""
+    if _nested(table):
+        return False
+    parts = _header_and_rows(table)
+    if parts is None:
+        return False
+    head, body, headers, rows, cells = parts
+    if len(headers) < STACK_MIN_COLUMNS:
+        return False
     numbers = sum("r" in (th.get("class") or []) for th in headers)
     if numbers > len(headers) - numbers:
-        return
-    cells = [row.find_all(("td", "th"), recursive=False) for row in rows]
-    if any(len(row) != len(headers) or any(c.name == "th" or c.get("colspan") or c.get("rowspan") for c in row)
-           for row in cells):
-        return
+        return False
     if max(len(" ".join(c.get_text().split())) for row in cells for c in row) < STACK_MIN_CHARS:
-        return
+        return False
     labels = [" ".join(th.get_text().split()) for th in headers]
     table["class"] = list(table.get("class") or []) + ["twb-stack"]
     table["role"] = "table"
@@ -191,6 +233,7 @@ def _stack_prose_table(table) -> None:
         for cell, label in zip(row_cells, labels):
             cell["role"] = "cell"
             cell["data-label"] = label
+    return True
 
 
 def heading_text(heading) -> str:
