@@ -213,3 +213,25 @@ def test_json_safe_rejects_infinity_and_objects():
         keyfigures.json_safe({"x": np.inf})
     with pytest.raises(TypeError, match=r"value\['y'\] has type object"):
         keyfigures.json_safe({"y": object()})
+
+
+def test_a_caveat_names_other_files_by_their_titles_and_columns_as_code():
+    """The manifest's caveats are written for the data's users: "see sotkanet_values", "the
+    rate unemployed / labour_force". A reader's page names the file by its title and shows
+    the column (of the data files) as code; publishers' identifiers and other words stay."""
+    snap = Snapshot()
+    names = P._internal_names(snap)
+    text = P._reader_caveat("equal indicator 127 (see sotkanet_values); unemployed / labour_force is TEM's; "
+                            "tyottomat + muut_tyovoiman_ulkopuolella; table tkke_2008_tau_004; a*b <b>", names)
+    title = snap.resource("sotkanet_values")["title"]
+    assert f"(see '{display.escape_markdown(title)}')" in text
+    assert "unemployed / `labour_force` is TEM's" in text
+    assert "`muut_tyovoiman_ulkopuolella`" in text  # a code listed in a column's schema
+    assert "tkke\\_2008\\_tau\\_004" in text  # the publisher's table id: as written, escaped
+    assert text.endswith("a\\*b &lt;b&gt;")
+
+
+def test_the_sources_section_shows_no_internal_name_of_the_snapshot_as_a_word():
+    md = P.provenance_markdown(["tem_jobseekers_monthly_2006_2023", "population_municipality_2023"], {}, Snapshot())
+    caveats = md[md.index("## Caveats"):md.index("## Attribution")]
+    assert "`labour_force`" in caveats and " labour\\_force" not in caveats

@@ -346,6 +346,7 @@ def provenance_markdown(
              _("Checksum")]
     body = []
     entries = {n: _entry(snap, n) for n in rows["name"]}
+    names = _internal_names(snap)
     for _i, r in table.iterrows():
         entry = entries.get(r["resource"], {})
         digest = hashes.get(r["resource"], "")
@@ -355,8 +356,8 @@ def provenance_markdown(
         licence = _md_link(r["licence"], lic.get("path"), published=True) if r["licence"] else ""
         body.append([_md_link(r["title"], src, published=True), as_published(escape_markdown(r["publisher"])),
                      as_published(escape_markdown(r["table_id"])),
-                     as_published(escape_markdown(r["reference_period"])), escape_markdown(r["retrieved"]), licence,
-                     escape_markdown(digest)])
+                     as_published(_reader_caveat(r["reference_period"], names)), escape_markdown(r["retrieved"]),
+                     licence, escape_markdown(digest)])
     out.append(_md_table(heads, body))
     out.append("")
 
@@ -372,7 +373,8 @@ def provenance_markdown(
         title = _text(entry.get("title")) or name
         for item in items:
             if _text(item):
-                caveats.append(f"- **{as_published(escape_markdown(title))}**: {as_published(escape_markdown(item))}")
+                caveats.append(f"- **{as_published(escape_markdown(title))}**: "
+                               f"{as_published(_reader_caveat(item, names))}")
     if caveats:
         # i18n: a heading of the sources section: what each data file's publisher warns about
         out.append(f"{h}# " + _("Caveats"))
@@ -390,6 +392,47 @@ def provenance_markdown(
         out.append(f"- {as_published(escape_markdown('; '.join(finnish)), 'fi')}")
     out.append("")
     return "\n".join(out)
+
+
+#: a lower-case name with underscores (a resource's or a column's name: labour_force)
+_INTERNAL_NAME = re.compile(r"(?<![\w.:/-])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w/-])")
+
+
+def _internal_names(snap) -> tuple[dict[str, str], set[str]]:
+    """The snapshot's resource names with their titles, and every column name of its files
+    (with the codes a column's schema lists as its only values)."""
+    frame = snap.resources()
+    titles = {str(n): _text(t) for n, t in zip(frame["name"], frame.get("title", frame["name"])) if _text(t)}
+    fields: set[str] = set()
+    for n in frame["name"]:
+        schema = _entry(snap, str(n)).get("schema")
+        for f in (schema.get("fields") or []) if isinstance(schema, Mapping) else []:
+            if isinstance(f, Mapping) and f.get("name"):
+                fields.add(str(f["name"]))
+                enum = (f.get("constraints") or {}).get("enum") if isinstance(f.get("constraints"), Mapping) else None
+                fields.update(str(v) for v in enum or () if isinstance(v, str))  # codes in a column
+    return titles, fields
+
+
+def _reader_caveat(text: str, names: tuple[dict[str, str], set[str]]) -> str:
+    """A caveat of the manifest as Markdown for readers: the name of another resource of the
+    snapshot becomes its title ("see sotkanet_values" -> "see 'Sotkanet indicator values …'")
+    and a column name is shown as code (``labour_force``, the column of the data files), so no
+    internal name reads as a word of the sentence. Everything else is escaped."""
+    titles, fields = names
+    out, last = [], 0
+    for m in _INTERNAL_NAME.finditer(text):
+        word = m.group(1)
+        if word in titles:
+            replacement = "'" + escape_markdown(titles[word]) + "'"
+        elif word in fields:
+            replacement = f"`{word}`"
+        else:
+            continue
+        out += [escape_markdown(text[last:m.start()]), replacement]
+        last = m.end()
+    out.append(escape_markdown(text[last:]))
+    return "".join(out)
 
 
 def parameter_label(name: str) -> str:
