@@ -74,3 +74,23 @@ def test_code_list_scopes_need_a_label_and_codes_a_declared_scope():
                                  "test")
     listed = industry._parse_codelist(raw({"core": {"label": "core", "include_scopes": ["core"]}}, ["core"]), "t")
     assert listed.scope_label("core") == "core"
+
+
+@pytest.mark.parametrize("lang, header, manufacturing, industry, row", [
+    ("sv", "| Näringsgrenar | År | Publicering |", "Tillverkning (C)", "Hela industrin (B–E)",
+     "| Tillverkning (C) | 2009 | 2009 | 2\u202f711\u202f940 | 22\u202f315\u202f756 | 12,2 | 12,2 |"),  # narrow no-break spaces
+    ("en", "| Industries | Year | Release |", "Manufacturing (C)", "All industry (B–E)",
+     "| Manufacturing (C) | 2009 | 2009 | 2,711,940 | 22,315,756 | 12.2 | 12.2 |"),
+])
+def test_value_added_table_names_its_scopes_and_releases_in_words(snap, lang, header, manufacturing, industry, row):
+    """Southwest Finland's manufacturing value added, 2009 release of the regional industrial
+    statistics (atoi): EUR 2,711,940 thousand of 22,315,756 (12.2 %). The table showed the
+    codes "C", "BCDE" under the carbon workbook's "Scope" and "atoi_2009_tie_002" as release,
+    with a decimal on whole thousands of euros."""
+    with i18n.using(lang):
+        res = life_science_cluster.compute(params.validate("life_science_cluster", {"lang": lang}), snap)
+        table = life_science_cluster.value_added_table(res)
+    assert table.data.startswith(header) and row in table.data
+    assert f"| {industry} | 2010 | 2010 |" in table.data and manufacturing in table.data
+    assert "atoi_" not in table.data and "BCDE" not in table.data
+    assert set(table.frame["release"]) >= {"atoi_2009_tie_002", "atoi_2010_tie_002"}  # the data keep the ids

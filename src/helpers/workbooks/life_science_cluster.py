@@ -12,6 +12,7 @@ shift-share and the direct test of the "20 %" claims (shared parts in :mod:`.clu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -218,17 +219,30 @@ def statements(res: LifeScienceCluster):
 # ----------------------------------------------------------------------------- shown parts: context series
 
 
+#: the two scopes of the regional industrial statistics (atoi) for readers; the data keep the codes
+VALUE_ADDED_SCOPES = {"C": N_("Manufacturing (C)"), "BCDE": N_("All industry (B–E)")}
+
+
+def _release_year(release: str) -> str:
+    """A release of the regional industrial statistics as its year ("atoi_2010_tie_002" ->
+    "2010"; the data file keeps the table's id)."""
+    m = re.match(r"atoi_(\d{4})_", str(release))
+    return m.group(1) if m else str(release)
+
+
 def value_added_table(res: LifeScienceCluster):
     if res.va_area.empty:
         return display.markdown(_("No value for {area} in this series (it lists the largest industrial regions "
                                   "only).").format(area=areas.reader_name(res.parts.area, in_sentence=True)))
     t = res.va_area
-    shown = pd.DataFrame({_("Scope"): t["scope"], _("Year"): t["year"], _("Release"): t["release"],
-                          _("Value added, EUR 1 000"): t["value_added"].astype(float),
-                          _("Whole country, EUR 1 000"): t["national"].astype(float),
+    euros = (_("Value added, EUR 1 000"), _("Whole country, EUR 1 000"))
+    # i18n: a column of the value-added table: manufacturing (C) or all industry (B–E)
+    shown = pd.DataFrame({_("Industries"): [_(VALUE_ADDED_SCOPES.get(s, s)) for s in t["scope"]],
+                          _("Year"): t["year"], _("Release"): [_release_year(r) for r in t["release"]],
+                          euros[0]: t["value_added"].astype(float), euros[1]: t["national"].astype(float),
                           _("Share of the country, % (derived)"): t["share"],
                           _("Share as published, %"): t["share_published"]})
-    return display.table(shown, name="manufacturing_value_added_share", data=t,
+    return display.table(shown, {euros[0]: 0, euros[1]: 0}, name="manufacturing_value_added_share", data=t,
                          title=_("Share of national value added, {area}").format(
                              area=areas.reader_name(res.parts.area)),
                          source=provenance.source_caption([VALUE_ADDED], res.snapshot))
