@@ -170,9 +170,10 @@ def markdown_table(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 1, m
 
     Number columns are right-aligned, text columns left-aligned. ``decimals`` is one number
     for every float column or a mapping column -> decimals (others: 1), the same for every
-    row of a column (12.0 next to 12.5; give whole amounts 0). Columns whose name contains "year" or "release" (or, in a column of whole
-    numbers, the run's language's word for it: :func:`_year_column`), and those named in
-    ``plain``, are shown as they are (2019, not "2 019"). Text in the columns named in
+    row of a column (12.0 next to 12.5; give whole amounts 0). Columns whose name contains
+    "year" or "release" (or, in a column of whole numbers, the run's language's word for it:
+    :func:`_year_column`), and those named in ``plain``, are shown as they are (2019, not
+    "2 019"). Text in the columns named in
     ``published`` is the publisher's own English (:func:`as_published`)."""
     cols = [str(c) for c in frame.columns]
     per_col = [(decimals.get(c, 1) if isinstance(decimals, Mapping) else decimals) for c in cols]
