@@ -389,3 +389,23 @@ def test_reader_names_follow_the_language(lang, names, country):
     assert got == names
     whole = regions.country()
     assert (areas.reader_name(whole, lang=lang), areas.reader_name(whole, in_sentence=True, lang=lang)) == country
+
+
+@pytest.mark.parametrize("lang", ["sv", "fi", "en"])
+def test_labels_as_printed_are_marked_with_their_language(snap, lang):
+    """The 2020 inventory prints its sub-sectors and activities in English ("Carbon sinks of
+    forests") and CO2-raportti its sectors in Finnish ("Rakennusten lämmityksen päästöt"):
+    kept as printed, and marked lang="…" on a page in another language (WCAG 2.1, 3.1.2)."""
+    from helpers import i18n
+    from helpers.workbooks import carbon_emission_sections as sections
+
+    with i18n.using(lang):
+        res = _result(snap, lang=lang)
+        inventory = sections.inventory_table(res).data
+        co2 = sections.co2raportti_table(res).data
+    english = '<span lang="en">Carbon sinks of forests</span>'
+    finnish = '<span lang="fi">Rakennusten lämmityksen päästöt</span>'
+    assert (english in inventory) == (lang != "en") and "Carbon sinks of forests" in inventory
+    assert '<span lang="en">Municipal level data not available. (\\*)</span>' in inventory or lang == "en"
+    assert (finnish in co2) == (lang != "fi") and "Rakennusten lämmityksen päästöt" in co2
+    assert ('<span lang="en">heating of buildings</span>' in co2) == (lang != "en")

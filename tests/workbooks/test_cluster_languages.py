@@ -94,3 +94,13 @@ def test_value_added_table_names_its_scopes_and_releases_in_words(snap, lang, he
     assert f"| {industry} | 2010 | 2010 |" in table.data and manufacturing in table.data
     assert "atoi_" not in table.data and "BCDE" not in table.data
     assert set(table.frame["release"]) >= {"atoi_2009_tie_002", "atoi_2010_tie_002"}  # the data keep the ids
+
+
+def test_the_exports_tables_notes_are_marked_english_on_a_swedish_page(snap):
+    """Southwest Finland's share of Finland's goods exports: 10.7 % in 2022, read in Tulli's
+    release of 25.5.2023. The snapshot's notes on each figure are English."""
+    with i18n.using("sv"):
+        res = life_science_cluster.compute(params.validate("life_science_cluster", {"lang": "sv"}), snap)
+        table = life_science_cluster.exports_table(res).data
+    assert ('| 2022 | <span lang="en">annual (preliminary)</span> | 10,7 | '
+            '<span lang="en">primary (tulli.fi release 25.5.2023)</span> |') in table

@@ -36,16 +36,22 @@ def _sector(sector_id: str) -> str:
 def inventory_table(res):
     """Every activity row of Turku's 2020 inventory, as published, with its derived share."""
     inv = res.inventory
-    notes = []
+    notes, plain = [], []  # the page's (marked) and the data file's (plain text)
     for foot, status in zip(inv["footnote"], inv["gwh_status"]):
+        # the inventory's own footnote (English, as published) and our words about it
         parts = [str(foot)] if isinstance(foot, str) and foot else []
         if status == "*":
             parts.append(_("GWh marked '*' in the source"))
-        notes.append("; ".join(parts))
+        plain.append("; ".join(parts))
+        marked = [display.escape_markdown(x) for x in parts]
+        if parts and parts[0] == foot:
+            marked[0] = display.as_published(marked[0])
+        notes.append(display.Markup("; ".join(marked)))
     out = pd.DataFrame({
         _("Sector"): [_sector(s) for s in inv["sector_a14"]],
-        _("Sub-sector"): inv["sub_sector"].to_numpy(),
-        _("Activity"): inv["activity"].to_numpy(),
+        # the inventory's sub-sectors and activities as it prints them (English)
+        _("Sub-sector"): display.published(inv["sub_sector"]).to_numpy(),
+        _("Activity"): display.published(inv["activity"]).to_numpy(),
         _("Scope"): inv["scope"].astype("Int64").to_numpy(),
         _("Emissions, t CO2e"): inv["t_co2e"].to_numpy(),
         _("Share of the total, % (derived)"): inv["share_pct"].to_numpy(),
@@ -59,7 +65,7 @@ def inventory_table(res):
              "= emissions of grid-supplied electricity and district heat. A missing value (–) is not printed in "
              "the source. The forest carbon sink is negative.").format(t=fmt(total), g=fmt(gwh))
     dec = {_("Emissions, t CO2e"): 0, _("Final energy, GWh"): 0, _("Emission factor, t CO2e/GWh"): 0}
-    return table(out, name="turku_ghg_inventory_2020", decimals=dec, note=note,
+    return table(out, name="turku_ghg_inventory_2020", decimals=dec, note=note, data=out.assign(**{_("Note"): plain}),
                  title=_("Turku's greenhouse-gas emissions 2020 by sector, sub-sector and activity"),
                  source=_source(res, ci.INVENTORY))
 
@@ -69,7 +75,7 @@ def subsector_table(res):
     s = res.subsectors
     out = pd.DataFrame({
         _("Rank"): s["rank"].astype(int).to_numpy(),
-        _("Sub-sector"): s["sub_sector"].to_numpy(),
+        _("Sub-sector"): display.published(s["sub_sector"]).to_numpy(),
         _("Sector"): [_sector(x) for x in s["sector_id"]],
         _("Emissions, t CO2e"): s["t_co2e"].to_numpy(),
         _("Share of the total, % (derived)"): s["share_pct"].to_numpy(),
@@ -341,8 +347,8 @@ def cdp_methods(res):
 
 def _co2_frame(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
-        _("Sector (English)"): rows["sector_en"].to_numpy(),
-        _("Sector as printed"): rows["sector_fi"].to_numpy(),
+        _("Sector (English)"): display.published(rows["sector_en"]).to_numpy(),
+        _("Sector as printed"): display.published(rows["sector_fi"], lang="fi").to_numpy(),  # a Finnish summary
         _("Value as printed"): rows["value"].to_numpy(),
         _("Unit"): rows["unit"].to_numpy(),
         _("Share of the printed total, % (derived)"): rows["share_of_total_pct"].to_numpy(),

@@ -265,9 +265,10 @@ def exports_table(res: LifeScienceCluster):
         return display.markdown(_("No export share for {area} in this series.").format(
             area=areas.reader_name(res.parts.area, in_sentence=True)))
     t = res.exports_area
-    shown = pd.DataFrame({_("Year"): t["year"], _("Period"): t["period"],
+    # the snapshot's notes on each figure (English): marked as such on other pages
+    shown = pd.DataFrame({_("Year"): t["year"], _("Period"): display.published(t["period"]),
                           _("Share of Finland's goods exports, %"): t["value"].astype(float),
-                          _("Where the figure was read"): t["source_type"].str.replace("_", " ")})
+                          _("Where the figure was read"): display.published(t["source_type"].str.replace("_", " "))})
     return display.table(shown, name="goods_exports_share", data=t,
                          title=_("Share of Finland's goods exports, {area}").format(
                              area=areas.reader_name(res.parts.area)),
