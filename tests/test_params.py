@@ -90,6 +90,19 @@ def test_parameters_for_readers_name_areas_as_the_page_does(schema):
         i18n.set_language("en")
 
 
+@pytest.mark.parametrize("lang, shown", [("fi", "ydin (core)"), ("sv", "kärna (core)"), ("en", "core")])
+def test_a_choice_is_shown_in_the_readers_words_with_the_value_to_set(lang, shown):
+    """The life-science report's parameter table said "Definition: core" on a Finnish page."""
+    from helpers import i18n
+
+    p = params.validate("life_science_cluster", {"lang": lang})
+    with i18n.using(lang):
+        readers = dict(p.for_readers())
+    assert readers[params.parameter_label("scope") if lang == "en" else
+                   {"fi": "Määritelmä", "sv": "Definition"}[lang]] == shown
+    assert p.scope == "core"  # the value itself is unchanged
+
+
 def test_strings_from_the_command_line_are_coerced(schema):
     p = params.validate("demo", {"area": "Turku", "start_year": "2015", "draft": "yes"}, schema_file=schema)
     assert p.area.statfin_code == "KU853"

@@ -338,6 +338,7 @@ class Validated(Mapping):
     data: dict[str, Any]
     notes: list[str] = field(default_factory=list)  # e.g. "X merged into Y; this report shows Y."
     types: dict[str, str] = field(default_factory=dict)  # name -> the schema's type ("area", "path", …)
+    choices: dict[str, tuple] = field(default_factory=dict)  # name -> the schema's choices, if any
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -357,7 +358,8 @@ class Validated(Mapping):
     def for_readers(self) -> list[tuple[str, str]]:
         """(label, value) as a report or a gallery card shows them: "Area" -> "Varsinais-Suomi
         (MK02)", "Compared with" -> "Whole country", the pinned snapshot in words, an unset
-        optional value as "not set" — never snake_case, "None" or a local path."""
+        optional value as "not set", a choice the catalogue translates in words with the
+        value to set ("Määritelmä" -> "ydin (core)") — never snake_case, "None" or a local path."""
         from .regions import Area
 
         out = []
@@ -373,6 +375,9 @@ class Validated(Mapping):
                 text = v.name
             elif name == "lang" and v in LANGUAGE_NAMES:
                 text = LANGUAGE_NAMES[v]
+            elif isinstance(v, str) and v in self.choices.get(name, ()) and _(v) != v:
+                # a choice's word in the reader's language, with the value to set: "ydin (core)"
+                text = f"{_(v)} ({v})"
             else:
                 text = str(v)
             out.append((parameter_label(name), text))
@@ -423,7 +428,8 @@ def validate(workbook: str, values: Mapping[str, Any] | None = None, *, fill_def
         problems += _check_rules(book, result)
     if problems:
         raise ParameterError(book.name, problems)
-    return Validated(book.name, result, notes, {p.name: p.type for p in book.parameters})
+    return Validated(book.name, result, notes, {p.name: p.type for p in book.parameters},
+                     {p.name: tuple(p.choices) for p in book.parameters if p.choices})
 
 
 def _injected_names(history: list[str]) -> list[str] | None:
