@@ -37,6 +37,9 @@ def test_life_science_code_list_and_legend_in_the_reports_language(snap, lang, c
     rows = {line.split(" | ")[0].strip("| "): line for line in table.data.splitlines() if line.startswith("| ")}
     assert f"| {core} |" in rows["21"] and f"| {wide} |" in rows["46.46"]
     assert "| core |" not in table.data or lang == "en"
+    # TOL's Finnish names marked as Finnish on other pages, its English ones as English
+    finnish = "Lääkeaineiden ja lääkkeiden valmistus"
+    assert (f'<span lang="fi">{finnish}</span>' in table.data) == (lang != "fi") and finnish in table.data
     assert _legend(fig) == legend
     assert all(name in plotting.alt.alt_text(fig) for name in legend)
     plt.close(fig)

@@ -353,3 +353,19 @@ def test_the_summary_writes_its_numbers_as_the_reports_language_does(snap, lang,
                                            snap)
         text = exclusion_prevention.summary(res).data
     assert f":** {unemployed}\n" in text and f":** {index}\n" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "sv", "fi"])
+def test_sotkanets_finnish_titles_are_marked_finnish_on_other_pages(snap, lang):
+    """Indicator 181's title in Sotkanet, "Työttömät, % työvoimasta", by the Ministry of
+    Economic Affairs and Employment (WCAG 2.1, 3.1.2 Language of Parts)."""
+    from helpers import i18n, params
+
+    with i18n.using(lang):
+        res = exclusion_prevention.compute(params.validate("exclusion_prevention", {"lang": lang}), snap)
+        text = exclusion_prevention.indicator_list(res).data
+    if lang == "fi":
+        assert "| Työttömät, % työvoimasta | Työ- ja elinkeinoministeriö (TEM) |" in text and "lang=" not in text
+    else:
+        assert ('| <span lang="fi">Työttömät, % työvoimasta</span> | '
+                '<span lang="fi">Työ- ja elinkeinoministeriö (TEM)</span> |') in text

@@ -154,6 +154,8 @@ def codelist_table(parts: ClusterParts, columns: list[str]):
         description=_description(parts), source=display.mark_quotes(_(codes.definition_source)))
     frame = codes.to_frame()[columns]
     shown = frame.copy()
+    if "name_fi" in shown:  # TOL's Finnish names: marked lang="fi" on other pages
+        shown["name_fi"] = display.published(shown["name_fi"], lang="fi")
     if "rationale" in shown:  # the project's own words (catalogue); the names are TOL's
         shown["rationale"] = [_(r) for r in shown["rationale"]]
     if "group" in shown:  # the project's own grouping ("ICT services")
