@@ -8,9 +8,8 @@
   them); nothing is ever fetched from the network;
 * :func:`finish_page`: every table scrolls inside its own box on a narrow screen (a wide one
   keeps its names column in view), a table of prose (claims and verdicts, sources, code
-  lists) shows its rows as cards there instead,
-  and a report with more than :data:`TOC_MIN_SECTIONS` ``##`` sections gets a table of
-  contents;
+  lists) shows its rows as cards there instead, and a report with more than
+  :data:`TOC_MIN_SECTIONS` ``##`` sections gets a table of contents;
 * :func:`data_index`: ``<slug>.data/index.html``, the list of a report's CSV files;
 * :func:`report_files`: every file one report consists of (for Dask and for merged sets).
 
@@ -128,7 +127,8 @@ def finish_fragment(soup) -> None:
     """The part of :func:`finish_page` that changes only tables and ``pre`` elements (``soup``:
     a page's tree or a piece of one, parsed alone; changed in place): each table in a scrolling
     box unless it is in one already, its cells' alignment as classes, a table of prose ready to
-    be shown as cards, each ``pre`` reachable by keyboard."""
+    be shown as cards or else a wide table's names column marked to stay in view, each ``pre``
+    reachable by keyboard."""
     for table in soup.find_all("table"):
         parent = table.parent
         if parent is None or "twb-table" not in (parent.get("class") or []):
