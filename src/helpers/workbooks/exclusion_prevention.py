@@ -187,12 +187,13 @@ def indicator_list(res: ExclusionPrevention):
     for m in x19.MEASURES:
         r = res.meta.loc[m.id]
         rows.append({_("Sotkanet id"): m.id, _("Indicator"): _(m.label),
-                     # Sotkanet's own Finnish title and producer, marked lang="fi" on other pages
-                     _("Title in Sotkanet (Finnish)"): display.Published(r["title_fi"], "fi"),
-                     _("Producer"): display.Published(r["producer"], "fi"),
+                     _("Title in Sotkanet (Finnish)"): r["title_fi"], _("Producer"): r["producer"],
                      _("Municipalities with a value"): int(r["n_municipalities_with_value"]),
                      _("In the composite index"): _("yes") if m.id in x19.COMPOSITE else _("no")})
-    return display.table(pd.DataFrame(rows), name="indicators_2019", title=_("Sotkanet indicators 2019 shown here"),
+    shown = pd.DataFrame(rows)
+    for column in (_("Title in Sotkanet (Finnish)"), _("Producer")):  # Sotkanet's own Finnish: lang="fi" elsewhere
+        shown[column] = display.published(shown[column], lang="fi")
+    return display.table(shown, name="indicators_2019", title=_("Sotkanet indicators 2019 shown here"),
                          source=_src(res, x19.META))
 
 
