@@ -169,6 +169,11 @@ def _header_and_rows(table):
     return head, body, headers, rows, cells
 
 
+def _number_column(th) -> bool:
+    """A header cell of numbers: right-aligned (Markdown's ``---:``, as :func:`_alignment_class` left it)."""
+    return "r" in (th.get("class") or [])
+
+
 def _nested(table) -> bool:
     return table.find("table") is not None or table.find_parent("table") is not None
 
@@ -185,7 +190,7 @@ def _keep_names_in_view(table) -> None:
     if parts is None or len(parts[2]) < KEY_MIN_COLUMNS:
         return
     headers, cells = parts[2], parts[4]
-    text = [k for k, th in enumerate(headers[:2]) if not {"r", "c"} & set(th.get("class") or [])]
+    text = [k for k, th in enumerate(headers[:2]) if not _number_column(th)]
     if not text:
         return
     # of a code and a name (Code, Municipality), the name: the longer texts
@@ -215,7 +220,7 @@ def _stack_prose_table(table) -> bool:
     head, body, headers, rows, cells = parts
     if len(headers) < STACK_MIN_COLUMNS:
         return False
-    numbers = sum("r" in (th.get("class") or []) for th in headers)
+    numbers = sum(_number_column(th) for th in headers)
     if numbers > len(headers) - numbers:
         return False
     if max(len(" ".join(c.get_text().split())) for row in cells for c in row) < STACK_MIN_CHARS:

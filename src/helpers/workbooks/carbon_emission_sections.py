@@ -39,14 +39,13 @@ def inventory_table(res):
     notes, plain = [], []  # the page's (marked) and the data file's (plain text)
     for foot, status in zip(inv["footnote"], inv["gwh_status"]):
         # the inventory's own footnote (English, as published) and our words about it
-        parts = [str(foot)] if isinstance(foot, str) and foot else []
+        parts = [(str(foot), True)] if isinstance(foot, str) and foot else []
         if status == "*":
-            parts.append(_("GWh marked '*' in the source"))
-        plain.append("; ".join(parts))
-        marked = [display.escape_markdown(x) for x in parts]
-        if parts and parts[0] == foot:
-            marked[0] = display.as_published(marked[0])
-        notes.append(display.Markup("; ".join(marked)))
+            parts.append((_("GWh marked '*' in the source"), False))
+        plain.append("; ".join(text for text, _published in parts))
+        notes.append(display.Markup("; ".join(
+            display.as_published(display.escape_markdown(text)) if published else display.escape_markdown(text)
+            for text, published in parts)))
     out = pd.DataFrame({
         _("Sector"): [_sector(s) for s in inv["sector_a14"]],
         # the inventory's sub-sectors and activities as it prints them (English)

@@ -154,8 +154,9 @@ def codelist_table(parts: ClusterParts, columns: list[str]):
         description=_description(parts), source=display.mark_quotes(_(codes.definition_source)))
     frame = codes.to_frame()[columns]
     shown = frame.copy()
-    if "name_fi" in shown:  # TOL's Finnish names: marked lang="fi" on other pages
-        shown["name_fi"] = display.published(shown["name_fi"], lang="fi")
+    for column, lang in (("name_fi", "fi"), ("name_en", "en")):  # TOL's names: lang="…" on other pages
+        if column in shown:
+            shown[column] = display.published(shown[column], lang=lang)
     if "rationale" in shown:  # the project's own words (catalogue); the names are TOL's
         shown["rationale"] = [_(r) for r in shown["rationale"]]
     if "group" in shown:  # the project's own grouping ("ICT services")
@@ -163,9 +164,8 @@ def codelist_table(parts: ClusterParts, columns: list[str]):
     if "scope" in shown:  # the scope's label, not its parameter value ("core")
         shown["scope"] = [_(codes.scope_label(s)) for s in shown["scope"]]
     shown = shown.rename(columns={c: _(CODELIST_HEADERS[c]) for c in columns})
-    english = tuple(_(CODELIST_HEADERS[c]) for c in ("name_en",) if c in columns)
     return display.table(shown, name=f"codelist_{codes.id}", title=_(codes.title), intro=intro, data=frame,
-                         source=codes.citation, published=english)
+                         source=codes.citation)
 
 
 def rd_note(parts: ClusterParts) -> str:
