@@ -107,3 +107,17 @@ def test_the_exports_tables_notes_are_marked_english_on_a_swedish_page(snap):
         table = life_science_cluster.exports_table(res).data
     assert ('| 2022 | <span lang="en">annual (preliminary)</span> | 10,7 | '
             '<span lang="en">primary (tulli.fi release 25.5.2023)</span> |') in table
+
+
+@pytest.mark.parametrize("lang, highest, highlighted", [("sv", "Nyland (17,7 %)", "Egentliga Finland (12,2 %)"),
+                                                        ("en", "Uusimaa (17.7 %)", "Southwest Finland (12.2 %)"),
+                                                        ("fi", "Uusimaa (17,7 %)", "Varsinais-Suomi (12,2 %)")])
+def test_value_added_chart_names_the_regions_in_the_reports_language(snap, lang, highest, highlighted):
+    """The 2009 release's manufacturing shares: Uusimaa 17.7 %, Southwest Finland 12.2 %; the
+    series prints Finnish names, which the Swedish chart showed ("Pohjois-Pohjanmaa")."""
+    with i18n.using(lang):
+        res = life_science_cluster.compute(params.validate("life_science_cluster", {"lang": lang}), snap)
+        fig = life_science_cluster.value_added_chart(res)
+    text = plotting.alt.alt_text(fig)
+    assert highest in text and highlighted in text
+    plt.close(fig)

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import analysis, display, keyfigures, plotting, provenance
+from .. import analysis, display, keyfigures, plotting, provenance, regions
 from ..i18n import N_, _
 from . import (
     areas,
@@ -251,8 +251,11 @@ def value_added_table(res: LifeScienceCluster):
 def value_added_chart(res: LifeScienceCluster):
     va = res.value_added
     latest = va[va["scope"] == "C"]["year"].max()
-    bars = va[(va["scope"] == "C") & (va["year"] == latest)].set_index("region_name")["share"]
-    label = res.parts.area.label
+    rows = va[(va["scope"] == "C") & (va["year"] == latest)]
+    # the regions by their names in the reader's language (the series prints Finnish names)
+    bars = pd.Series(rows["share"].to_numpy(), index=[areas.reader_name(regions.resolve(c))
+                                                     for c in rows["region_code"]], name="share")
+    label = areas.reader_name(res.parts.area)
     return plotting.bar_chart(
         bars, title=_("Share of national manufacturing (C) value added, {year}").format(year=latest),
         value_label=_("Share of national value added"), units="%", decimals=1,
