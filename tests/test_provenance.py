@@ -7,6 +7,7 @@ The snapshot used here is tests/fixtures/provenance_snapshot/ - a HAND-MADE test
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -235,3 +236,25 @@ def test_the_sources_section_shows_no_internal_name_of_the_snapshot_as_a_word():
     md = P.provenance_markdown(["tem_jobseekers_monthly_2006_2023", "population_municipality_2023"], {}, Snapshot())
     caveats = md[md.index("## Caveats"):md.index("## Attribution")]
     assert "`labour_force`" in caveats and " labour\\_force" not in caveats
+
+
+def test_no_caveat_or_period_of_the_pinned_manifest_reads_a_snake_case_name_as_a_word():
+    """Every caveat and reference period of data/snapshot, as a report's sources section shows
+    it: a name with underscores is either a file's title, a column (as code) or the publisher's
+    own table id (tkke_2008_tau_004, as published). Measures, functions and file names the
+    schemas do not list are written in words in the manifest (business-sector share, the
+    download script's cleaning), since a reader cannot look them up."""
+    snap = Snapshot()
+    names = P._internal_names(snap)
+    published = set()
+    for n in snap.resources()["name"]:
+        e = P._entry(snap, n)
+        ids = " ".join([str(e.get("table_id") or "")] + [str(s.get("title", "")) for s in e.get("sources") or []])
+        published.update(m.group(1) for m in P._INTERNAL_NAME.finditer(ids))
+    words = []
+    for n in snap.resources()["name"]:
+        e = P._entry(snap, n)
+        for text in [*(e.get("caveats") or []), e.get("reference_period") or ""]:
+            shown = re.sub(r"`[^`]*`", "", P._reader_caveat(str(text), names)).replace("\\_", "_")
+            words += [(n, m.group(1)) for m in P._INTERNAL_NAME.finditer(shown) if m.group(1) not in published]
+    assert words == []

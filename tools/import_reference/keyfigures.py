@@ -588,7 +588,8 @@ def build_2022(folder: Path, fallback: pd.DataFrame | None = None):
             "education and finance, 2021 for population.",
             "The unemployment rate (Turku 15.9 % in 2020) is the employment statistics' (end of "
             "year, register-based), not TEM's jobseeker rate.",
-            "Employment rate is for ages 20-64 (definitions_en); earlier editions may differ.",
+            "Employment rate is for ages 20-64 (Statistics Finland's definition, see "
+            "municipal_key_figures_indicators); earlier editions may differ.",
             "English file: municipalities with a Swedish majority name appear under their "
             "Swedish name (Kimitoön = Kemiönsaari 322, Pargas = Parainen 445); area_code is the "
             "same. Sub-regions carry no code (names only).",

@@ -754,10 +754,10 @@ def build_postcode_vs(folder: Path):
             "Postal areas are assigned to municipalities by the 2020 key, not by the key of each "
             "year; a few older postal codes have no 2020 match and are not in this table, and "
             "postal-area boundaries change between editions.",
-            "labour_force and outside_labour_force are missing for every area in 2016 (not in "
-            "that edition's download).",
-            "Labels are the download script's clean_names() forms of the Finnish labels, not the "
-            "published text.",
+            "The labour force and the people outside the labour force are missing for every area "
+            "in 2016 (not in that edition's download).",
+            "Labels are the Finnish labels as the download script rewrote them (without ä and ö, "
+            "words joined by underscores), not the published text.",
             "TOL sections only; C and M cannot be split into 21, 26.6, 32.5 or 72.11.",
         ],
     }
