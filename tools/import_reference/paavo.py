@@ -756,7 +756,7 @@ def build_postcode_vs(folder: Path):
             "postal-area boundaries change between editions.",
             "The labour force and the people outside the labour force are missing for every area "
             "in 2016 (not in that edition's download).",
-            "Labels are the Finnish labels as the download script rewrote them (without ä and ö, "
+            "Labels are the Finnish labels as the download script rewrote them (ä and ö as a and o, "
             "words joined by underscores), not the published text.",
             "TOL sections only; C and M cannot be split into 21, 26.6, 32.5 or 72.11.",
         ],
