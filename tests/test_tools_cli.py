@@ -1,4 +1,5 @@
-"""tools/execute-notebooks (make notebooks): its command line, before any kernel starts."""
+"""The command lines of tools/execute-notebooks (make notebooks) and tools/i18n: help, and bad
+arguments refused before anything runs or is written."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TOOL = ROOT / "tools" / "execute-notebooks"
 
 
-def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(TOOL), *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+def _run(*args: str, tool: str = "execute-notebooks") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "tools" / tool), *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
 
 
 def test_help_prints_the_usage_and_executes_nothing():
@@ -32,3 +33,14 @@ def test_a_wrong_name_stops_the_run_before_any_notebook_is_touched(tmp_path):
     assert f"not a notebook file: notebooks/nope.ipynb, {text}" in done.stderr
     assert "notebooks/region_profile.ipynb" in done.stderr.split("the committed workbooks are", 1)[1]
     assert done.stdout == "" and committed.stat().st_mtime_ns == before
+
+
+def test_i18n_help_and_an_unknown_step_run_no_step():
+    pot = ROOT / "src" / "helpers" / "locale" / "turku_workbooks.pot"
+    before = pot.stat().st_mtime_ns
+    shown = _run("--help", tool="i18n")
+    assert shown.returncode == 0 and "tools/i18n extract" in shown.stdout
+    typo = _run("extract", "extrct", tool="i18n")
+    assert typo.returncode == 2
+    assert typo.stderr.strip() == "i18n: unknown step 'extrct'; the steps are extract, update, compile, check or all"
+    assert typo.stdout == "" and pot.stat().st_mtime_ns == before  # extract did not run first
