@@ -44,3 +44,12 @@ def test_i18n_help_and_an_unknown_step_run_no_step():
     assert typo.returncode == 2
     assert typo.stderr.strip() == "i18n: unknown step 'extrct'; the steps are extract, update, compile, check or all"
     assert typo.stdout == "" and pot.stat().st_mtime_ns == before  # extract did not run first
+
+
+def test_annotate_parameters_help_and_an_unknown_option_write_no_notebook():
+    mtimes = {p: p.stat().st_mtime_ns for p in (ROOT / "notebooks").glob("*.ipynb")}
+    shown = _run("--help", tool="annotate-parameters")
+    assert shown.returncode == 0 and shown.stdout.startswith("usage: annotate-parameters [-h]")
+    wrong = _run("--dry-run", tool="annotate-parameters")
+    assert wrong.returncode == 2 and "unrecognized arguments: --dry-run" in wrong.stderr
+    assert {p: p.stat().st_mtime_ns for p in mtimes} == mtimes
