@@ -27,6 +27,17 @@ def test_units_follow_documented_mergers_and_keep_historical_units():
         areas.unit_code("999")
 
 
+def test_reader_name_takes_an_area_or_its_code():
+    from helpers import i18n
+
+    with i18n.using("sv"):
+        assert areas.reader_name("MK02") == areas.reader_name(regions.resolve("MK02")) == "Egentliga Finland"
+        assert areas.reader_name("KU853") == "Åbo"
+        assert areas.reader_name("MK02", in_sentence=True, lang="en") == "Southwest Finland"
+    with pytest.raises(ValueError, match="MK99"):
+        areas.reader_name("MK99")
+
+
 def test_placing_rows_looks_each_code_up_once_with_the_row_by_row_result(monkeypatch):
     codes = ["099", "853", "099", "214", "853", "019"] * 50  # HAND-MADE rows of real codes
     frame = pd.DataFrame({"area_code": pd.Series(codes, dtype="str"), "v": range(len(codes))})

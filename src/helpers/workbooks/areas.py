@@ -89,7 +89,10 @@ def totals(placed: pd.DataFrame, area, value_cols: list[str], by: list[str] | No
     return rows[value_cols].agg(_sum).to_frame().T
 
 
-def reader_name(area: regions.Area, *, in_sentence: bool = False, lang: str | None = None) -> str:
+def reader_name(area: regions.Area | str, *, in_sentence: bool = False, lang: str | None = None) -> str:
     """An area's name as a reader of the run's language reads it — the one function every
-    workbook uses for names on a page (:meth:`helpers.regions.Area.reader_name`)."""
+    workbook uses for names on a page (:meth:`helpers.regions.Area.reader_name`). ``area`` is
+    an :class:`~helpers.regions.Area` or its code ("MK02", "KU853", "SSS"), as the data's
+    columns carry it."""
+    area = regions.resolve(area) if isinstance(area, str) else area
     return area.reader_name(in_sentence=in_sentence, lang=lang)

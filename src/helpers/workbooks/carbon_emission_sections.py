@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import analysis, display, plotting, provenance, regions
+from .. import analysis, display, plotting, provenance
 from ..i18n import N_, _
 from . import areas
 from . import carbon_inventory as ci
@@ -369,7 +369,7 @@ def _co2_table(res, rows: pd.DataFrame, name: str):
 
 def co2raportti_table(res):
     """Turku's 2017 summary in the commissioned CO2-raportti (context, not official statistics)."""
-    return _co2_table(res, res.co2_turku, areas.reader_name(regions.resolve("KU" + ci.TURKU_CODE)))
+    return _co2_table(res, res.co2_turku, areas.reader_name("KU" + ci.TURKU_CODE))
 
 
 def co2raportti_area_table(res):

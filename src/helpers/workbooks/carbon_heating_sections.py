@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import analysis, display, plotting, provenance, regions
+from .. import analysis, display, plotting, provenance
 from ..i18n import N_, _
 from . import areas, geometry
 from . import carbon_heating as heating
@@ -49,7 +49,7 @@ def heating_method(res):
         "region sums equal the published whole-country row exactly, for every fuel and building use.")
     moved = heating.moved_note_codes(reg.code)
     if moved:
-        names = ", ".join(areas.reader_name(regions.resolve(c)) for c in moved)
+        names = ", ".join(areas.reader_name(c) for c in moved)
         text += " " + _("Municipalities that changed region on 1.1.2021 are counted in their 2026 region; for "
                         "{region} that concerns {names}.").format(region=areas.reader_name(reg), names=names)
     return display.markdown(text)

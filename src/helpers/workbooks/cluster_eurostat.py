@@ -47,7 +47,7 @@ def _texts(name: str) -> tuple[str, str, str]:
 
 def _vs() -> str:
     """Varsinais-Suomi as readers of the run's language name it (the series' region)."""
-    return areas.reader_name(regions.resolve(NUTS3_REGION[SERIES_GEO]))
+    return areas.reader_name(NUTS3_REGION[SERIES_GEO])
 
 
 @dataclass

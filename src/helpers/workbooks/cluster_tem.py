@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import analysis, display, plotting, provenance, regions
+from .. import analysis, display, plotting, provenance
 from ..i18n import N_, _
 from . import areas as _areas
 
@@ -93,11 +93,6 @@ def compute(snap, area) -> IctJobseekers:
 # ----------------------------------------------------------------------------- shown parts
 
 
-def _name(code: str) -> str:
-    """The table's area (MK02 or SSS) as readers of the run's language name it."""
-    return _areas.reader_name(regions.resolve(code))
-
-
 def source(res: IctJobseekers) -> str:
     return provenance.source_caption([TEM], res.snapshot)
 
@@ -135,10 +130,10 @@ def share_chart(res: IctJobseekers):
     """ICT occupations' share of all unemployed jobseekers (yearly means), Varsinais-Suomi and
     the whole country."""
     y = res.yearly.pivot(index="year", columns="area_code", values="ict_share_unemployed")
-    data = y.rename(columns={"MK02": _name("MK02"), "SSS": _name("SSS")})
+    data = y.rename(columns={"MK02": _areas.reader_name("MK02"), "SSS": _areas.reader_name("SSS")})
     return plotting.line_chart(
         data, y_label=_("Share, derived"), units="%",
-        decimals=1, highlight=_name("MK02"),
+        decimals=1, highlight=_areas.reader_name("MK02"),
         title=_("ICT occupations' share of unemployed jobseekers, yearly mean of months, {first}–{last}").format(
             first=int(y.index.min()), last=int(y.index.max())), source=source(res))
 
@@ -147,7 +142,7 @@ def yearly_table(res: IctJobseekers, area):
     y = res.yearly.pivot(index="year", columns="area_code")
     shown = pd.DataFrame({_("Year"): y.index.astype(int),
                           _("Months"): y[("months", "MK02")].astype("Int64").to_numpy()})
-    for code, name in (("MK02", _name("MK02")), ("SSS", _name("SSS"))):
+    for code, name in (("MK02", _areas.reader_name("MK02")), ("SSS", _areas.reader_name("SSS"))):
         shown[_("{area}: ICT unemployed (at least)").format(area=name)] = y[("ict_unemployed", code)].to_numpy()
         shown[_("{area}: ICT vacancies (at least)").format(area=name)] = y[("ict_vacancies", code)].to_numpy()
         shown[_("{area}: ICT share of unemployed, %").format(area=name)] = y[("ict_share_unemployed", code)].to_numpy()

@@ -108,7 +108,7 @@ def youth_region(area, snap) -> tuple[str, str]:
     if row.empty:
         raise ValueError(f"{area.label} ({area.code}) is not in {MUNI_GEOMETRY}; its 2016 region is unknown")
     old = str(row["maakunta_2020"].iloc[0])
-    old_name = areas.reader_name(regions.resolve("MK" + old))  # its 2020 region (may differ from region_of)
+    old_name = areas.reader_name("MK" + old)  # its 2020 region (may differ from region_of)
     note = _("{area} is a municipality: the 2016 table has regions only, so the figures shown are "
              "those of its region {region} (MK{code}).").format(area=areas.reader_name(area), region=old_name,
                                                                  code=old)

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import analysis, display, keyfigures, plotting, provenance, regions
+from .. import analysis, display, keyfigures, plotting, provenance
 from ..i18n import N_, _
 from . import (
     areas,
@@ -253,7 +253,7 @@ def value_added_chart(res: LifeScienceCluster):
     latest = va[va["scope"] == "C"]["year"].max()
     rows = va[(va["scope"] == "C") & (va["year"] == latest)]
     # the regions by their names in the reader's language (the series prints Finnish names)
-    bars = pd.Series(rows["share"].to_numpy(), index=[areas.reader_name(regions.resolve(c))
+    bars = pd.Series(rows["share"].to_numpy(), index=[areas.reader_name(c)
                                                      for c in rows["region_code"]], name="share")
     label = areas.reader_name(res.parts.area)
     return plotting.bar_chart(
