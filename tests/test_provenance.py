@@ -238,6 +238,27 @@ def test_the_sources_section_shows_no_internal_name_of_the_snapshot_as_a_word():
     assert "`labour_force`" in caveats and " labour\\_force" not in caveats
 
 
+def test_a_file_with_several_caveats_is_named_once_with_its_caveats_under_it():
+    """A report's caveats list names each file once: a file with one caveat on one line, a file
+    with several as its title with the caveats as a list under it (the ICT cluster's 45
+    caveats repeated 12 long titles up to 7 times each, at 400 px mostly two lines each)."""
+    snap = Snapshot()
+    md = P.provenance_markdown(["sotkanet_regions_known", "rd_expenditure_subregion"], {}, snap)
+    caveats = md[md.index("## Caveats"):md.index("## Attribution")]
+    one, several = (display.escape_markdown(snap.resource(n)["title"])
+                    for n in ("sotkanet_regions_known", "rd_expenditure_subregion"))
+    assert caveats.count(one) == 1 and caveats.count(several) == 1
+    lines = caveats.splitlines()
+    assert sum(line.startswith(f"- **{one}**: ") for line in lines) == 1
+    at = lines.index(f"- **{several}**")
+    under = [line for line in lines[at + 1:] if line.startswith("  - ")]
+    assert len(under) == len(snap.resource("rd_expenditure_subregion")["caveats"]) == 3
+    assert "Helsinki, Tampere and Oulu" in "".join(under)
+    html = _render(caveats)
+    assert html.count("<ul>") == 2  # the list and the nested list of the file with several
+    assert html.index(several) < html.index("<ul>", html.index("<ul>") + 1) < html.index("Helsinki, Tampere")
+
+
 def test_no_caveat_or_period_of_the_pinned_manifest_reads_a_snake_case_name_as_a_word():
     """Every caveat and reference period of data/snapshot, as a report's sources section shows
     it: a name with underscores is either a file's title, a column (as code) or the publisher's

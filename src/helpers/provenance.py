@@ -370,11 +370,13 @@ def provenance_markdown(
             items = [text] if text else []
         if isinstance(items, str):
             items = [items]
-        title = _text(entry.get("title")) or name
-        for item in items:
-            if _text(item):
-                caveats.append(f"- **{as_published(escape_markdown(title))}**: "
-                               f"{as_published(_reader_caveat(item, names))}")
+        title = as_published(escape_markdown(_text(entry.get("title")) or name))
+        shown = [as_published(_reader_caveat(item, names)) for item in items if _text(item)]
+        if len(shown) == 1:
+            caveats.append(f"- **{title}**: {shown[0]}")
+        elif shown:  # the file's title once, its caveats under it (a page at 400 px: 7 titles -> 1)
+            caveats.append(f"- **{title}**")
+            caveats.extend(f"  - {text}" for text in shown)
     if caveats:
         # i18n: a heading of the sources section: what each data file's publisher warns about
         out.append(f"{h}# " + _("Caveats"))
