@@ -137,9 +137,26 @@ def test_bar_chart_title_source_highlight_and_missing(tmp_path):
     assert colours[0] == P.HIGHLIGHT_COLOUR.lower() and colours[1] == P.BASE_COLOUR.lower()
     assert "no data" in _texts(fig)
     assert "201,863" in _texts(fig)  # value label with the English separator
-    assert ax.get_legend() is None  # one series: no legend
+    # the highlight is explained in the chart, not by colour alone: a legend and a bold label
+    assert ax.get_legend() is None and [t.get_text() for t in fig.legends[0].get_texts()] == ["Turku", "the others"]
+    faces = [matplotlib.colors.to_hex(p.get_facecolor()) for p in fig.legends[0].get_patches()]
+    assert faces == [P.HIGHLIGHT_COLOUR.lower(), P.BASE_COLOUR.lower()]
+    assert [t.get_fontweight() for t in ax.get_yticklabels()] == ["bold", "normal", "normal", "normal"]
     w, h = _render_png(fig, tmp_path / "bar.png")
     assert w == 960  # 6.4 in at 150 dpi
+
+
+def test_bar_chart_highlight_legend_counts_many_and_stays_out_of_a_given_axes():
+    s = pd.Series({f"Area {i}": float(i) for i in range(1, 7)})
+    plain = P.bar_chart(s, title="T", source=SOURCE, value_label="Value")
+    assert plain.legends == [] and plain.axes[0].get_legend() is None  # one series, nothing marked: the axis says it
+    many = P.bar_chart(s, title="T", source=SOURCE, value_label="Value", highlight=["Area 1", "Area 2", "Area 3",
+                                                                                      "Area 4"])
+    assert [t.get_text() for t in many.legends[0].get_texts()] == ["highlighted (4)", "the others"]
+    fig, ax = P.figure()
+    P.bar_chart(s, title="T", source=SOURCE, value_label="Value", highlight="Area 2", ax=ax)
+    assert fig.legends == []  # the caller's figure: its layout is the caller's
+    assert {t.get_text(): t.get_fontweight() for t in ax.get_yticklabels()}["Area 2"] == "bold"
 
 
 def test_bar_chart_legend_when_several_series():

@@ -28,6 +28,7 @@ from .style import (
     _set_title,
     figure,
     finalise,
+    legend_below_plot,
     set_format,
     thousands_formatter,
     use_style,
@@ -57,7 +58,8 @@ def bar_chart(
 
     ``value_label`` (+ ``units``) labels the value axis, e.g. ``value_label="Employed
     persons"`` or ``value_label="Share", units="%"``. ``highlight`` (a label or list of
-    labels of the index) draws those bars in vermillion (single series only). Missing
+    labels of the index) draws those bars in vermillion with their labels in bold, and a legend
+    names them against the others (single series only; no legend when ``ax`` is given). Missing
     values get no bar but the text ``missing_text`` (default "no data" in the run's language;
     "suppressed") - never a
     zero-length bar that would read as 0. ``sort``: ``"descending"``, ``"ascending"`` or
@@ -161,7 +163,34 @@ def bar_chart(
     shown = frame.rename(columns={frame.columns[0]: axis_label}) if nser == 1 else frame
     downloads.attach(fig, shown, title=title, source=source)
     set_format(fig, "svg")
-    return finalise(fig, source=source)
+    finalise(fig, source=source)
+    if highlight_set:
+        _key_to_highlight(fig, ax, [lab for lab in frame.index if lab in highlight_set], horizontal, own)
+    return fig
+
+
+#: a highlight's legend entry names the bars up to this many; more are counted
+HIGHLIGHT_NAMES_SHOWN = 3
+
+
+def _key_to_highlight(fig: Figure, ax, names: list[str], horizontal: bool, own: bool) -> None:
+    """Say what the highlight colour means in the chart itself, not by colour alone (WCAG 2.1,
+    1.4.1): the highlighted bars' labels in bold, and a legend naming them against the others
+    (below the plot, above the source line, when the chart is its own figure)."""
+    from matplotlib.patches import Patch
+
+    for tick in (ax.get_yticklabels() if horizontal else ax.get_xticklabels()):
+        if tick.get_text() in names:
+            tick.set_fontweight("bold")
+    if not own:
+        return
+    shown = (", ".join(names) if len(names) <= HIGHLIGHT_NAMES_SHOWN
+             # i18n: a bar chart's legend entry for its highlighted bars when there are many; {n} is their number
+             else _("highlighted ({n})").format(n=len(names)))
+    # i18n: a bar chart's legend entry for the bars that are not highlighted
+    others = _("the others")
+    legend_below_plot(fig, [Patch(facecolor=HIGHLIGHT_COLOUR, label=shown), Patch(facecolor=BASE_COLOUR, label=others)],
+                      ncol=2)
 
 
 # ----------------------------------------------------------------------------- line chart

@@ -37,6 +37,7 @@ from .style import (
     _set_title,
     figure,
     finalise,
+    legend_below_plot,
     set_format,
     thousands_formatter,
     use_style,
@@ -84,23 +85,6 @@ def _wanted(highlight, labels: list[str]) -> set[str]:
         if str(h) not in labels:
             raise ValueError(f"highlight={h!r} is not a label of data; labels are {labels[:12]}")
     return {str(h) for h in wanted}
-
-
-def _legend(fig, handles, ncol: int):
-    """The legend below the plot and above the source line, from the figure's left edge (long
-    bar labels leave the axes narrow, so an axes legend would not fit); one column when the
-    entries are long. Call it after :func:`finalise` (which places the source line)."""
-    if max(len(h.get_label()) for h in handles) > 28:
-        ncol = 1
-    rows = int(np.ceil(len(handles) / ncol))
-    engine = fig.get_layout_engine()
-    bottom = float(engine.get()["rect"][1])
-    height = (rows * 10.5 * 1.5 + 12) / 72 / fig.get_figheight()
-    leg = fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, bottom), bbox_transform=fig.transFigure,
-                     ncol=ncol, frameon=False)
-    leg.set_gid("chart-legend")
-    engine.set(rect=(0, bottom + height, 1, 1 - bottom - height))
-    return leg
 
 
 # ----------------------------------------------------------------------------- stacked bars
@@ -204,7 +188,7 @@ def stacked_bar_chart(
     downloads.attach(fig, frame.rename_axis("label"), title=title, source=source)
     set_format(fig, "svg")  # bars and text: vector output, like bar_chart
     finalise(fig, source=source)
-    _legend(fig, handles, ncol=min(3, len(handles)))
+    legend_below_plot(fig, handles, ncol=min(3, len(handles)))
     return fig
 
 
@@ -290,5 +274,5 @@ def category_bar_chart(
     downloads.attach(fig, shown, title=title, source=source)
     set_format(fig, "svg")  # bars and text: vector output, like bar_chart
     finalise(fig, source=source)
-    _legend(fig, handles, ncol=min(2, len(handles)))
+    legend_below_plot(fig, handles, ncol=min(2, len(handles)))
     return fig

@@ -545,3 +545,20 @@ def _axis_label(label: str, units: str | None) -> str:
 
 def _legend_below(ax, ncol: int):
     return ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=ncol, frameon=False)
+
+
+def legend_below_plot(fig, handles, ncol: int):
+    """The legend below the plot and above the source line, from the figure's left edge (long
+    bar labels leave the axes narrow, so an axes legend would not fit); one column when the
+    entries are long. Call it after :func:`finalise` (which places the source line)."""
+    if max(len(h.get_label()) for h in handles) > 28:
+        ncol = 1
+    rows = int(np.ceil(len(handles) / ncol))
+    engine = fig.get_layout_engine()
+    bottom = float(engine.get()["rect"][1])
+    height = (rows * 10.5 * 1.5 + 12) / 72 / fig.get_figheight()
+    leg = fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, bottom), bbox_transform=fig.transFigure,
+                     ncol=ncol, frameon=False)
+    leg.set_gid("chart-legend")
+    engine.set(rect=(0, bottom + height, 1, 1 - bottom - height))
+    return leg
