@@ -259,6 +259,15 @@ def test_a_file_with_several_caveats_is_named_once_with_its_caveats_under_it():
     assert html.index(several) < html.index("<ul>", html.index("<ul>") + 1) < html.index("Helsinki, Tampere")
 
 
+def test_a_caveat_that_begins_like_a_list_reads_as_written_under_its_file():
+    for caveat, shown in [("1. Figures are provisional.", "1. Figures are provisional."),
+                          ("2) Second release.", "2) Second release."), ("- a dash", "- a dash"),
+                          ("+ plus", "+ plus"), ("2020 division", "2020 division"), ("1.5 % share", "1.5 % share")]:
+        html = _render("- **File**\n  - " + P._literal_line_start(caveat) + "\n  - second\n")
+        assert "<ol" not in html and html.count("<ul>") == 2, (caveat, html)
+        assert f"<li>{shown}</li>" in html, (caveat, html)
+
+
 def test_no_caveat_or_period_of_the_pinned_manifest_reads_a_snake_case_name_as_a_word():
     """Every caveat and reference period of data/snapshot, as a report's sources section shows
     it: a name with underscores is either a file's title, a column (as code) or the publisher's

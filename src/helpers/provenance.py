@@ -376,7 +376,7 @@ def provenance_markdown(
             caveats.append(f"- **{title}**: {shown[0]}")
         elif shown:  # the file's title once, its caveats under it (a page at 400 px: 7 titles -> 1)
             caveats.append(f"- **{title}**")
-            caveats.extend(f"  - {text}" for text in shown)
+            caveats.extend(f"  - {_literal_line_start(text)}" for text in shown)
     if caveats:
         # i18n: a heading of the sources section: what each data file's publisher warns about
         out.append(f"{h}# " + _("Caveats"))
@@ -394,6 +394,16 @@ def provenance_markdown(
         out.append(f"- {as_published(escape_markdown('; '.join(finnish)), 'fi')}")
     out.append("")
     return "\n".join(out)
+
+
+#: what Markdown reads as a new block at the start of a list item's text ("1. ", "2) ", "- ", "+ ")
+_BLOCK_START = re.compile(r"^(\d+)([.)])(?=\s)|^([-+])(?=\s)")
+
+
+def _literal_line_start(text: str) -> str:
+    """A caveat as the text of a list item, read as it is written: a caveat that begins like an
+    ordered or bullet list ("1. Figures are …") would otherwise become a list of its own."""
+    return _BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text, count=1)
 
 
 #: a lower-case name with underscores (a resource's or a column's name: labour_force)
