@@ -22,6 +22,7 @@ from .style import (
     PALETTE,
     WIDTH,  # noqa: F401
     _axis_label,
+    _bold_labels,
     _check_numeric_data,
     _legend_below,
     _require_text,
@@ -179,9 +180,7 @@ def _key_to_highlight(fig: Figure, ax, names: list[str], horizontal: bool, own: 
     (below the plot, above the source line, when the chart is its own figure)."""
     from matplotlib.patches import Patch
 
-    for tick in (ax.get_yticklabels() if horizontal else ax.get_xticklabels()):
-        if tick.get_text() in names:
-            tick.set_fontweight("bold")
+    _bold_labels(ax.get_yticklabels() if horizontal else ax.get_xticklabels(), names)
     if not own:
         return
     shown = (", ".join(names) if len(names) <= HIGHLIGHT_NAMES_SHOWN

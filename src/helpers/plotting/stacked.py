@@ -32,6 +32,7 @@ from .style import (
     PALETTE,
     WIDTH,
     _axis_label,
+    _bold_labels,
     _check_numeric_data,
     _require_text,
     _set_title,
@@ -173,9 +174,7 @@ def stacked_bar_chart(
                         ha="center", va="center", fontsize=9, color=_text_colour(cols[j]))
         left = left + width
     ax.set_yticks(positions, frame.index)
-    for tick in ax.get_yticklabels():
-        if tick.get_text() in highlight_set:
-            tick.set_fontweight("bold")
+    _bold_labels(ax.get_yticklabels(), highlight_set)
     ax.invert_yaxis()
     ax.set_xlim(0, axis_max)
     ax.xaxis.set_major_formatter(thousands_formatter(0 if percent else None))

@@ -547,6 +547,13 @@ def _legend_below(ax, ncol: int):
     return ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncol=ncol, frameon=False)
 
 
+def _bold_labels(tick_labels, names) -> None:
+    """The tick labels of the highlighted bars in bold (a mark that is not colour alone)."""
+    for tick in tick_labels:
+        if tick.get_text() in names:
+            tick.set_fontweight("bold")
+
+
 def legend_below_plot(fig, handles, ncol: int):
     """The legend below the plot and above the source line, from the figure's left edge (long
     bar labels leave the axes narrow, so an axes legend would not fit); one column when the
