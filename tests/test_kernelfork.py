@@ -148,6 +148,79 @@ def test_a_dead_zygote_means_kernels_start_the_usual_way(ctx, tmp_path):
     assert ctx._zygotes[settings.KERNEL_NAME] is not zygote
 
 
+def _alive(kernel) -> bool:
+    from jupyter_core.utils import run_sync
+
+    return run_sync(kernel.km.is_alive)()
+
+
+def test_while_the_zygote_warms_up_the_next_kernel_is_forked_rather_than_started_the_usual_way(
+        worker_env, tmp_path):
+    # a kernel started the usual way repeats the zygote's whole warm-up (~2 CPU s): the worker's
+    # first kernel does not wait for the zygote, but the next one does instead of being pre-started
+    ctx = runner.WorkerContext(0, tmp_path / "w", fork=True, prewarm=True)
+    job = probe_job(tmp_path)
+    kernels = []
+    try:
+        kernels.append(ctx.kernel_for(job, more=True))  # starts the zygote, does not wait for it
+        assert not kernels[0].km.forked
+        zygote = ctx._zygotes[settings.KERNEL_NAME]
+        assert zygote.warming()  # its imports take seconds; nothing waited for them yet
+        ctx.prestart(job)  # while this report would run: nothing started
+        assert ctx._warm is None
+        kernels.append(ctx.kernel_for(job, more=True))  # waits for the zygote, then forks
+        assert kernels[1].km.forked and zygote.ready() and not zygote.warming()
+        ctx.prestart(job)  # the zygote is ready: the next kernel is pre-started, forked
+        kernels.append(ctx.kernel_for(job, more=True))
+        assert kernels[2].km.forked and kernels[2].warm
+        assert all(_alive(k) for k in kernels)
+    finally:
+        for kernel in kernels:
+            ctx.stop_kernel(kernel)
+        ctx.close()
+
+
+class _NeverReady:
+    """A stand-in zygote that stays in its warm-up (HAND-MADE; never forks)."""
+
+    def __init__(self):
+        self.waits = []
+
+    def alive(self):
+        return True
+
+    def warming(self):
+        return True
+
+    def ready(self, wait=0):
+        self.waits.append(wait)
+        return False
+
+    def close(self):
+        pass
+
+
+def test_a_zygote_that_never_gets_ready_costs_one_bounded_wait_then_kernels_start_the_usual_way(
+        worker_env, tmp_path, monkeypatch):
+    from helpers.runner import kernels as kernels_module
+
+    monkeypatch.setattr(kernels_module, "ZYGOTE_WAIT_S", 0.25)
+    ctx = runner.WorkerContext(0, tmp_path / "w", fork=True, prewarm=True)
+    stuck = ctx._zygotes[settings.KERNEL_NAME] = _NeverReady()
+    job = probe_job(tmp_path)
+    started = []
+    try:
+        ctx.prestart(job)  # the zygote warms: no kernel now, the next one waits for it
+        started.append(ctx.kernel_for(job, more=True))
+        assert stuck.waits == [0.25] and not started[0].km.forked and _alive(started[0])
+        started.append(ctx.kernel_for(job, more=True))  # no second wait for the same zygote
+        assert stuck.waits == [0.25, 0] and not started[1].km.forked
+    finally:
+        for kernel in started:
+            ctx.stop_kernel(kernel)
+        ctx.close()
+
+
 def test_the_zygote_program_imports_only_the_standard_library():
     import ast
 

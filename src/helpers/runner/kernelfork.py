@@ -96,19 +96,23 @@ class Zygote:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def ready(self) -> bool:
-        """Whether the zygote has finished preloading (never waits): a kernel wanted before
-        then is started the usual way instead of waiting for the warm-up."""
+    def ready(self, wait: float = 0) -> bool:
+        """Whether the zygote has finished preloading, waiting up to ``wait`` seconds for it
+        (by default not at all). Raises RuntimeError if it answers anything but ready."""
         with self._lock:
             if not self._ready and self.alive():
                 try:
-                    reply = self._read(0)
+                    reply = self._read(wait)
                 except (TimeoutError, RuntimeError, ValueError):
                     return False
                 self._ready = bool(reply.get(READY))
                 if not self._ready:
                     raise RuntimeError(f"unexpected answer from the kernel zygote: {reply}")
             return self._ready and self.alive()
+
+    def warming(self) -> bool:
+        """Alive and still preloading (never waits)."""
+        return self.alive() and not self.ready()
 
     def fits(self, cmd: Sequence[str], env: dict[str, str]) -> list[str] | None:
         """The kernel's arguments if ``cmd`` + ``env`` can be forked from this zygote."""

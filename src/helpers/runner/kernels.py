@@ -43,6 +43,11 @@ _ENCRYPTION = "auto" if zmq.has("curve") else "disabled"
 
 log = logging.getLogger(__name__)
 
+KERNEL_ARGS = ("--HistoryManager.enabled=False", "--HistoryManager.hist_file=:memory:")
+#: how long a worker's second kernel waits for the zygote to finish warming up (about 2 s on
+#: an idle machine) before it starts the usual way after all
+ZYGOTE_WAIT_S = 60.0
+
 #: third-party modules the next kernel imports while the current report runs: what every
 #: workbook imports and their slow lazy imports (mapclassify: scipy.stats, scikit-learn) —
 #: whatever the kernel zygote has not imported already. Then every module of
@@ -50,7 +55,6 @@ log = logging.getLogger(__name__)
 #: Only sys.modules is warmed: the notebook's namespace stays empty, so a notebook that
 #: forgets an import still fails.
 #: (the same lists the kernel zygote's warm-up imports: helpers.runner.warmup)
-KERNEL_ARGS = ("--HistoryManager.enabled=False", "--HistoryManager.hist_file=:memory:")
 _WARM_CODE = """\
 import importlib, pkgutil
 for m in {libraries!r}:
@@ -96,6 +100,7 @@ class WorkerContext:
         self._zygotes: dict[str, Any] = {}
         self._zygote_starts = 0
         self._kernels_started = 0
+        self._fork_next = False  # the next kernel waits for the warming zygote (see prestart)
         self.tmp = Path(tmp) if tmp else Path(tempfile.mkdtemp(prefix=f"turku-workbooks-w{worker_id}-"))
         self.tmp.mkdir(parents=True, exist_ok=True)
         self.system_tmp = tempfile.gettempdir()
@@ -196,25 +201,26 @@ class WorkerContext:
         self._zygotes[kernel_name] = zygote
         return zygote
 
-    def _ready_zygote(self, job: Job, more: bool) -> kernelfork.Zygote | None:
-        """The zygote to fork this kernel from, if it is ready. It is started (and warms up in
-        its own process) once a worker is to run more than one report; until it is ready,
-        kernels start the usual way rather than wait. A worker with one report never starts
-        one (it would only pay the warm-up)."""
+    def _ready_zygote(self, job: Job, more: bool, wait: float = 0) -> kernelfork.Zygote | None:
+        """The zygote to fork this kernel from, if it is ready within ``wait`` seconds. It is
+        started (and warms up in its own process) once a worker is to run more than one
+        report; the worker's first kernel starts the usual way rather than wait for it. A
+        worker with one report never starts one (it would only pay the warm-up)."""
         if not more and job.kernel_name not in self._zygotes:
             return None
         zygote = self.zygote(job.kernel_name)
         try:
-            return zygote if zygote is not None and zygote.ready() else None
+            return zygote if zygote is not None and zygote.ready(wait) else None
         except RuntimeError as exc:
             log.warning("the kernel zygote is not usable (%s); kernels start the usual way", exc)
             zygote.close()
             self._zygotes[job.kernel_name] = None
             return None
 
-    def start_kernel(self, job: Job, *, warm: bool = False, more: bool = True) -> Kernel:
+    def start_kernel(self, job: Job, *, warm: bool = False, more: bool = True, wait_for_zygote: float = 0) -> Kernel:
         """Launch a kernel for ``job`` (returns at once; it boots in the background).
-        ``more``: another kernel will follow on this worker (so a zygote pays)."""
+        ``more``: another kernel will follow on this worker (so a zygote pays);
+        ``wait_for_zygote``: seconds to wait for a warming zygote before starting the usual way."""
         from jupyter_core.utils import run_sync
 
         self._kernels_started += 1
@@ -222,7 +228,8 @@ class WorkerContext:
         out = open(out_path, "wb")
         # CurveZMQ transport encryption where the kernelspec declares it ("auto"): the runner's
         # kernels are encrypted even on loopback
-        km = kernelfork.kernel_manager_class()(kernel_name=job.kernel_name, zygote=self._ready_zygote(job, more),
+        zygote = self._ready_zygote(job, more, wait_for_zygote)
+        km = kernelfork.kernel_manager_class()(kernel_name=job.kernel_name, zygote=zygote,
                                                out_path=str(out_path), transport_encryption=_ENCRYPTION)
         extra = list(KERNEL_ARGS) + ([f"--IPKernelApp.exec_lines={warm_line()}"] if warm else [])
         try:
@@ -244,17 +251,33 @@ class WorkerContext:
             if allow_warm and alive and warm.key == self.kernel_key(job):
                 return warm
             self.stop_kernel(warm)
+        if self._fork_next:  # no kernel was pre-started: fork this one once the zygote is ready
+            self._fork_next = False
+            return self.start_kernel(job, warm=self.prewarm, more=more, wait_for_zygote=ZYGOTE_WAIT_S)
         # the worker's first kernel does the workbooks' imports at start-up, while the worker
         # does its own first-run set-up (warm_up) instead of waiting for it
         return self.start_kernel(job, warm=self.prewarm and not self._warmed, more=more)
 
     def prestart(self, job: Job) -> None:
-        """Start the kernel for the next run (assumed to be like ``job``) now."""
+        """Start the kernel for the next run (assumed to be like ``job``) now, unless the
+        worker's zygote is still warming up: a kernel started the usual way would repeat that
+        warm-up (about 2 CPU s, more than a report's own work), so the next run forks its
+        kernel instead, waiting for the zygote if it must (``kernel_for``)."""
+        if self.prewarm and self._warm is None and self._zygote_warming(job.kernel_name):
+            self._fork_next = True
+            return
         if self.prewarm and self._warm is None:
             try:
                 self._warm = self.start_kernel(job, warm=True)
             except Exception as exc:  # noqa: BLE001 - the next run starts its own kernel
                 log.warning("could not pre-start the next kernel: %s", exc)
+
+    def _zygote_warming(self, kernel_name: str) -> bool:
+        zygote = self._zygotes.get(kernel_name)
+        try:
+            return zygote is not None and zygote.warming()
+        except RuntimeError:  # not usable: the next start finds out and starts the usual way
+            return False
 
     def stop_kernel(self, kernel: Kernel, log_fh: TextIO | None = None) -> None:
         """Kill the kernel at once (every output is in hand by then; the polite shutdown
