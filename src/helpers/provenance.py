@@ -9,16 +9,18 @@ entry). Nothing here goes online. Key figures are :mod:`helpers.keyfigures`'.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 import pandas as pd
 
 from .display import as_published, escape_markdown, show_markdown
-from .i18n import N_, _
+from .i18n import N_, _, language
 from .keyfigures import json_safe
 from .snapshot import Snapshot, UnknownResourceError
 
@@ -131,21 +133,26 @@ class Caption(str):
     taken from the manifest, so a page can link what a chart's source line names."""
 
     links: list[dict]
-    #: the publishers' own attribution lines the text quotes (English), for :meth:`markdown`
-    published: str
+    #: the parts of the text left in English (attribution lines without a translation, words
+    #: a translation quotes), in the order they appear, for :meth:`markdown`
+    published: tuple[str, ...]
 
-    def __new__(cls, text: str, links: list[dict] | None = None, published: str = ""):
+    def __new__(cls, text: str, links: list[dict] | None = None, published: str | Sequence[str] = ()):
         obj = super().__new__(cls, text)
         obj.links = list(links or [])
-        obj.published = published
+        obj.published = tuple(p for p in ((published,) if isinstance(published, str) else published) if p)
         return obj
 
     def markdown(self) -> str:
-        """The line for a page: the publishers' English marked as such (:func:`as_published`)."""
-        if not self.published or self.published not in self:
-            return escape_markdown(str(self))
-        before, _sep, after = str(self).partition(self.published)
-        return escape_markdown(before) + as_published(escape_markdown(self.published)) + escape_markdown(after)
+        """The line for a page, its English parts marked as such (:func:`as_published`)."""
+        text, pieces, pos = str(self), [], 0
+        for part in self.published:
+            at = text.find(part, pos)
+            if at < 0:
+                continue
+            pieces += [escape_markdown(text[pos:at]), as_published(escape_markdown(part))]
+            pos = at + len(part)
+        return "".join(pieces) + escape_markdown(text[pos:])
 
 
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$")
@@ -188,6 +195,27 @@ def finnish_credit(publisher: str) -> list[str]:
 
 
 _LICENCE_SUFFIX = re.compile(r",\s*(CC BY(?:-[A-Z]{2})? \d\.\d)\s*\.?\s*$")
+ATTRIBUTIONS_FILE = Path(__file__).with_name("locale") / "attributions.yaml"
+
+
+@functools.lru_cache(maxsize=1)
+def attribution_translations() -> dict[str, dict]:
+    """The pinned resources' source lines in Finnish and Swedish (``locale/attributions.yaml``),
+    keyed by the English line as a source line shows it (no "Source: ", no final stop)."""
+    import yaml
+
+    data = yaml.safe_load(ATTRIBUTIONS_FILE.read_text(encoding="utf-8")) or {}
+    return {str(k): dict(v) for k, v in data.items()}
+
+
+def translated_attribution(text: str, lang: str) -> tuple[str, tuple[str, ...]] | None:
+    """The English attribution line ``text`` in ``lang`` and the words that translation quotes
+    in English; None for English, or when the line has no translation (it is then shown in
+    English, marked as such on a page)."""
+    entry = attribution_translations().get(text) if lang != "en" else None
+    if not entry or not entry.get(lang):
+        return None
+    return str(entry[lang]), tuple(str(q) for q in entry.get("quoted") or ())
 
 
 def source_caption(resource_names, snapshot=None) -> Caption:
@@ -197,10 +225,14 @@ def source_caption(resource_names, snapshot=None) -> Caption:
     every resource has the same single licence in the manifest and every line ends with
     it (", CC BY 4.0"), the licence is written once at the end: "Source: Statistics
     Finland, R&D 2013; Statistics Finland, employment 2008; CC BY 4.0". A resource without an attribution line gets
-    "<publisher>, <table id>, <licence>".
+    "<publisher>, <table id>, <licence>". In a Finnish or Swedish run each line is its
+    translation (:func:`translated_attribution`); a line without one stays in English, and
+    the caption's ``published`` names it so that a page marks it as English.
     """
     snap, rows = _rows(resource_names, snapshot)
+    lang = language()
     parts: list[str] = []
+    english: dict[str, tuple[str, ...]] = {}  # part -> its parts left in English
     columns = {c: rows[c].tolist() for c in ("attribution", "publisher", "table_id", "licence", "name")
                if c in rows.columns}
     for i in range(len(rows)):
@@ -212,8 +244,11 @@ def source_caption(resource_names, snapshot=None) -> Caption:
         if not text:
             text = _text(r.get("name"))
         text = re.sub(r"^\s*source:\s*", "", text, flags=re.IGNORECASE).strip().rstrip(".")
-        if text not in parts:
-            parts.append(text)
+        translated = translated_attribution(text, lang)
+        shown, kept = translated if translated else (text, (text,))
+        if shown not in parts:
+            parts.append(shown)
+            english[shown] = kept
     # Write a shared licence once only when it is provably shared: every resource has
     # exactly one licence in its manifest entry, the same one, and every line ends with it.
     # (An attribution naming several sources, e.g. an unlicensed map plus CC BY regions,
@@ -228,10 +263,14 @@ def source_caption(resource_names, snapshot=None) -> Caption:
         and len(next(iter(licence_sets))) == 1
     ):
         common = suffixes[0].group(1)
-        parts = [_LICENCE_SUFFIX.sub("", p).strip() for p in parts] + [common]
+        short = [_LICENCE_SUFFIX.sub("", p).strip() for p in parts]
+        english = {s: tuple(s if k == p else k for k in english[p]) for s, p in zip(short, parts)}
+        parts = short + [common]
+        english[common] = (common,) if all(english[s] == (s,) for s in short) else ()
+    published = [k for p in parts for k in english.get(p, ())]
     # i18n: the source line under a chart or table; {sources} are the publishers' own attribution lines
-    joined = "; ".join(parts)
-    return Caption(_("Source: {sources}").format(sources=joined), source_links(list(rows["name"]), snap), joined)
+    return Caption(_("Source: {sources}").format(sources="; ".join(parts)), source_links(list(rows["name"]), snap),
+                   published)
 
 
 def _read_entry(snap, name: str) -> Mapping:
