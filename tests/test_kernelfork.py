@@ -215,6 +215,9 @@ def test_a_zygote_that_never_gets_ready_costs_one_bounded_wait_then_kernels_star
         assert stuck.waits == [0.25] and not started[0].km.forked and _alive(started[0])
         started.append(ctx.kernel_for(job, more=True))  # no second wait for the same zygote
         assert stuck.waits == [0.25, 0] and not started[1].km.forked
+        ctx._fork_next = "another-kernel"  # a warming zygote of another kernel: this run does not wait
+        started.append(ctx.kernel_for(job, more=True))
+        assert stuck.waits == [0.25, 0, 0] and ctx._fork_next is None
     finally:
         for kernel in started:
             ctx.stop_kernel(kernel)

@@ -100,7 +100,7 @@ class WorkerContext:
         self._zygotes: dict[str, Any] = {}
         self._zygote_starts = 0
         self._kernels_started = 0
-        self._fork_next = False  # the next kernel waits for the warming zygote (see prestart)
+        self._fork_next: str | None = None  # the kernel whose warming zygote the next run waits for
         self.tmp = Path(tmp) if tmp else Path(tempfile.mkdtemp(prefix=f"turku-workbooks-w{worker_id}-"))
         self.tmp.mkdir(parents=True, exist_ok=True)
         self.system_tmp = tempfile.gettempdir()
@@ -251,8 +251,8 @@ class WorkerContext:
             if allow_warm and alive and warm.key == self.kernel_key(job):
                 return warm
             self.stop_kernel(warm)
-        if self._fork_next:  # no kernel was pre-started: fork this one once the zygote is ready
-            self._fork_next = False
+        waited_for, self._fork_next = self._fork_next, None
+        if waited_for == job.kernel_name:  # no kernel was pre-started: fork one once the zygote is ready
             return self.start_kernel(job, warm=self.prewarm, more=more, wait_for_zygote=ZYGOTE_WAIT_S)
         # the worker's first kernel does the workbooks' imports at start-up, while the worker
         # does its own first-run set-up (warm_up) instead of waiting for it
@@ -264,7 +264,7 @@ class WorkerContext:
         warm-up (about 2 CPU s, more than a report's own work), so the next run forks its
         kernel instead, waiting for the zygote if it must (``kernel_for``)."""
         if self.prewarm and self._warm is None and self._zygote_warming(job.kernel_name):
-            self._fork_next = True
+            self._fork_next = job.kernel_name
             return
         if self.prewarm and self._warm is None:
             try:
