@@ -382,6 +382,21 @@ def test_every_chart_has_a_real_alt_text(squares):
     assert "No description" not in text
 
 
+def test_a_line_charts_alt_text_names_months_and_days_as_a_reader_writes_them():
+    # HAND-MADE values on a monthly and a daily index: the text once said "2006-01-01 00:00:00"
+    months = pd.DataFrame({"Jobseekers": [393.0, 410.0, 492.0]},
+                          index=pd.to_datetime(["2006-01-01", "2006-02-01", "2023-10-01"]))
+    text = P.alt.alt_text(P.line_chart(months, title="T", source=SOURCE, y_label="Number"))
+    assert "Number from 2006-01 to 2023-10: Jobseekers 393 in 2006-01 and 492 in 2023-10." in text
+    assert "00:00" not in text
+    days = pd.DataFrame({"Count": [1.0, 2.0]}, index=pd.to_datetime(["2020-03-15", "2020-04-02"]))
+    assert "from 2020-03-15 to 2020-04-02" in P.alt.alt_text(P.line_chart(days, title="T", source=SOURCE,
+                                                                           y_label="Count"))
+    times = pd.DataFrame({"Load": [1.0, 2.0]}, index=pd.to_datetime(["2020-03-15 08:30", "2020-03-15 17:45"]))
+    assert "from 2020-03-15 08:30 to 2020-03-15 17:45" in P.alt.alt_text(P.line_chart(times, title="T", source=SOURCE,
+                                                                                      y_label="Load"))
+
+
 @pytest.mark.parametrize("label, expected", [
     ("Population change", "population change"),
     ("Pääluokan C työpaikkojen sijaintiosamäärä", "pääluokan C työpaikkojen sijaintiosamäärä"),

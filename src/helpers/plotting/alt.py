@@ -126,8 +126,22 @@ def bar(frame: pd.DataFrame, *, title: str, source: str, value_label: str, units
         title=_clean(title), description="; ".join(clauses), source=_clean(source))
 
 
+def _x_text(index: pd.Index):
+    """How a line chart's x values read in its text: years (and anything else) as they are,
+    dates without a time of day, and a monthly series by its months ("2006-01", as the chart's
+    title writes them), never "2006-01-01 00:00:00"."""
+    if not isinstance(index, pd.DatetimeIndex):
+        return lambda value: value
+    stamps = index.dropna()
+    if len(stamps) and (stamps.normalize() == stamps).all():
+        pattern = "%Y-%m" if (stamps.day == 1).all() else "%Y-%m-%d"
+        return lambda value: pd.Timestamp(value).strftime(pattern)
+    return lambda value: pd.Timestamp(value).isoformat(sep=" ", timespec="minutes")
+
+
 def line(frame: pd.DataFrame, *, title: str, source: str, y_label: str, units: str | None,
          decimals: int | None) -> str:
+    x_text = _x_text(frame.index)
     parts = []
     for col in frame.columns:
         s = frame[col].dropna()
@@ -138,8 +152,8 @@ def line(frame: pd.DataFrame, *, title: str, source: str, y_label: str, units: s
         first, last = s.index[0], s.index[-1]
         # i18n: alternative text of a line chart: one line's first and last value (usually years)
         parts.append(_("{series} {first_value} in {first} and {last_value} in {last}").format(
-            series=col, first_value=_num(s.iloc[0], decimals, units), first=first,
-            last_value=_num(s.iloc[-1], decimals, units), last=last))
+            series=col, first_value=_num(s.iloc[0], decimals, units), first=x_text(first),
+            last_value=_num(s.iloc[-1], decimals, units), last=x_text(last)))
     x0, x1 = frame.index.min(), frame.index.max()
     lines = "; ".join(parts[:8])
     if len(parts) > 8:
@@ -148,7 +162,8 @@ def line(frame: pd.DataFrame, *, title: str, source: str, y_label: str, units: s
     # i18n: alternative text of a line chart: {measure} is the value axis's label, {first} and {last} the ends of
     # the x axis (usually years), {lines} the lines' descriptions, {source} the "Source: …" line
     return _("Line chart: {title}. {measure} from {first} to {last}: {lines}. {source}.").format(
-        title=_clean(title), measure=_clean(y_label), first=x0, last=x1, lines=lines, source=_clean(source))
+        title=_clean(title), measure=_clean(y_label), first=x_text(x0), last=x_text(x1), lines=lines,
+        source=_clean(source))
 
 
 def choropleth(values: pd.Series, *, title: str, source: str, legend_title: str, labels: Sequence[str],
