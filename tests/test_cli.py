@@ -17,6 +17,7 @@ import pytest
 
 from helpers import cli, paths, runner, settings
 from helpers.runner import publish
+from helpers.runner import run as _run_module  # noqa: F401 - imports the submodule runner.run (patched below)
 from helpers.snapshot import IntegrityError, Snapshot
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -81,6 +81,15 @@ def _attr(tag: str, name: str) -> str | None:
     return m.group(1) if m else None
 
 
+@pytest.mark.parametrize("lang, shown", [("fi", "2.1.2026 klo 3.04 UTC"), ("sv", "2.1.2026 kl. 3.04 UTC"),
+                                         ("en", "2026-01-02 03:04 UTC")])
+def test_the_footer_says_when_the_report_was_made_as_a_reader_writes_a_time(renderer, lang, shown):
+    rendered = renderer.render(_notebook(new_markdown_cell("Text")), dict(CONTEXT, lang=lang))
+    for page in (rendered.reader, rendered.code):  # the machine-readable time stays in datetime
+        assert f'<time datetime="2026-01-02T03:04:05+00:00">{shown}</time></dd>' in page
+        assert ">2026-01-02T03:04:05+00:00<" not in page
+
+
 # ----------------------------------------------------------------------------- figures
 
 

@@ -19,6 +19,7 @@ go through :func:`ui`, which translates them into the page's language (:mod:`hel
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import urllib.parse
@@ -359,3 +360,17 @@ def copy_report(src_dir: Path, dest_dir: Path, slug: str, names: Iterable[str | 
         except OSError:
             shutil.copy2(src, dst)
     return True
+
+
+def format_when(value: Any, lang: str = "en") -> str:
+    """ISO timestamp -> "2026-11-27 19:31 UTC" (en), "27.11.2026 klo 19.31 UTC" (fi),
+    "27.11.2026 kl. 19.31 UTC" (sv); unparseable values unchanged."""
+    try:
+        t = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if t.tzinfo is not None:
+        t = t.astimezone(dt.UTC)
+    if lang in ("fi", "sv"):
+        return f"{t.day}.{t.month}.{t.year} {'klo' if lang == 'fi' else 'kl.'} {t.hour}.{t.minute:02d} UTC"
+    return t.strftime("%Y-%m-%d %H:%M UTC")

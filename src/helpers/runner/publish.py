@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import datetime as _dt
 import errno
 import fcntl
 import json
@@ -43,7 +42,7 @@ from .. import i18n, paths, settings
 from ..i18n import format_number
 from ..params import LANGUAGE_NAMES, LANGUAGE_NAMES_IN_WORDS
 from .base import SET_NAME_RE, RunnerSetupError, check_set_name, now_iso
-from .pages import TEMPLATES_DIR, copy_report, gallery_page, href, report_dirs, write_stylesheet
+from .pages import TEMPLATES_DIR, copy_report, format_when, gallery_page, href, report_dirs, write_stylesheet
 
 GALLERY_TEMPLATE = "gallery.html.j2"
 MANIFEST = "manifest.json"
@@ -208,20 +207,6 @@ def _jinja_env(lang: str = "en"):
     env.filters["seconds"] = lambda value: format_seconds(value, lang)
     env.filters["when"] = lambda value: format_when(value, lang)
     return env
-
-
-def format_when(value: Any, lang: str = "en") -> str:
-    """ISO timestamp -> "2026-11-27 19:31 UTC" (en), "27.11.2026 klo 19.31 UTC" (fi),
-    "27.11.2026 kl. 19.31 UTC" (sv); unparseable values unchanged."""
-    try:
-        t = _dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    if t.tzinfo is not None:
-        t = t.astimezone(_dt.UTC)
-    if lang in ("fi", "sv"):
-        return f"{t.day}.{t.month}.{t.year} {'klo' if lang == 'fi' else 'kl.'} {t.hour}.{t.minute:02d} UTC"
-    return t.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def format_seconds(value: Any, lang: str = "en") -> str:

@@ -440,6 +440,7 @@ class ReportRenderer:
         data_href = (pages.href(f"{pages.report_dirs(slug)[1]}/{pages.DATA_INDEX}")
                      if prepared.downloads else None)
         base = dict(context, lang=lang, text=text, csp=pages.CSP, css_href=pages.STYLESHEET_NAME,
+                    generated_when=pages.format_when(context["generated_at"], lang),
                     gallery_href="../" + pages.gallery_page(lang), notebook_href=pages.href(f"{slug}.ipynb"),
                     data_href=data_href)
         variants = [(code, LANGUAGE_NAMES.get(code, code), other) for code, other in context.get("variants") or ()]
