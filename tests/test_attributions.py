@@ -111,3 +111,19 @@ def test_words_a_translation_quotes_in_english_are_marked_on_the_page():
     assert md.startswith("Källa: CDP:s portal för öppna data, stadsomfattande utsläpp 2016–2021")
     assert md.endswith("'<span lang=\"en\">This data was collected in partnership by CDP and ICLEI - Local "
                        "Governments for Sustainability</span>'")
+
+
+def test_the_sources_section_lists_the_attribution_lines_in_the_reports_language():
+    names = ["population_municipality_2023", "paavo_2020_municipal"]
+    with i18n.using("fi"):
+        md = P.provenance_markdown(names, {"snapshot": None}, Snapshot())
+    listed = md[md.rindex("## "):]  # the last section
+    assert listed.startswith("## Lähdemaininnat")
+    assert "- Lähde: Tilastokeskus, väestö 31.12.2023 (suomenkielisen Wikipedian luettelon" in listed
+    assert "- Lähde: Tilastokeskus, Paavo – postinumeroalueittainen avoin tieto, vuoden 2020 julkistus" in listed
+    assert "Statistics Finland" not in listed
+    with i18n.using("fi"):
+        fixture = P.provenance_markdown(["hand_made_jobs"], {}, Snapshot(FIXTURE))
+    assert '- <span lang="en">Source: Test Publisher A (hand-made fixture)' in fixture  # no translation
+    english = P.provenance_markdown(names, {"snapshot": None}, Snapshot())
+    assert "- Source: Statistics Finland, population 31.12.2023 (via fi.wikipedia" in english

@@ -320,7 +320,8 @@ def provenance_markdown(
 ) -> str:
     """The markdown section a workbook ends with: the parameter values of this run, the
     data used (publisher, table / indicator, reference period, retrieval date, licence,
-    sha256 prefix of the pinned file), each resource's caveats and the attribution lines.
+    sha256 prefix of the pinned file), each resource's caveats and the attribution lines (in
+    the report's language where :func:`translated_attribution` has them).
 
     ``params``: parameter name -> value (labelled with :func:`parameter_label`), or the
     (label, value) pairs a reader reads (:meth:`helpers.params.Validated.for_readers`).
@@ -426,8 +427,16 @@ def provenance_markdown(
     # i18n: a heading of the sources section: the credit lines the licences ask for
     out.append(f"{h}# " + _("Attribution"))
     out.append("")
+    lang = language()
     for att in dict.fromkeys(a for a in table["attribution"] if a):
-        out.append(f"- {as_published(escape_markdown(att))}")
+        line = re.sub(r"^\s*source:\s*", "", att, flags=re.IGNORECASE).strip().rstrip(".")
+        translated = translated_attribution(line, lang)
+        if translated:  # as under the charts: the report's language, any English it quotes marked
+            text, quoted = translated
+            # i18n: the source line under a chart or table; {sources} are the publishers' own attribution lines
+            out.append(f"- {Caption(_('Source: {sources}').format(sources=text), published=quoted).markdown()}")
+        else:
+            out.append(f"- {as_published(escape_markdown(att))}")
     finnish = dict.fromkeys(fi for p in table["publisher"] for fi in finnish_credit(p))
     if finnish:
         out.append(f"- {as_published(escape_markdown('; '.join(finnish)), 'fi')}")

@@ -64,8 +64,10 @@ TEXTS = {
     # i18n: the end of every report page; {source} is the notebook's path (shown as code)
     "generated_by": N_("Generated from {source} by the turku-workbooks runner."),
     "navigation": N_("report navigation"),
-    "snapshot": N_("snapshot"),
-    "generated": N_("generated"),
+    # i18n: a label in a report's footer, beside the data snapshot's version id (2026.11.27-1)
+    "snapshot": N_("Version of the snapshot"),
+    # i18n: a label in a report's footer, beside the time the report was made
+    "generated": N_("Generated"),
     "data_heading": N_("Data of the report"),
     "data_intro": N_("Every table and chart of the report as a CSV file (UTF-8, comma-separated, "
                      "with a header row), each with its CSV on the Web metadata (title, source, "
