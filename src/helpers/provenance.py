@@ -204,7 +204,8 @@ def attribution_translations() -> dict[str, dict]:
     keyed by the English line as a source line shows it (no "Source: ", no final stop)."""
     import yaml
 
-    data = yaml.safe_load(ATTRIBUTIONS_FILE.read_text(encoding="utf-8")) or {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's: about 10 x faster
+    data = yaml.load(ATTRIBUTIONS_FILE.read_text(encoding="utf-8"), Loader=loader) or {}
     return {str(k): dict(v) for k, v in data.items()}
 
 

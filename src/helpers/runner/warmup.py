@@ -96,13 +96,15 @@ def warm_matplotlib() -> None:
 
 
 def parse_code_lists() -> None:
-    """The area registry (the package's code lists) and the package's workbook schema, which
-    every report's first cell reads: parsed here once (the schema is memoised by its file's
-    modification time and size, so a kernel still reads an edited one itself)."""
-    from helpers import params, regions
+    """The area registry (the package's code lists), the package's workbook schema, which
+    every report's first cell reads, and the source lines' translations: parsed here once
+    (the schema is memoised by its file's modification time and size, so a kernel still reads
+    an edited one itself)."""
+    from helpers import params, provenance, regions
 
     regions.registry()
     params.workbooks(params.SCHEMA_FILE)
+    provenance.attribution_translations()  # every Finnish or Swedish source line reads it
 
 
 def preload_snapshot() -> list[str]:
