@@ -174,6 +174,16 @@ def test_while_the_zygote_warms_up_the_next_kernel_is_forked_rather_than_started
         kernels.append(ctx.kernel_for(job, more=True))
         assert kernels[2].km.forked and kernels[2].warm
         assert all(_alive(k) for k in kernels)
+        # what the zygote parsed once is there in a forked kernel: the source lines' translations
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(  # HAND-MADE probe
+            "from helpers import provenance\nprint('parsed:', provenance.attribution_translations.cache_info().currsize)")]
+        nb.metadata["kernelspec"] = {"name": settings.KERNEL_NAME, "display_name": "x", "language": "python"}
+        nbformat.write(nb, tmp_path / "probe.ipynb")
+        done = papermill.execute_notebook(str(tmp_path / "probe.ipynb"), str(tmp_path / "probe.out.ipynb"),
+                                          km=kernels[1].km, kernel_name=settings.KERNEL_NAME, cwd=str(tmp_path),
+                                          progress_bar=False)
+        assert done.cells[0].outputs[0]["text"] == "parsed: 1\n"
     finally:
         for kernel in kernels:
             ctx.stop_kernel(kernel)
