@@ -9,18 +9,16 @@ entry). Nothing here goes online. Key figures are :mod:`helpers.keyfigures`'.
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 import pandas as pd
 
 from .display import as_published, escape_markdown, show_markdown
-from .i18n import N_, _, language
+from .i18n import N_, _, attribution_translations, language
 from .keyfigures import json_safe
 from .snapshot import Snapshot, UnknownResourceError
 
@@ -195,18 +193,6 @@ def finnish_credit(publisher: str) -> list[str]:
 
 
 _LICENCE_SUFFIX = re.compile(r",\s*(CC BY(?:-[A-Z]{2})? \d\.\d)\s*\.?\s*$")
-ATTRIBUTIONS_FILE = Path(__file__).with_name("locale") / "attributions.yaml"
-
-
-@functools.lru_cache(maxsize=1)
-def attribution_translations() -> dict[str, dict]:
-    """The pinned resources' source lines in Finnish and Swedish (``locale/attributions.yaml``),
-    keyed by the English line as a source line shows it (no "Source: ", no final stop)."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's: about 10 x faster
-    data = yaml.load(ATTRIBUTIONS_FILE.read_text(encoding="utf-8"), Loader=loader) or {}
-    return {str(k): dict(v) for k, v in data.items()}
 
 
 def translated_attribution(text: str, lang: str) -> tuple[str, tuple[str, ...]] | None:

@@ -100,11 +100,11 @@ def parse_code_lists() -> None:
     every report's first cell reads, and the source lines' translations: parsed here once
     (the schema is memoised by its file's modification time and size, so a kernel still reads
     an edited one itself)."""
-    from helpers import params, provenance, regions
+    from helpers import i18n, params, regions
 
     regions.registry()
     params.workbooks(params.SCHEMA_FILE)
-    provenance.attribution_translations()  # every Finnish or Swedish source line reads it
+    i18n.attribution_translations()  # every Finnish or Swedish source line reads it
 
 
 def preload_snapshot() -> list[str]:
