@@ -195,6 +195,12 @@ def finnish_credit(publisher: str) -> list[str]:
 _LICENCE_SUFFIX = re.compile(r",\s*(CC BY(?:-[A-Z]{2})? \d\.\d)\s*\.?\s*$")
 
 
+def _source_line(attribution: str) -> str:
+    """A manifest attribution as a source line quotes it (and attributions.yaml keys it):
+    without its leading "Source:" and its final full stop."""
+    return re.sub(r"^\s*source:\s*", "", attribution, flags=re.IGNORECASE).strip().rstrip(".")
+
+
 def translated_attribution(text: str, lang: str) -> tuple[str, tuple[str, ...]] | None:
     """The English attribution line ``text`` in ``lang`` and the words that translation quotes
     in English; None for English, or when the line has no translation (it is then shown in
@@ -230,7 +236,7 @@ def source_caption(resource_names, snapshot=None) -> Caption:
             text = ", ".join(b for b in bits if b)
         if not text:
             text = _text(r.get("name"))
-        text = re.sub(r"^\s*source:\s*", "", text, flags=re.IGNORECASE).strip().rstrip(".")
+        text = _source_line(text)
         translated = translated_attribution(text, lang)
         shown, kept = translated if translated else (text, (text,))
         if shown not in parts:
@@ -416,8 +422,7 @@ def provenance_markdown(
     out.append("")
     lang = language()
     for att in dict.fromkeys(a for a in table["attribution"] if a):
-        line = re.sub(r"^\s*source:\s*", "", att, flags=re.IGNORECASE).strip().rstrip(".")
-        translated = translated_attribution(line, lang)
+        translated = translated_attribution(_source_line(att), lang)
         if translated:  # as under the charts: the report's language, any English it quotes marked
             text, quoted = translated
             # i18n: the source line under a chart or table; {sources} are the publishers' own attribution lines
