@@ -93,5 +93,5 @@ def locator_map(res: DataOverview):
         source=provenance.source_caption([REGION_GEOMETRY, MUNI_GEOMETRY, CLASSIFICATION], res.snapshot),
         # i18n: legend entries of a locator map: all regions (left map), the region's municipalities (right map)
         context_label=_("Finland's regions (2020 boundaries)"),
-        detail_label=_("municipalities of {region}").format(region=areas.reader_name(vs)),
+        detail_label=_("Municipalities of {region}").format(region=areas.reader_name(vs)),
         highlight=vs.code, always_label=["853"])  # Turku
