@@ -147,3 +147,23 @@ def test_bad_parameters_fail_in_validation_cell(tmp_path, parameters, expected):
         _run(tmp_path, "bad", **parameters)
     assert expected in str(info.value)
     assert "ParameterError" in str(info.value)
+
+
+def test_the_indicator_table_marks_only_the_plans_own_values_as_english():
+    """Table B-3.1 in a Finnish report: the indicators' names are ours, translated, so a screen
+    reader reads them as Finnish; the targets as printed ("144,000", "On track") stay marked as
+    the plan's English (WCAG 2.1, 3.1.2)."""
+    from helpers import i18n
+    from helpers.notebook import RecordingSnapshot
+    from helpers.workbooks import carbon_emission_sections as sections
+    from helpers.workbooks import carbon_neutrality
+
+    with i18n.using("fi"):
+        res = carbon_neutrality.compute({"area": "Turku", "compare_to": "SSS"}, RecordingSnapshot())
+        md = sections.indicators_table(res).data
+    rows = [line for line in md.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert len(rows) == 7
+    first = rows[0].split(" | ")
+    assert first[0] == "| Kiinteän energiankäytön päästöt"  # not <span lang="en">
+    assert first[1:] == ['<span lang="en">144,000</span>', '<span lang="en">On track</span>',
+                         '<span lang="en">41,000</span> |']

@@ -239,7 +239,8 @@ def statements_table(res):
 def indicators_table(res):
     """Table B-3.1: the sector indicators' targets for 2025 and 2030 and the 2027 evaluation."""
     return table(ci.indicator_table(res.targets), name="turku_indicator_targets_b31",
-                 published=(_("Indicator"), _("Target 2025"), _("Evaluation 2027"), _("Target 2030")),
+                 # the indicators' names are ours (INDICATORS, translated); the values are the plan's
+                 published=(_("Target 2025"), _("Evaluation 2027"), _("Target 2030")),
                  title=_("Turku's indicator targets for 2025 and 2030 (table B-3.1 of the plan)"),
                  source=_source(res, ci.TARGETS),
                  note=_("As printed: the table states no unit (the magnitudes are those of t CO2e per year in "
