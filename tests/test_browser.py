@@ -393,8 +393,15 @@ _TEXTS_JS = """() => {
 
 
 def _english(text: str) -> bool:
+    text = re.sub(r"\bCC BY(-[A-Z]{2})?\b", "", text)  # a licence's code ("CC BY 4.0") in any language
     words = re.findall(r"[A-Za-z]+", text.lower())
     return len(words) >= 4 and sum(w in ENGLISH_WORDS for w in words) >= 2
+
+
+def test_the_english_test_reads_a_licence_code_as_no_word():
+    assert _english("The boundaries are probably Statistics Finland's, but this is unconfirmed.")
+    assert not _english("gränserna kommer sannolikt från Statistikcentralen (CC BY 4.0), geo.stat.fi (CC BY 4.0)")
+    assert _english("data by the city (CC BY 4.0) and by the state")  # "by" as a word still counts
 
 
 def test_every_page_says_its_language_and_finnish_and_swedish_pages_have_no_english_sentence(browser, default_set):

@@ -35,6 +35,9 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 #: the pinned data's source lines in Finnish and Swedish (:func:`attribution_translations`)
 ATTRIBUTIONS_FILE = LOCALE_DIR / "attributions.yaml"
+#: the pinned manifest's titles, publishers, tables, periods, licences and caveats in Finnish
+#: and Swedish (:func:`manifest_translations`)
+MANIFEST_TEXTS_FILE = LOCALE_DIR / "manifest.yaml"
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("turku_workbooks_language", default=SOURCE_LANGUAGE)
 
@@ -147,8 +150,21 @@ def attribution_translations() -> dict[str, dict]:
     """The pinned resources' source lines in Finnish and Swedish (``locale/attributions.yaml``),
     keyed by the English line as a source line shows it (no "Source: ", no final stop); used
     by :func:`helpers.provenance.source_caption`."""
+    return _translations(ATTRIBUTIONS_FILE)
+
+
+@cache
+def manifest_translations() -> dict[str, dict]:
+    """The pinned manifest's reader-facing texts in Finnish and Swedish (``locale/manifest.yaml``):
+    titles, publishers, tables or indicators, periods, licence titles and caveats, keyed by the
+    English text as the manifest has it; used by :func:`helpers.provenance.manifest_text`."""
+    return _translations(MANIFEST_TEXTS_FILE)
+
+
+def _translations(path: Path) -> dict[str, dict]:
+    """English text -> {"fi": …, "sv": …, "quoted": [English words the translations keep]}."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's: about 10 x faster
-    data = yaml.load(ATTRIBUTIONS_FILE.read_text(encoding="utf-8"), Loader=loader) or {}
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
     return {str(k): dict(v) for k, v in data.items()}

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from .display import as_published, escape_markdown, show_markdown
-from .i18n import N_, _, attribution_translations, language
+from .display import Markup, as_published, escape_markdown, quote_language, show_markdown
+from .i18n import N_, _, attribution_translations, language, manifest_translations
 from .keyfigures import json_safe
 from .snapshot import Snapshot, UnknownResourceError
 
@@ -143,14 +143,20 @@ class Caption(str):
 
     def markdown(self) -> str:
         """The line for a page, its English parts marked as such (:func:`as_published`)."""
-        text, pieces, pos = str(self), [], 0
-        for part in self.published:
-            at = text.find(part, pos)
-            if at < 0:
-                continue
-            pieces += [escape_markdown(text[pos:at]), as_published(escape_markdown(part))]
-            pos = at + len(part)
-        return "".join(pieces) + escape_markdown(text[pos:])
+        return _marked(str(self), self.published)
+
+
+def _marked(text: str, english: Sequence[str], convert=escape_markdown) -> str:
+    """``text`` as Markdown (each piece through ``convert``), the ``english`` parts it contains,
+    in order, marked as English (:func:`as_published`)."""
+    pieces, pos = [], 0
+    for part in english:
+        at = text.find(part, pos)
+        if at < 0:
+            continue
+        pieces += [convert(text[pos:at]), as_published(convert(part))]
+        pos = at + len(part)
+    return "".join(pieces) + convert(text[pos:])
 
 
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"']+$")
@@ -205,10 +211,62 @@ def translated_attribution(text: str, lang: str) -> tuple[str, tuple[str, ...]] 
     """The English attribution line ``text`` in ``lang`` and the words that translation quotes
     in English; None for English, or when the line has no translation (it is then shown in
     English, marked as such on a page)."""
-    entry = attribution_translations().get(text) if lang != "en" else None
+    return _translated(attribution_translations(), text, lang)
+
+
+def manifest_text(text: str, lang: str) -> tuple[str, tuple[str, ...]] | None:
+    """A manifest's title, publisher, table, period, licence title or caveat (``text``, in
+    English as the manifest has it) in ``lang``, with the words the translation quotes in
+    English (``locale/manifest.yaml``); None for English, or when the text has no translation:
+    it is then shown as the manifest has it, marked as English on a page."""
+    return _translated(manifest_translations(), text, lang)
+
+
+def _translated(table: Mapping[str, Mapping], text: str, lang: str) -> tuple[str, tuple[str, ...]] | None:
+    entry = table.get(text) if lang != "en" else None
     if not entry or not entry.get(lang):
         return None
     return str(entry[lang]), tuple(str(q) for q in entry.get("quoted") or ())
+
+
+def manifest_markdown(text: str) -> Markup:
+    """A manifest text (a title, publisher, table, period, licence title or caveat) as a table
+    cell of Markdown in the run's language (:func:`_manifest_markdown`)."""
+    return Markup(_manifest_markdown(text))
+
+
+def licence_markdown(name: str, snapshot=None) -> Markup:
+    """A resource's licences as a table cell of Markdown, each licence's title in the run's
+    language (the manifest's joined titles, marked as English, where the entry has none)."""
+    snap = _snapshot(snapshot)
+    entry = _entry(snap, name)
+    licences = [x for x in entry.get("licenses") or [] if isinstance(x, Mapping)]
+    joined = ("; ".join(_text(x.get("title") or x.get("name") or x.get("path")) for x in licences) if licences
+              else provenance_table([name], snap)["licence"].iloc[0])
+    return Markup(_licence_markdown(entry, joined))
+
+
+def _licence_markdown(entry: Mapping, joined: str) -> str:
+    licences = [x for x in entry.get("licenses") or [] if isinstance(x, Mapping)]
+    titles = [_text(x.get("title") or x.get("name") or x.get("path")) for x in licences]
+    if licences and joined == "; ".join(titles):  # each licence's title in the report's language
+        return "; ".join(_manifest_markdown(t) for t in titles)
+    return _manifest_markdown(joined)
+
+
+def _manifest_markdown(text: str, names: tuple[dict[str, str], set[str]] | None = None) -> str:
+    """A manifest text as Markdown on a page in the run's language: its translation
+    (:func:`manifest_text`; English words it quotes marked as English), else the English text
+    marked as English. With ``names`` (:func:`_internal_names`) a resource name in it reads as
+    that resource's title and a column name as code (:func:`_reader_caveat`)."""
+    text = _text(text)
+    lang = language()
+    translated = manifest_text(text, lang) if text else None
+    if translated is None:
+        md = _reader_caveat(text, names, "en") if names else escape_markdown(text)
+        return md if quote_language(text) is None else as_published(md)  # a date or an id has no language
+    shown, quoted = translated
+    return _marked(shown, quoted, (lambda t: _reader_caveat(t, names, lang)) if names else escape_markdown)
 
 
 def source_caption(resource_names, snapshot=None) -> Caption:
@@ -385,12 +443,11 @@ def provenance_markdown(
         digest = hashes.get(r["resource"], "")
         digest = digest.split(":", 1)[-1][:12] if digest else ""
         src = next((x.get("path") for x in entry.get("sources") or [] if _SAFE_URL.match(str(x.get("path", "")))), None)
-        lic = next((x for x in entry.get("licenses") or []), {})
-        licence = _md_link(r["licence"], lic.get("path"), published=True) if r["licence"] else ""
-        body.append([_md_link(r["title"], src, published=True), as_published(escape_markdown(r["publisher"])),
-                     as_published(escape_markdown(r["table_id"])),
-                     as_published(_reader_caveat(r["reference_period"], names)), escape_markdown(r["retrieved"]),
-                     licence, escape_markdown(digest)])
+        lic = next((x for x in entry.get("licenses") or [] if isinstance(x, Mapping)), {})
+        licence = _md_link(_licence_markdown(entry, r["licence"]), lic.get("path")) if r["licence"] else ""
+        body.append([_md_link(_manifest_markdown(r["title"]), src), _manifest_markdown(r["publisher"]),
+                     _manifest_markdown(r["table_id"]), _manifest_markdown(r["reference_period"], names),
+                     escape_markdown(r["retrieved"]), licence, escape_markdown(digest)])
     out.append(_md_table(heads, body))
     out.append("")
 
@@ -403,8 +460,8 @@ def provenance_markdown(
             items = [text] if text else []
         if isinstance(items, str):
             items = [items]
-        title = as_published(escape_markdown(_text(entry.get("title")) or name))
-        shown = [as_published(_reader_caveat(item, names)) for item in items if _text(item)]
+        title = _manifest_markdown(_text(entry.get("title")) or name)
+        shown = [_manifest_markdown(item, names) for item in items if _text(item)]
         if len(shown) == 1:
             caveats.append(f"- **{title}**: {shown[0]}")
         elif shown:  # the file's title once, its caveats under it (a page at 400 px: 7 titles -> 1)
@@ -466,17 +523,25 @@ def _internal_names(snap) -> tuple[dict[str, str], set[str]]:
     return titles, fields
 
 
-def _reader_caveat(text: str, names: tuple[dict[str, str], set[str]]) -> str:
+def _reader_caveat(text: str, names: tuple[dict[str, str], set[str]], lang: str = "en") -> str:
     """A caveat of the manifest as Markdown for readers: the name of another resource of the
     snapshot becomes its title ("see sotkanet_values" -> "see 'Sotkanet indicator values …'")
     and a column name is shown as code (``labour_force``, the column of the data files), so no
-    internal name reads as a word of the sentence. Everything else is escaped."""
+    internal name reads as a word of the sentence. Everything else is escaped. In a caveat in
+    ``lang`` other than English the title is its translation, or marked as English without one."""
     titles, fields = names
     out, last = [], 0
     for m in _INTERNAL_NAME.finditer(text):
         word = m.group(1)
         if word in titles:
-            replacement = "'" + escape_markdown(titles[word]) + "'"
+            title = titles[word]
+            translated = manifest_text(title, lang) if lang != "en" else None
+            if translated:
+                replacement = "'" + _marked(*translated) + "'"
+            elif lang != "en":
+                replacement = "'" + as_published(escape_markdown(title)) + "'"
+            else:
+                replacement = "'" + escape_markdown(title) + "'"
         elif word in fields:
             replacement = f"`{word}`"
         else:
@@ -501,10 +566,8 @@ def _entry(snap, name: str) -> Mapping:
         return {}
 
 
-def _md_link(text, url, *, published: bool = False) -> str:
-    label = escape_markdown(text)
-    if published:
-        label = as_published(label)
+def _md_link(label: str, url) -> str:
+    """A Markdown link with the Markdown ``label`` to ``url`` (http/https only; else the label alone)."""
     if not url or not _SAFE_URL.match(str(url)):
         return label
     href = str(url).replace("(", "%28").replace(")", "%29").replace(" ", "%20")

@@ -97,7 +97,8 @@ def warm_matplotlib() -> None:
 
 def parse_code_lists() -> None:
     """The area registry (the package's code lists), the package's workbook schema, which
-    every report's first cell reads, and the source lines' translations: parsed here once
+    every report's first cell reads, and the translations of the source lines and of the
+    manifest's texts: parsed here once
     (the schema is memoised by its file's modification time and size, so a kernel still reads
     an edited one itself)."""
     from helpers import i18n, params, regions
@@ -105,6 +106,7 @@ def parse_code_lists() -> None:
     regions.registry()
     params.workbooks(params.SCHEMA_FILE)
     i18n.attribution_translations()  # every Finnish or Swedish source line reads it
+    i18n.manifest_translations()  # and every Finnish or Swedish sources section this
 
 
 def preload_snapshot() -> list[str]:

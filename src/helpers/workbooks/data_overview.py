@@ -71,12 +71,17 @@ _TOPICS = {"": N_("areas, population, clusters"), "exclusion": N_("exclusion ind
 
 def resources_table(res: DataOverview):
     r = res.resources
-    shown = pd.DataFrame({_("Topic"): [_topic(p) for p in r["path"]], _("Resource"): r["title"],
-                          _("Publisher"): r["publisher"], _("Period"): r["reference_period"],
-                          _("Licence"): r["licence"], _("Quality"): r["quality"],
+    # the manifest's texts in the report's language where locale/manifest.yaml has them, else
+    # as published, marked as English
+    text = provenance.manifest_markdown
+    shown = pd.DataFrame({_("Topic"): [_topic(p) for p in r["path"]],
+                          _("Resource"): r["title"].map(text, na_action="ignore"),
+                          _("Publisher"): r["publisher"].map(text, na_action="ignore"),
+                          _("Period"): r["reference_period"].map(text, na_action="ignore"),
+                          _("Licence"): [provenance.licence_markdown(n, res.snapshot) or None for n in r["name"]],
+                          _("Quality"): r["quality"],
                           _("Suitability"): r["suitability"]}).sort_values(_("Topic"), kind="stable")
     return display.table(shown, name="resources", title=_("Resources of the pinned snapshot"),
-                         published=(_("Resource"), _("Publisher"), _("Period"), _("Licence")),
                          intro=_("{n} resources. Quality and suitability are rated GREEN / AMBER / RED as in the "
                                  "project's data log.").format(n=len(r)),
                          data=r[["name", "title", "publisher", "table_id", "reference_period", "licence",
