@@ -85,7 +85,7 @@ def profile_runs(fork: bool, prewarm: bool) -> list[dict]:
     tempfile.tempdir = None
     out = Path(tempfile.mkdtemp(prefix="turku-profile-"))
     ctx = runner.WorkerContext(0, prewarm=prewarm, fork=fork)
-    saved = [(execute, "write_thumbnail", wrap(execute, "write_thumbnail", "thumbnail")),
+    saved = [(execute, "_thumbnail", wrap(execute, "_thumbnail", "thumbnail")),
              (papermill.engines.NotebookExecutionManager, "save",
               wrap(papermill.engines.NotebookExecutionManager, "save", "notebook saves"))]
     wrap(ctx.renderer, "render", "two HTML pages")
