@@ -235,23 +235,18 @@ def manifest_markdown(text: str) -> Markup:
     return Markup(_manifest_markdown(text))
 
 
-def licence_markdown(name: str, snapshot=None) -> Markup:
+def licence_markdown(name: str, licence: str, snapshot=None) -> Markup:
     """A resource's licences as a table cell of Markdown, each licence's title in the run's
-    language (the manifest's joined titles, marked as English, where the entry has none)."""
-    snap = _snapshot(snapshot)
-    entry = _entry(snap, name)
-    licences = [x for x in entry.get("licenses") or [] if isinstance(x, Mapping)]
-    joined = ("; ".join(_text(x.get("title") or x.get("name") or x.get("path")) for x in licences) if licences
-              else provenance_table([name], snap)["licence"].iloc[0])
-    return Markup(_licence_markdown(entry, joined))
+    language; ``licence`` (the resources table's joined titles) where the entry lists none."""
+    return Markup(_licence_markdown(_entry(_snapshot(snapshot), name), licence))
 
 
 def _licence_markdown(entry: Mapping, joined: str) -> str:
-    licences = [x for x in entry.get("licenses") or [] if isinstance(x, Mapping)]
-    titles = [_text(x.get("title") or x.get("name") or x.get("path")) for x in licences]
-    if licences and joined == "; ".join(titles):  # each licence's title in the report's language
-        return "; ".join(_manifest_markdown(t) for t in titles)
-    return _manifest_markdown(joined)
+    """Each of the entry's licences by its title in the run's language, joined as the resources
+    table joins them; ``joined``, as the manifest has it, when the entry lists none."""
+    titles = [_text(x.get("title") or x.get("name") or x.get("path"))
+              for x in entry.get("licenses") or [] if isinstance(x, Mapping)]
+    return "; ".join(_manifest_markdown(t) for t in titles) if titles else _manifest_markdown(joined)
 
 
 def _manifest_markdown(text: str, names: tuple[dict[str, str], set[str]] | None = None) -> str:

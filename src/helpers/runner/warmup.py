@@ -106,7 +106,7 @@ def parse_code_lists() -> None:
     regions.registry()
     params.workbooks(params.SCHEMA_FILE)
     i18n.attribution_translations()  # every Finnish or Swedish source line reads it
-    i18n.manifest_translations()  # and every Finnish or Swedish sources section this
+    i18n.manifest_translations()  # and every Finnish or Swedish sources section the manifest's texts
 
 
 def preload_snapshot() -> list[str]:

@@ -78,7 +78,8 @@ def resources_table(res: DataOverview):
                           _("Resource"): r["title"].map(text, na_action="ignore"),
                           _("Publisher"): r["publisher"].map(text, na_action="ignore"),
                           _("Period"): r["reference_period"].map(text, na_action="ignore"),
-                          _("Licence"): [provenance.licence_markdown(n, res.snapshot) or None for n in r["name"]],
+                          _("Licence"): [provenance.licence_markdown(n, lic, res.snapshot) if lic else None
+                                         for n, lic in zip(r["name"], r["licence"])],
                           _("Quality"): r["quality"],
                           _("Suitability"): r["suitability"]}).sort_values(_("Topic"), kind="stable")
     return display.table(shown, name="resources", title=_("Resources of the pinned snapshot"),
