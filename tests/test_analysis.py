@@ -407,6 +407,97 @@ def test_classify_errors():
         A.classify(pd.Series([np.nan, np.nan]))
 
 
+def _mapclassify_reference(y, scheme, k):
+    import warnings
+
+    import mapclassify
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "not enough unique values", "numba not installed"
+        fitted = getattr(mapclassify, A.CLASSIFY_SCHEMES[scheme])(y, k=k)
+    return fitted.bins, fitted.yb
+
+
+def _assert_same_as_mapclassify(y, scheme, k):
+    from helpers.analysis.classes import _bin_ids, class_bounds
+
+    ref_bins, ref_yb = _mapclassify_reference(y, scheme, k)
+    bins = class_bounds(y, scheme, k)
+    assert bins.dtype == ref_bins.dtype and bins.tobytes() == ref_bins.tobytes(), (scheme, k, bins, ref_bins)
+    assert np.array_equal(_bin_ids(y, bins), ref_yb), (scheme, k)
+
+
+@pytest.mark.parametrize("scheme", sorted(A.CLASSIFY_SCHEMES))
+def test_class_bounds_are_mapclassifys_on_the_municipalities_populations(scheme):
+    # Real data: the 309 municipalities' populations 31.12.2023 (Statistics Finland, the pinned
+    # snapshot), their change since 2019 in per cent (a diverging map's values, ties and
+    # negatives) and the populations of Varsinais-Suomi's 27 municipalities, for every k
+    # (natural breaks, pure Python in mapclassify without numba, of the 309 for k = 3, 5, 7).
+    # The bounds must be mapclassify's to the last bit, and so the classes.
+    from helpers.snapshot import Snapshot
+
+    snap = Snapshot()
+    now = snap.load("population_municipality_2023").set_index("kunta")["population"]
+    then = snap.load("population_municipality_2019").set_index("kunta")["population"]
+    change = (100 * (now / then.reindex(now.index) - 1)).round(1).dropna()
+    region = snap.load("population_municipality_2023").query("maakunta == '02'")["population"]
+    assert len(now) == 309 and len(region) == 27
+    for values in (now, change, region):
+        y = values.to_numpy(dtype="float64")
+        for k in (range(2, 13) if scheme != "natural_breaks" or len(y) < 100 else (3, 5, 7)):
+            _assert_same_as_mapclassify(y, scheme, k)
+
+
+def test_class_bounds_are_mapclassifys_on_random_values_with_ties():
+    # HAND-MADE test data: seeded random values — normal, small integers (many ties),
+    # rounded log-normal, uniform — of 2 to 200 values (natural breaks: 2 to 60), k = 2 ... 12.
+    rng = np.random.default_rng(20261204)
+    compared = 0
+    for trial in range(48):
+        size = int(rng.integers(2, 200))
+        y = [rng.normal(size=size) * 1000, rng.integers(0, 8, size=size).astype(float),
+             np.round(rng.lognormal(5, 2, size=size), 1), rng.uniform(-3, 3, size=size)][trial % 4]
+        distinct = len(np.unique(y))
+        if distinct < 2:
+            continue
+        for k in range(2, 13):
+            for scheme in A.CLASSIFY_SCHEMES:
+                if scheme == "natural_breaks" and (distinct < k or size > 60):
+                    continue  # mapclassify refuses the first (see the next test), is slow on the second
+                _assert_same_as_mapclassify(y, scheme, k)
+                compared += 1
+    assert compared > 1000
+
+
+def test_natural_breaks_of_fewer_distinct_values_than_classes_form_one_class_each():
+    # mapclassify.FisherJenks raises "Fewer unique values (3) than specified classes (5)";
+    # classify forms the classes there are, as it does for quantiles of tied values
+    c = A.classify(pd.Series([1.0, 1.0, 2.0, 5.0, 5.0, 5.0]), "natural_breaks", k=5)
+    assert c.k == 3 and c.bins == [1.0, 2.0, 5.0]
+    assert c.classes.tolist() == [0, 0, 1, 2, 2, 2]
+    assert c.labels == ["1.00", "> 1.00 – 2.00", "> 2.00 – 5.00"]  # two decimals below 10
+
+
+def test_classifying_imports_neither_mapclassify_nor_scipy_nor_scikit_learn():
+    # the workbooks' kernels import what the helpers import: classifying (and every
+    # workbook module) must not bring in the libraries that cost a kernel as much as pandas,
+    # geopandas and matplotlib together
+    import subprocess
+    import sys
+
+    code = (
+        "import importlib, pkgutil, sys\n"
+        "import helpers.workbooks as w\n"
+        "for m in pkgutil.iter_modules(w.__path__): importlib.import_module('helpers.workbooks.' + m.name)\n"
+        "from helpers import analysis, plotting\n"
+        "for s in analysis.CLASSIFY_SCHEMES: analysis.classify([1.0, 2.0, 3.0, 10.0], s, k=3)\n"
+        "analysis.classify([-1.0, 2.0, 3.0, 10.0], k=3, centre=0)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'mapclassify', 'scipy', 'sklearn'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_format_number():
     assert A.format_number(1234567.891, 2) == "1,234,567.89"  # the run's language: English here
     assert A.format_number(1234567.891, 2, lang="fi") == "1\u202f234\u202f567,89"

@@ -3,7 +3,7 @@ outputs, byte for byte, as kernels started the usual way — and nothing one rep
 reaches the next.
 
 Each workbook runs twice through the runner's worker code: in a worker whose kernels are
-forked from a zygote that has imported pandas, geopandas, mapclassify and the helpers and
+forked from a zygote that has imported pandas, geopandas, matplotlib and the helpers and
 parsed the whole snapshot, and in a worker that starts a new plain kernel per report. Every
 output of every cell (PNG and SVG bytes, tables, data payloads, key figures) must agree.
 The hostile notebook is HAND-MADE in this file: it changes every piece of process state it

@@ -11,6 +11,7 @@ import pandas as pd
 from ..i18n import N_, NUMBER_FORMATS, THIN_SPACE, _, format_number  # noqa: F401 (re-exported)
 from ._checks import _check_numeric
 
+#: the schemes, each with the mapclassify classifier it computes exactly (see :func:`class_bounds`)
 CLASSIFY_SCHEMES = {
     "quantiles": "Quantiles",
     "natural_breaks": "FisherJenks",
@@ -77,11 +78,12 @@ def classify(
     decimals: int | None = None,
     centre: float | None = None,
 ) -> Classification:
-    """Classify values for a choropleth with mapclassify.
+    """Classify values for a choropleth.
 
     ``scheme``: ``"quantiles"`` (mapclassify.Quantiles), ``"natural_breaks"``
     (mapclassify.FisherJenks - the exact, deterministic Jenks optimum) or
-    ``"equal_interval"`` (mapclassify.EqualInterval). Missing values (NaN, i.e. suppressed
+    ``"equal_interval"`` (mapclassify.EqualInterval), computed by :func:`class_bounds`
+    with the same numbers as those classifiers. Missing values (NaN, i.e. suppressed
     or not published) are left out of the fit and stay unclassified: their class is
     ``<NA>`` and their label ``missing_label`` (default "no data" in the run's language, or
     e.g. "suppressed").
@@ -113,23 +115,13 @@ def classify(
     known = s.dropna()
     if known.empty:
         raise ValueError("values has no non-missing value to classify")
-    import warnings
-
-    import mapclassify
-
-    cls = getattr(mapclassify, CLASSIFY_SCHEMES[scheme])
     y = known.to_numpy(dtype="float64")
-    with warnings.catch_warnings():
-        # mapclassify warns when there are fewer distinct values than k; the smaller k is
-        # reported in the result instead.
-        warnings.simplefilter("ignore", UserWarning)
-        if known.nunique() == 1:
-            bins = np.array([y[0]])
-            yb = np.zeros(len(y), dtype=int)
-        else:
-            fitted = cls(y, k=int(k))
-            bins = np.asarray(fitted.bins, dtype="float64")
-            yb = np.asarray(fitted.yb, dtype=int)
+    if known.nunique() == 1:
+        bins = np.array([y[0]])
+        yb = np.zeros(len(y), dtype=int)
+    else:
+        bins = class_bounds(y, scheme, int(k))
+        yb = _bin_ids(y, bins)
     # merge duplicate bins (quantiles on tied data) so that no class is empty by construction
     bins_out: list[float] = []
     remap = {}
@@ -163,6 +155,101 @@ def classify(
         missing_label=missing_label,
         n_missing=int(s.isna().sum()),
     )
+
+
+def class_bounds(y: np.ndarray, scheme: str, k: int) -> np.ndarray:
+    """The upper class bounds of the values ``y`` (float64, finite, at least two distinct) by
+    ``scheme``, with the numbers mapclassify 2.10's ``Quantiles``, ``FisherJenks`` and
+    ``EqualInterval`` give — the same floating-point operations in the same order, so the
+    same bounds to the last bit (tests/test_analysis.py compares them with mapclassify's on
+    real and random data) — without importing mapclassify, which imports scipy.stats and
+    scikit-learn: about as long as pandas, geopandas and matplotlib together, in every
+    kernel that drew a map. Natural breaks of fewer distinct values than ``k`` form one
+    class per distinct value (mapclassify refuses them).
+
+    mapclassify is BSD-3-Clause, (c) 2018 pysal-mapclassify developers; the quantiles use
+    scipy.stats.scoreatpercentile's interpolation ("fraction"), BSD-3-Clause, (c) the SciPy
+    developers."""
+    if scheme == "quantiles":
+        w = 100.0 / k
+        p = np.arange(w, 100 + w, w)
+        if p[-1] > 100.0:
+            p[-1] = 100.0
+        ordered = np.sort(y)
+        return np.unique(np.array([_score_at_percentile(ordered, pct) for pct in p]))
+    if scheme == "equal_interval":
+        max_y, min_y = max(y), min(y)
+        width = (max_y - min_y) * 1.0 / k
+        cuts = np.arange(min_y + width, max_y + width, width)
+        if len(cuts) > k:  # overshooting
+            cuts = cuts[0:k]
+        cuts[-1] = max_y
+        return cuts.copy()
+    if scheme == "natural_breaks":
+        return _fisher_jenks(np.sort(y).astype("f8"), min(k, len(np.unique(y))))
+    raise ValueError(f"scheme must be one of {sorted(CLASSIFY_SCHEMES)}; got {scheme!r}")
+
+
+def _score_at_percentile(ordered: np.ndarray, per: float) -> float:
+    """scipy.stats.scoreatpercentile(ordered, per) of sorted values (its "fraction" method)."""
+    idx = per / 100. * (ordered.shape[0] - 1)
+    i = int(idx)
+    if i == idx:
+        return np.add.reduce(ordered[i:i + 1] * np.array(1), axis=0) / 1.0
+    j = i + 1
+    weights = np.array([(j - idx), (idx - i)], float)
+    return np.add.reduce(ordered[i:i + 2] * weights, axis=0) / weights.sum()
+
+
+def _fisher_jenks(values: np.ndarray, classes: int) -> np.ndarray:
+    """mapclassify's ``_fisher_jenks_means`` (the Jenks optimum by dynamic programming, in
+    float32 as there) with its two inner loops done by numpy: for each end point ``l``, the
+    running sums over the last ``m`` values are a float32 ``cumsum`` (sequential, as the loop
+    adds them), and of the candidates ``v + mat2[i4, j - 1]`` the loop keeps the last smallest
+    one (it replaces on ``>=``), which is the last index of the minimum."""
+    n_data = len(values)
+    mat1 = np.zeros((n_data + 1, classes + 1), dtype=np.int32)
+    mat2 = np.zeros((n_data + 1, classes + 1), dtype=np.float32)
+    mat1[1, 1:] = 1
+    mat2[2:, 1:] = np.inf
+    vals32 = values.astype(np.float32)
+    for l_ in range(2, n_data + 1):
+        run = vals32[l_ - 1::-1]  # values[l - 1], values[l - 2], ..., values[0] (m = 1 ... l)
+        s1 = np.cumsum(run, dtype=np.float32)
+        s2 = np.cumsum(run * run, dtype=np.float32)
+        w = np.arange(1, l_ + 1, dtype=np.float32)
+        v = s2 - (s1 * s1) / w
+        if classes >= 2:
+            i4 = l_ - np.arange(1, l_)  # m = 1 ... l - 1 (i4 = l - m is 0 for m = l: skipped)
+            candidates = v[:l_ - 1, None] + mat2[i4, 1:classes]
+            last_min = candidates.shape[0] - 1 - np.argmin(candidates[::-1], axis=0)
+            mat1[l_, 2:] = i4[last_min] + 1  # i3 of the kept candidate
+            mat2[l_, 2:] = candidates[last_min, np.arange(classes - 1)]
+        mat1[l_, 1] = 1
+        mat2[l_, 1] = v[-1]
+    k = n_data
+    kclass = np.zeros(classes + 1, dtype=values.dtype)
+    kclass[classes] = values[n_data - 1]
+    kclass[0] = values[0]
+    for count_num in range(classes, 1, -1):
+        pivot = mat1[k, count_num]
+        kclass[count_num - 1] = values[int(pivot - 2)]
+        k = int(pivot - 1)
+    return np.delete(kclass, 0)
+
+
+def _bin_ids(x: np.ndarray, bins: np.ndarray) -> np.ndarray:
+    """The class of each value: j where ``bins[j-1] < x <= bins[j]`` (mapclassify's ``bin1d``)."""
+    left = [-float("inf")]
+    left.extend(bins[0:-1])
+    cuts = list(zip(left, bins))
+    k = len(bins)
+    ids = np.zeros(x.shape, dtype="int")
+    while cuts:
+        k -= 1
+        lo, hi = cuts.pop(-1)
+        ids += (x > lo) * (x <= hi) * k
+    return ids
 
 
 def _labels(lows: list[float], highs: list[float], dec: int) -> list[str]:

@@ -2,8 +2,9 @@
 imported the heavy libraries.
 
 Every report runs in a fresh kernel. Started the usual way, each kernel is a new Python
-process that imports ipykernel, then pandas, geopandas, matplotlib and — through
-mapclassify — scipy.stats: about 2 s of CPU per report, more than the report itself. A
+process that imports ipykernel, then pandas, geopandas and matplotlib (and until
+December 2026, through mapclassify, scipy.stats and scikit-learn): about 2 s of CPU per
+report then, more than the report itself. A
 *kernel zygote* pays that once per worker: it is started with the kernel's own interpreter
 and flags, imports :data:`~helpers.runner.zygote.PRELOAD`, and then forks one child per
 kernel. The child resets what a new process would have fresh (signal handlers, working

@@ -49,8 +49,7 @@ KERNEL_ARGS = ("--HistoryManager.enabled=False", "--HistoryManager.hist_file=:me
 ZYGOTE_WAIT_S = 60.0
 
 #: third-party modules the next kernel imports while the current report runs: what every
-#: workbook imports and their slow lazy imports (mapclassify: scipy.stats, scikit-learn) —
-#: whatever the kernel zygote has not imported already. Then every module of
+#: workbook imports — whatever the kernel zygote has not imported already. Then every module of
 #: :data:`WORKBOOK_PACKAGE` (found with ``pkgutil`` inside the kernel, never named here).
 #: Only sys.modules is warmed: the notebook's namespace stays empty, so a notebook that
 #: forgets an import still fails.

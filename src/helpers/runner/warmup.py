@@ -4,8 +4,9 @@ Loaded by the zygote by its file path (``helpers.runner`` itself is never import
 with the zygote's environment — the same as every kernel forked from it, but for ``JPY_*``
 and the project's ``TURKU_WORKBOOKS_*`` variables, which no module reads at import
 (:mod:`helpers.runner.kernelfork`). Without it every report's kernel paid, per report:
-importing pandas, geopandas, mapclassify (scipy.stats, scikit-learn) and the helpers, about
-1 s of CPU; parsing the snapshot's tables, 0.4 s; the first figure's font and renderer set-up.
+importing pandas, geopandas and the helpers (and then mapclassify, with scipy.stats and
+scikit-learn), about 1 s of CPU; parsing the snapshot's tables, 0.4 s; the first figure's
+font and renderer set-up.
 Done once here, every forked kernel starts with them in ``sys.modules`` and in the
 snapshot's parse cache (copy-on-write: nothing is parsed or imported again).
 
@@ -34,7 +35,7 @@ import io
 import pkgutil
 
 #: imported here (the same list the pre-started kernel imports, helpers.runner.kernels)
-WARM_LIBRARIES = ("numpy", "pandas", "geopandas", "matplotlib.pyplot", "mapclassify", "IPython.display")
+WARM_LIBRARIES = ("numpy", "pandas", "geopandas", "matplotlib.pyplot", "IPython.display")
 WORKBOOK_PACKAGE = "helpers.workbooks"
 KERNEL_MAX_COLUMNS = 20
 

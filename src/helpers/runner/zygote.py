@@ -30,7 +30,7 @@ from typing import Any
 #: imported once by the zygote. Only libraries that do not look at their surroundings when
 #: imported: pandas decides at import whether it runs in a Jupyter kernel (its
 #: ``display.max_columns`` is 20 there, "fit the terminal" elsewhere), so pandas — and
-#: everything that imports it (geopandas, pyogrio, sklearn, mapclassify) — is imported by
+#: everything that imports it (geopandas, pyogrio) — is imported by
 #: each kernel itself (the pre-started kernel does it ahead, see helpers.runner.kernels).
 #: Not helpers.* either: project modules are imported per kernel, with the run's
 #: environment. matplotlib.pyplot does not load the inline backend at import, so IPython's
@@ -40,7 +40,7 @@ from typing import Any
 #: ``_as_a_new_kernel_after_io`` and ``PRELOAD_ENV``).
 PRELOAD = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "IPython", "numpy", "matplotlib",
-    "matplotlib.pyplot", "scipy.stats", "shapely", "pyproj", "PIL.Image",
+    "matplotlib.pyplot", "shapely", "pyproj", "PIL.Image",
 )
 #: must not be imported by the zygote (see PRELOAD); if one is, no kernel is forked —
 #: unless the warm-up imported it on purpose, as a kernel would (helpers/runner/warmup.py)
