@@ -6,9 +6,10 @@ Two parts, both printed as a markdown table (the findings are summarised in
 benchmarks/README.md):
 
 1. **In a fresh Python process** (what every new kernel paid before the kernel zygote):
-   importing ipykernel, pandas + geopandas + matplotlib.pyplot, mapclassify (which imports
-   scipy.stats and scikit-learn), the helpers the workbook uses; loading + verifying the
-   municipal geometry.
+   importing ipykernel, pandas + geopandas + matplotlib.pyplot, the helpers the workbook
+   uses; loading + verifying the municipal geometry; the map classes of the municipalities'
+   populations by every scheme (no longer through mapclassify, which imported scipy.stats
+   and scikit-learn: 0.61 s of every kernel, benchmarks/README.md).
 2. **Runs through the runner's worker code** (``helpers.runner.execute_job`` in this
    process, as a worker does), once with the kernel optimisations off
    (``fork=False, prewarm=False``: a new kernel process per report) and once with the
@@ -39,10 +40,11 @@ import time
 T = time.perf_counter
 t = T(); import ipykernel.kernelapp; a = T() - t
 t = T(); import pandas, geopandas, matplotlib.pyplot; b = T() - t
-t = T(); import mapclassify; c = T() - t
-t = T(); import helpers.workbooks.region_profile; d = T() - t
-from helpers import snapshot
-t = T(); snapshot.Snapshot().load("municipality_boundaries_2020"); e = T() - t
+t = T(); import helpers.workbooks.region_profile; c = T() - t
+from helpers import analysis, snapshot
+t = T(); snapshot.Snapshot().load("municipality_boundaries_2020"); d = T() - t
+pop = snapshot.Snapshot().load("population_municipality_2023")["population"]
+t = T(); [analysis.classify(pop, s, k=5) for s in analysis.CLASSIFY_SCHEMES]; e = T() - t
 print(a, b, c, d, e)
 """
 
@@ -129,9 +131,9 @@ def main() -> int:
     print("## A fresh Python process (median of 3)\n")
     print("| step | seconds |\n|---|---:|")
     for label, value in zip(["import ipykernel.kernelapp", "import pandas, geopandas, matplotlib.pyplot",
-                             "import mapclassify (scipy.stats, scikit-learn)",
                              "import the workbook's module (helpers.workbooks.region_profile)",
-                             "load + verify municipal geometry (310 features)"],
+                             "load + verify municipal geometry (310 features)",
+                             "map classes of the 309 municipalities' populations, all three schemes"],
                             imports):
         print(f"| {label} | {value:.3f} |")
     print()
