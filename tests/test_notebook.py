@@ -88,6 +88,23 @@ def test_locator_map_on_real_geometry():
     assert any(t.get_text().startswith("Source: Statistics Finland") for t in fig.texts)
 
 
+def test_locator_maps_source_line_sits_under_the_maps_without_a_band_of_white():
+    # the maps' shape leaves spare height; it must not show between the maps and the source
+    # line (it did: 0.8 in of white in the data overview's map), nor may the line touch them
+    snap = Snapshot()
+    munis = snap.load("municipality_boundaries_2020")
+    fig = plotting.locator_map(
+        snap.load("region_boundaries_2020"), munis[munis["maakunta_2026"] == "02"], title="Varsinais-Suomi",
+        source="Statistics Finland, " * 12 + "CC BY 4.0", context_label="regions", detail_label="municipalities",
+        highlight="Varsinais-Suomi")
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    line = next(t for t in fig.texts if t.get_gid() == plotting.style.SOURCE_GID)
+    assert line.get_text().count("\n") >= 1  # a wrapped, multi-line source
+    gap_in = (min(ax.get_tightbbox(renderer).y0 for ax in fig.axes) - line.get_window_extent(renderer).y1) / fig.dpi
+    assert 0.05 < gap_in < 0.2
+
+
 def test_locator_map_refuses_other_crs():
     snap = Snapshot()
     regions_2020 = snap.load("region_boundaries_2020")

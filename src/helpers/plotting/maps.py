@@ -26,6 +26,7 @@ from .style import (
     MISSING_EDGE,
     MISSING_HATCH,
     SEQUENTIAL_CMAP,
+    SOURCE_GID,
     WIDTH,  # noqa: F401
     _require_text,
     _set_title,
@@ -433,4 +434,25 @@ def locator_map(
     detail_names = detail[label_col].astype(str).tolist() if label_col else []
     alt.set_alt(fig, alt.locator(title=title, source=source, context_n=len(context), detail_names=detail_names,
                                  highlight=hl_name))
-    return finalise(fig, source=source)
+    finalise(fig, source=source)
+    _close_gap_above_source(fig)
+    return fig
+
+
+def _close_gap_above_source(fig: Figure, *, keep_in: float = 0.12) -> None:
+    """Move a figure's source line up to ``keep_in`` inches below its lowest map.
+
+    The shape of fixed-aspect maps, not the figure's, sets their height, and the layout leaves
+    the spare height between the maps and the source line, which sits at the bottom of the
+    figure: a band of white in the middle of the picture. Moved up (figure texts take no part
+    in the layout, so the maps stay where they are), the white is below the source line, where
+    a tight save crops it."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    line = next(t for t in fig.texts if t.get_gid() == SOURCE_GID)
+    top = line.get_window_extent(renderer).y1
+    lowest = min(ax.get_tightbbox(renderer).y0 for ax in fig.axes)
+    gap = (lowest - top) / fig.dpi - keep_in
+    if gap > 0.05:
+        x, y = line.get_position()
+        line.set_position((x, y + gap / fig.get_figheight()))
