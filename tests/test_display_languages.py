@@ -20,6 +20,8 @@ from helpers.workbooks import cluster_claims, cluster_tol5, ict_cluster, industr
     ("över 100 företag inom life science", "sv"),
     ("2/3", None), ("> 75 %", None),
     ("Emissions depend on traffic on the roads till 2030", "en"),  # "on", "till": English words too
+    ("life science -klusterin", "fi"),  # a Finnish compound of an English phrase: space, hyphen, Finnish
+    ("life-science students ... from 5 major universities", "en"),
 ])
 def test_the_language_of_a_quotation(text, lang):
     assert display.quote_language(text) == lang

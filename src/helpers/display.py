@@ -142,6 +142,9 @@ _FINNISH_WORDS = re.compile(r"\b(ja|noin|yli|lähes|tulee|ovat|vuonna|prosenttia
                             re.IGNORECASE)
 _FINNISH_ENDINGS = re.compile(r"\b\w{3,}(ssa|ssä|sta|stä|lla|llä|lta|ltä|iden|aan|ään|uus|yys|alan|inen|isen)\b",
                               re.IGNORECASE)
+#: a Finnish compound of a foreign phrase and a Finnish word, written with a space and a hyphen
+#: ("life science -klusterin"); Swedish and English join such words without the space
+_FINNISH_COMPOUND = re.compile(r"\s-[^\W\d_]{3,}")
 _SWEDISH_WORDS = re.compile(r"\b(och|är|av|från|procent|inom|över|för|med|som|det)\b", re.IGNORECASE)
 _ENGLISH_WORDS = re.compile(r"\b(the|and|of|in|from|with|to|is|are|by|for|an|over|about|some|more|than|its|a)\b",
                             re.IGNORECASE)
@@ -149,17 +152,17 @@ _ENGLISH_WORDS = re.compile(r"\b(the|and|of|in|from|with|to|is|are|by|for|an|ove
 
 def quote_language(text: str) -> str | None:
     """The language of a short quotation: "sv" if it has å or Swedish function words; "fi" if
-    it has ä/ö, or more Finnish function words and endings (-ssa, -sta, -uus …) than English
-    function words; None if it has no words ('2/3'); otherwise "en". A heuristic for the
-    registers of published statements (Finnish and English side by side, no language
-    column) and for quotations inside translated sentences; tests/test_display_languages.py
-    holds it to every statement of the pinned register."""
+    it has ä/ö, a compound written "life science -klusteri", or more Finnish function words and
+    endings (-ssa, -sta, -uus …) than English function words; None if it has no words ('2/3');
+    otherwise "en". A heuristic for the registers of published statements (Finnish and English
+    side by side, no language column) and for quotations inside translated sentences;
+    tests/test_display_languages.py holds it to every statement of the pinned register."""
     if not re.search(r"[^\W\d_]{2}", text):
         return None
     if "å" in text.lower() or len(_SWEDISH_WORDS.findall(text)) >= 2:
         return "sv"
     finnish = len(_FINNISH_WORDS.findall(text)) + len(_FINNISH_ENDINGS.findall(text))
-    if re.search(r"[äöÄÖ]", text) or finnish > len(_ENGLISH_WORDS.findall(text)):
+    if re.search(r"[äöÄÖ]", text) or _FINNISH_COMPOUND.search(text) or finnish > len(_ENGLISH_WORDS.findall(text)):
         return "fi"
     return "en"
 
