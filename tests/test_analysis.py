@@ -419,10 +419,10 @@ def _mapclassify_reference(y, scheme, k):
 
 
 def _assert_same_as_mapclassify(y, scheme, k):
-    from helpers.analysis.classes import _bin_ids, class_bounds
+    from helpers.analysis.classes import _bin_ids
 
     ref_bins, ref_yb = _mapclassify_reference(y, scheme, k)
-    bins = class_bounds(y, scheme, k)
+    bins = A.class_bounds(y, scheme, k)
     assert bins.dtype == ref_bins.dtype and bins.tobytes() == ref_bins.tobytes(), (scheme, k, bins, ref_bins)
     assert np.array_equal(_bin_ids(y, bins), ref_yb), (scheme, k)
 
@@ -476,6 +476,15 @@ def test_natural_breaks_of_fewer_distinct_values_than_classes_form_one_class_eac
     assert c.k == 3 and c.bins == [1.0, 2.0, 5.0]
     assert c.classes.tolist() == [0, 0, 1, 2, 2, 2]
     assert c.labels == ["1.00", "> 1.00 – 2.00", "> 2.00 – 5.00"]  # two decimals below 10
+
+
+def test_class_bounds_refuses_what_it_cannot_class():
+    with pytest.raises(ValueError, match="at least two distinct ones; got 1 distinct of 3 values"):
+        A.class_bounds(np.array([2.0, 2.0, 2.0]), "equal_interval", 3)
+    with pytest.raises(ValueError, match="some not finite"):
+        A.class_bounds(np.array([1.0, np.nan, 3.0]), "quantiles", 3)
+    with pytest.raises(ValueError, match="scheme must be one of.*got 'jenks'"):
+        A.class_bounds(np.array([1.0, 2.0]), "jenks", 2)
 
 
 def test_classifying_imports_neither_mapclassify_nor_scipy_nor_scikit_learn():

@@ -27,6 +27,7 @@ from .classes import (
     CLASSIFY_SCHEMES,
     THIN_SPACE,
     Classification,
+    class_bounds,
     classify,
     format_number,
 )
@@ -44,6 +45,6 @@ from .measures import (
 
 __all__ = [
     "share", "rate", "growth", "cagr", "location_quotient", "shift_share", "composite_index",
-    "CompositeIndex", "rank", "classify", "Classification", "CLASSIFY_SCHEMES", "period_change",
+    "CompositeIndex", "rank", "classify", "class_bounds", "Classification", "CLASSIFY_SCHEMES", "period_change",
     "largest_member_share", "format_number", "THIN_SPACE",
 ]

@@ -170,6 +170,11 @@ def class_bounds(y: np.ndarray, scheme: str, k: int) -> np.ndarray:
     mapclassify is BSD-3-Clause, (c) 2018 pysal-mapclassify developers; the quantiles use
     scipy.stats.scoreatpercentile's interpolation ("fraction"), BSD-3-Clause, (c) the SciPy
     developers."""
+    y = np.asarray(y, dtype="float64")
+    distinct = len(np.unique(y))
+    if distinct < 2 or not np.isfinite(y).all():
+        raise ValueError(f"class_bounds needs finite values with at least two distinct ones; got {distinct} "
+                         f"distinct of {y.size} values{'' if np.isfinite(y).all() else ', some not finite'}")
     if scheme == "quantiles":
         w = 100.0 / k
         p = np.arange(w, 100 + w, w)
@@ -186,7 +191,7 @@ def class_bounds(y: np.ndarray, scheme: str, k: int) -> np.ndarray:
         cuts[-1] = max_y
         return cuts.copy()
     if scheme == "natural_breaks":
-        return _fisher_jenks(np.sort(y).astype("f8"), min(k, len(np.unique(y))))
+        return _fisher_jenks(np.sort(y).astype("f8"), min(k, distinct))
     raise ValueError(f"scheme must be one of {sorted(CLASSIFY_SCHEMES)}; got {scheme!r}")
 
 
