@@ -90,7 +90,7 @@ def test_locator_map_on_real_geometry():
 
 def test_locator_maps_source_line_sits_under_the_maps_without_a_band_of_white():
     # the maps' shape leaves spare height; it must not show between the maps and the source
-    # line (it did: 0.8 in of white in the data overview's map), nor may the line touch them
+    # line (it did: 0.5 in of white here, 0.7 in in the data overview's map), nor may the line touch them
     snap = Snapshot()
     munis = snap.load("municipality_boundaries_2020")
     fig = plotting.locator_map(
