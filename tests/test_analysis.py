@@ -419,12 +419,12 @@ def _mapclassify_reference(y, scheme, k):
 
 
 def _assert_same_as_mapclassify(y, scheme, k):
-    from helpers.analysis.classes import _bin_ids
+    from helpers.analysis.classes import _class_of
 
     ref_bins, ref_yb = _mapclassify_reference(y, scheme, k)
     bins = A.class_bounds(y, scheme, k)
     assert bins.dtype == ref_bins.dtype and bins.tobytes() == ref_bins.tobytes(), (scheme, k, bins, ref_bins)
-    assert np.array_equal(_bin_ids(y, bins), ref_yb), (scheme, k)
+    assert np.array_equal(_class_of(y, bins), ref_yb), (scheme, k)
 
 
 @pytest.mark.parametrize("scheme", sorted(A.CLASSIFY_SCHEMES))

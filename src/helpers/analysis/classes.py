@@ -121,7 +121,7 @@ def classify(
         yb = np.zeros(len(y), dtype=int)
     else:
         bins = class_bounds(y, scheme, int(k))
-        yb = _bin_ids(y, bins)
+        yb = _class_of(y, bins)
     # merge duplicate bins (quantiles on tied data) so that no class is empty by construction
     bins_out: list[float] = []
     remap = {}
@@ -200,10 +200,9 @@ def _score_at_percentile(ordered: np.ndarray, per: float) -> float:
     idx = per / 100. * (ordered.shape[0] - 1)
     i = int(idx)
     if i == idx:
-        return np.add.reduce(ordered[i:i + 1] * np.array(1), axis=0) / 1.0
-    j = i + 1
-    weights = np.array([(j - idx), (idx - i)], float)
-    return np.add.reduce(ordered[i:i + 2] * weights, axis=0) / weights.sum()
+        return ordered[i]
+    below, above = (i + 1) - idx, idx - i  # scipy's weights, and their sum as its divisor
+    return (ordered[i] * below + ordered[i + 1] * above) / (below + above)
 
 
 def _fisher_jenks(values: np.ndarray, classes: int) -> np.ndarray:
@@ -243,18 +242,10 @@ def _fisher_jenks(values: np.ndarray, classes: int) -> np.ndarray:
     return np.delete(kclass, 0)
 
 
-def _bin_ids(x: np.ndarray, bins: np.ndarray) -> np.ndarray:
-    """The class of each value: j where ``bins[j-1] < x <= bins[j]`` (mapclassify's ``bin1d``)."""
-    left = [-float("inf")]
-    left.extend(bins[0:-1])
-    cuts = list(zip(left, bins))
-    k = len(bins)
-    ids = np.zeros(x.shape, dtype="int")
-    while cuts:
-        k -= 1
-        lo, hi = cuts.pop(-1)
-        ids += (x > lo) * (x <= hi) * k
-    return ids
+def _class_of(x: np.ndarray, bins) -> np.ndarray:
+    """The class of each value: j where ``bins[j-1] < x <= bins[j]`` (the classes of
+    mapclassify's ``bin1d`` for values up to the last bound, which is the maximum)."""
+    return np.searchsorted(np.asarray(bins, dtype="float64"), x, side="left")
 
 
 def _labels(lows: list[float], highs: list[float], dec: int) -> list[str]:
@@ -294,7 +285,7 @@ def _classify_diverging(values, scheme, k, missing_label, decimals, centre) -> C
     bins = low_bins + high_bins
     lows = [float(known.min())] + bins[:-1]
     labels = _labels(lows, bins, dec)
-    yb = np.searchsorted(np.asarray(bins), known.to_numpy(dtype="float64"), side="left")
+    yb = _class_of(known.to_numpy(dtype="float64"), bins)
     pos = np.flatnonzero(s.notna().to_numpy())
     classes = pd.Series(pd.NA, index=s.index, dtype="Int64")
     classes.iloc[pos] = yb
